@@ -1,0 +1,416 @@
+/*
+ * LiteModel native shim: the few TensorFlow Lite C entry points that the bytedeco presets do not map.
+ *
+ * Why a shim and not a link: the bytedeco build links TensorFlow Lite statically into libjnitensorflowlite.so, which
+ * has no SONAME and lives in a JavaCPP cache folder that differs per jar. Linking our JNI library against it would
+ * make the dynamic linker look for a second copy. Instead, Java hands us the path JavaCPP loaded it from, we take a
+ * handle to that already-loaded object (RTLD_NOLOAD) and resolve the symbols we need, once, at start-up.
+ *
+ * This header is compiled exactly once, into the JNI library that JavaCPP generates for io.litemodel.presets.
+ * Every function is safe to call before lm_bind() succeeds: it reports "not bound" instead of crashing.
+ */
+#ifndef LITEMODEL_SHIM_H_
+#define LITEMODEL_SHIM_H_
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mutex>
+
+/* ---- Declarations of the TensorFlow Lite ABI we rely on (C API, stable across 2.x). ---- */
+
+typedef struct lm_opaque lm_opaque;  // TfLiteModel, TfLiteInterpreterOptions, TfLiteDelegate: never dereferenced.
+
+typedef void (*lm_reporter_fn)(void* user_data, const char* format, va_list args);
+
+/* TfLiteIntArray: a size followed by that many ints (common.h; part of the stable C ABI). */
+typedef struct {
+  int size;
+  int data[];
+} lm_int_array;
+
+/* TfLiteDelegateParams: what a delegate kernel node carries as its builtin data (common.h, stable C ABI). */
+typedef struct {
+  void* delegate;
+  lm_int_array* nodes_to_replace;
+  lm_int_array* input_tensors;
+  lm_int_array* output_tensors;
+} lm_delegate_params;
+
+/* TfLiteOpaqueDelegateBuilder (c_api_opaque.h). Padded: later versions may append fields, which we leave zero. */
+typedef struct {
+  void* data;
+  int (*prepare)(lm_opaque* context, lm_opaque* delegate, void* data);
+  void* copy_from_buffer_handle;
+  void* copy_to_buffer_handle;
+  void* free_buffer_handle;
+  int64_t flags;
+  void* reserve[8];
+} lm_opaque_delegate_builder;
+
+#define LM_BUILTIN_DELEGATE 51                  /* kTfLiteBuiltinDelegate */
+#define LM_DELEGATE_FLAGS_ALLOW_DYNAMIC_TENSORS 1 /* kTfLiteDelegateFlagsAllowDynamicTensors */
+
+/* TfLiteXNNPackDelegateOptions as laid out by TensorFlow Lite 2.17 to 2.20. The layout is verified at run time by
+ * lm_xnnpack_create (the flags we set must read back through TfLiteXNNPackDelegateGetFlags), so a future change of
+ * layout fails with a message rather than silently misconfiguring the delegate. */
+typedef struct {
+  int32_t num_threads;
+  uint32_t runtime_flags;
+  uint32_t flags;
+  void* weights_cache;
+  bool handle_variable_ops;
+  const char* weight_cache_file_path;
+  int weight_cache_file_descriptor;
+  void* weight_cache_provider;
+} lm_xnnpack_options;
+
+/* The real struct may grow in later versions. Returning it by value goes through a caller-provided buffer on every
+ * ABI we support (it is larger than 16 bytes), so we give the callee plenty of room to write into. */
+typedef struct {
+  lm_xnnpack_options options;
+  unsigned char reserve[256];
+} lm_xnnpack_options_padded;
+
+#define LM_XNNPACK_FLAG_QS8 0x00000001u
+#define LM_XNNPACK_FLAG_QU8 0x00000002u
+#define LM_XNNPACK_FLAG_FORCE_FP16 0x00000004u
+
+struct lm_api {
+  bool bound;
+  lm_xnnpack_options_padded (*xnnpack_options_default)(void);
+  lm_opaque* (*xnnpack_create)(const lm_xnnpack_options*);
+  void (*xnnpack_delete)(lm_opaque*);
+  int (*xnnpack_get_flags)(lm_opaque*);
+  void* (*xnnpack_get_thread_pool)(lm_opaque*);
+  void* (*weights_cache_create)(void);
+  bool (*weights_cache_finalize_soft)(void*);
+  bool (*weights_cache_finalize_hard)(void*);
+  void (*weights_cache_delete)(void*);
+  void (*options_set_error_reporter)(lm_opaque*, lm_reporter_fn, void*);
+  lm_opaque* (*model_create_with_error_reporter)(const void*, size_t, lm_reporter_fn, void*);
+  lm_opaque* (*opaque_delegate_create)(const void* builder);
+  void (*opaque_delegate_delete)(lm_opaque*);
+  int (*context_get_execution_plan)(lm_opaque* context, lm_int_array** plan);
+  int (*context_get_node_and_registration)(lm_opaque* context, int node_index, lm_opaque** node,
+                                           lm_opaque** registration);
+  int (*operator_get_builtin_code)(const lm_opaque* registration);
+  const char* (*operator_get_custom_name)(const lm_opaque* registration);
+  void* (*node_get_builtin_data)(const lm_opaque* node);
+};
+
+static lm_api lm_tflite = {};
+static std::mutex lm_bind_mutex;
+
+static void lm_copy_message(char* dst, int cap, const char* text) {
+  if (dst == NULL || cap <= 0) return;
+  snprintf(dst, (size_t)cap, "%s", text);
+}
+
+template <typename Fn>
+static bool lm_resolve(void* handle, const char* name, Fn* slot, char* err, int errlen) {
+  void* symbol = dlsym(handle, name);
+  if (symbol == NULL) {
+    char message[512];
+    snprintf(message, sizeof message, "symbol %s not found in the TensorFlow Lite library", name);
+    lm_copy_message(err, errlen, message);
+    return false;
+  }
+  *slot = reinterpret_cast<Fn>(symbol);
+  return true;
+}
+
+/* Binds the shim to the TensorFlow Lite library already loaded from `path`. Returns 0 on success, or -1 with a
+ * message in `err`. Idempotent and thread-safe. */
+static int lm_bind(const char* path, char* err, int errlen) {
+  std::lock_guard<std::mutex> guard(lm_bind_mutex);
+  if (lm_tflite.bound) return 0;
+  if (path == NULL) {
+    lm_copy_message(err, errlen, "no TensorFlow Lite library path given");
+    return -1;
+  }
+  void* handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  if (handle == NULL) {
+    /* Not loaded yet (for example a native test harness): load it ourselves, locally. */
+    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  }
+  if (handle == NULL) {
+    const char* why = dlerror();
+    lm_copy_message(err, errlen, why != NULL ? why : "dlopen failed");
+    return -1;
+  }
+  lm_api api = {};
+  bool ok = lm_resolve(handle, "TfLiteXNNPackDelegateOptionsDefault", &api.xnnpack_options_default, err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateCreate", &api.xnnpack_create, err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateDelete", &api.xnnpack_delete, err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateGetFlags", &api.xnnpack_get_flags, err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateGetThreadPool", &api.xnnpack_get_thread_pool, err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheCreate", &api.weights_cache_create, err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheFinalizeSoft", &api.weights_cache_finalize_soft,
+                       err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheFinalizeHard", &api.weights_cache_finalize_hard,
+                       err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheDelete", &api.weights_cache_delete, err, errlen) &&
+            lm_resolve(handle, "TfLiteInterpreterOptionsSetErrorReporter", &api.options_set_error_reporter, err,
+                       errlen) &&
+            lm_resolve(handle, "TfLiteModelCreateWithErrorReporter", &api.model_create_with_error_reporter, err,
+                       errlen) &&
+            lm_resolve(handle, "TfLiteOpaqueDelegateCreate", &api.opaque_delegate_create, err, errlen) &&
+            lm_resolve(handle, "TfLiteOpaqueDelegateDelete", &api.opaque_delegate_delete, err, errlen) &&
+            lm_resolve(handle, "TfLiteOpaqueContextGetExecutionPlan", &api.context_get_execution_plan, err,
+                       errlen) &&
+            lm_resolve(handle, "TfLiteOpaqueContextGetNodeAndRegistration", &api.context_get_node_and_registration,
+                       err, errlen) &&
+            lm_resolve(handle, "TfLiteOperatorGetBuiltInCode", &api.operator_get_builtin_code, err, errlen) &&
+            lm_resolve(handle, "TfLiteOperatorGetCustomName", &api.operator_get_custom_name, err, errlen) &&
+            lm_resolve(handle, "TfLiteOpaqueNodeGetBuiltinData", &api.node_get_builtin_data, err, errlen);
+  if (!ok) return -1;
+  api.bound = true;
+  lm_tflite = api;
+  return 0;
+}
+
+/* ---- Error sink: collects what TensorFlow Lite reports, so Java exceptions carry the native text. ---- */
+
+#define LM_ERROR_CAPACITY 4096
+
+typedef struct {
+  char text[LM_ERROR_CAPACITY];
+  size_t length;
+} lm_error_sink;
+
+static void lm_error_sink_report(void* user_data, const char* format, va_list args) {
+  lm_error_sink* sink = static_cast<lm_error_sink*>(user_data);
+  if (sink == NULL || sink->length >= LM_ERROR_CAPACITY - 1) return;
+  if (sink->length > 0) sink->text[sink->length++] = '\n';
+  int written = vsnprintf(sink->text + sink->length, LM_ERROR_CAPACITY - sink->length, format, args);
+  if (written > 0) {
+    sink->length += (size_t)written;
+    if (sink->length > LM_ERROR_CAPACITY - 1) sink->length = LM_ERROR_CAPACITY - 1;
+  }
+  sink->text[sink->length] = '\0';
+}
+
+static void* lm_error_sink_create(void) { return calloc(1, sizeof(lm_error_sink)); }
+
+static void lm_error_sink_delete(void* sink) { free(sink); }
+
+/* The collected text (empty when nothing was reported). Valid until the next clear or report. */
+static const char* lm_error_sink_text(void* sink) {
+  return sink == NULL ? "" : static_cast<lm_error_sink*>(sink)->text;
+}
+
+static void lm_error_sink_clear(void* sink) {
+  if (sink == NULL) return;
+  lm_error_sink* s = static_cast<lm_error_sink*>(sink);
+  s->length = 0;
+  s->text[0] = '\0';
+}
+
+/* Routes the interpreter's error reports (from options) into `sink`. Returns 0, or -1 if the shim is not bound. */
+static int lm_options_set_error_sink(void* options, void* sink) {
+  if (!lm_tflite.bound || options == NULL) return -1;
+  lm_tflite.options_set_error_reporter(static_cast<lm_opaque*>(options), lm_error_sink_report, sink);
+  return 0;
+}
+
+/* TfLiteModelCreateWithErrorReporter: verifies the flatbuffer and builds the model; NULL on failure, with the
+ * reason in `sink`. `data` must outlive the model. */
+static void* lm_model_create(const void* data, long long size, void* sink) {
+  if (!lm_tflite.bound || data == NULL || size <= 0) return NULL;
+  return lm_tflite.model_create_with_error_reporter(data, (size_t)size, lm_error_sink_report, sink);
+}
+
+/* ---- XNNPACK delegate ---- */
+
+/* The flags TfLiteXNNPackDelegateOptionsDefault() sets in this build, or -1 if not bound. */
+static long long lm_xnnpack_default_flags(void) {
+  if (!lm_tflite.bound) return -1;
+  return (long long)lm_tflite.xnnpack_options_default().options.flags;
+}
+
+/* Creates an XNNPACK delegate. `flags` replace the default flags when `replace_flags` is non-zero, otherwise they are
+ * added to them. `weights_cache` may be NULL. Returns NULL with a message in `err` on failure. */
+static void* lm_xnnpack_create(int num_threads, long long flags, int replace_flags, void* weights_cache, char* err,
+                               int errlen) {
+  if (!lm_tflite.bound) {
+    lm_copy_message(err, errlen, "LiteModel native shim is not bound to TensorFlow Lite");
+    return NULL;
+  }
+  lm_xnnpack_options_padded padded = lm_tflite.xnnpack_options_default();
+  lm_xnnpack_options* options = &padded.options;
+  options->num_threads = num_threads;
+  options->flags = replace_flags ? (uint32_t)flags : (options->flags | (uint32_t)flags);
+  options->weights_cache = weights_cache;
+  lm_opaque* delegate = lm_tflite.xnnpack_create(options);
+  if (delegate == NULL) {
+    lm_copy_message(err, errlen, "TfLiteXNNPackDelegateCreate returned NULL");
+    return NULL;
+  }
+  uint32_t seen = (uint32_t)lm_tflite.xnnpack_get_flags(delegate);
+  if (seen != options->flags) {
+    lm_tflite.xnnpack_delete(delegate);
+    char message[256];
+    snprintf(message, sizeof message,
+             "XNNPACK options layout mismatch: set flags 0x%x, delegate reports 0x%x; this TensorFlow Lite build "
+             "is not supported by this LiteModel version",
+             options->flags, seen);
+    lm_copy_message(err, errlen, message);
+    return NULL;
+  }
+  return delegate;
+}
+
+static void lm_xnnpack_delete(void* delegate) {
+  if (lm_tflite.bound && delegate != NULL) lm_tflite.xnnpack_delete(static_cast<lm_opaque*>(delegate));
+}
+
+static long long lm_xnnpack_flags(void* delegate) {
+  if (!lm_tflite.bound || delegate == NULL) return -1;
+  return (long long)(uint32_t)lm_tflite.xnnpack_get_flags(static_cast<lm_opaque*>(delegate));
+}
+
+/* Non-zero when the delegate owns a thread pool (it does for num_threads > 1). */
+static int lm_xnnpack_has_thread_pool(void* delegate) {
+  if (!lm_tflite.bound || delegate == NULL) return 0;
+  return lm_tflite.xnnpack_get_thread_pool(static_cast<lm_opaque*>(delegate)) != NULL ? 1 : 0;
+}
+
+/* A packed-weights cache shareable by every XNNPACK delegate of one model. */
+static void* lm_xnnpack_weights_cache_create(void) {
+  return lm_tflite.bound ? lm_tflite.weights_cache_create() : NULL;
+}
+
+/* Soft finalization keeps the cache usable by delegates created later (cache hits only). Returns 1 on success. */
+static int lm_xnnpack_weights_cache_finalize_soft(void* cache) {
+  return (lm_tflite.bound && cache != NULL && lm_tflite.weights_cache_finalize_soft(cache)) ? 1 : 0;
+}
+
+static void lm_xnnpack_weights_cache_delete(void* cache) {
+  if (lm_tflite.bound && cache != NULL) lm_tflite.weights_cache_delete(cache);
+}
+
+/* ---- Graph probe: a delegate that claims nothing and records the execution plan it is shown. ----
+ *
+ * TensorFlow Lite applies delegates in the order they were added, each seeing the plan its predecessors left. Added
+ * last, the probe sees the final plan: every delegate kernel node (with the delegate's name and how many original
+ * nodes it replaced) and every node left to the CPU kernels (by builtin code). This is how LiteModel reports what
+ * actually runs, without any private API. */
+
+#define LM_PROBE_MAX_NODES 4096
+
+typedef struct {
+  int prepared;         /* how many times Prepare ran (delegation may be redone after a resize) */
+  int plan_size;        /* nodes in the final execution plan */
+  int delegate_kernels; /* partitions: nodes that are delegate kernels */
+  int delegated_nodes;  /* original nodes replaced by delegate kernels */
+  int cpu_nodes;        /* nodes left to the built-in kernels */
+  /* one entry per plan node: builtin code, or -1 for a delegate kernel */
+  int codes[LM_PROBE_MAX_NODES];
+  int replaced[LM_PROBE_MAX_NODES]; /* for delegate kernels: nodes replaced */
+  char names[LM_PROBE_MAX_NODES][48]; /* delegate kernel or custom op name ("" for builtins) */
+} lm_probe_report;
+
+static int lm_probe_prepare(lm_opaque* context, lm_opaque* delegate, void* data) {
+  (void)delegate;
+  lm_probe_report* report = static_cast<lm_probe_report*>(data);
+  lm_int_array* plan = NULL;
+  if (lm_tflite.context_get_execution_plan(context, &plan) != 0 || plan == NULL) return 0;
+  report->prepared++;
+  report->plan_size = plan->size;
+  report->delegate_kernels = 0;
+  report->delegated_nodes = 0;
+  report->cpu_nodes = 0;
+  for (int i = 0; i < plan->size; i++) {
+    lm_opaque* node = NULL;
+    lm_opaque* registration = NULL;
+    if (lm_tflite.context_get_node_and_registration(context, plan->data[i], &node, &registration) != 0) continue;
+    int code = lm_tflite.operator_get_builtin_code(registration);
+    const char* name = lm_tflite.operator_get_custom_name(registration);
+    int replaced = 0;
+    if (code == LM_BUILTIN_DELEGATE) {
+      const lm_delegate_params* params = static_cast<const lm_delegate_params*>(lm_tflite.node_get_builtin_data(node));
+      replaced = (params != NULL && params->nodes_to_replace != NULL) ? params->nodes_to_replace->size : 0;
+      report->delegate_kernels++;
+      report->delegated_nodes += replaced;
+    } else {
+      report->cpu_nodes++;
+    }
+    if (i < LM_PROBE_MAX_NODES) {
+      report->codes[i] = code == LM_BUILTIN_DELEGATE ? -1 : code;
+      report->replaced[i] = replaced;
+      snprintf(report->names[i], sizeof report->names[i], "%s", name != NULL ? name : "");
+    }
+  }
+  return 0; /* kTfLiteOk: the probe never claims nodes */
+}
+
+typedef struct {
+  lm_opaque_delegate_builder builder;
+  lm_probe_report report;
+  lm_opaque* delegate;
+} lm_probe;
+
+/* Creates a probe; add lm_probe_delegate(probe) to the interpreter options after every other delegate. */
+static void* lm_probe_create(void) {
+  if (!lm_tflite.bound) return NULL;
+  lm_probe* probe = static_cast<lm_probe*>(calloc(1, sizeof(lm_probe)));
+  if (probe == NULL) return NULL;
+  probe->builder.data = &probe->report;
+  probe->builder.prepare = lm_probe_prepare;
+  probe->builder.flags = LM_DELEGATE_FLAGS_ALLOW_DYNAMIC_TENSORS;
+  probe->delegate = lm_tflite.opaque_delegate_create(&probe->builder);
+  if (probe->delegate == NULL) {
+    free(probe);
+    return NULL;
+  }
+  return probe;
+}
+
+static void* lm_probe_delegate(void* probe) {
+  return probe == NULL ? NULL : static_cast<lm_probe*>(probe)->delegate;
+}
+
+/* Report fields by number: 0 prepared, 1 plan size, 2 delegate kernels, 3 delegated nodes, 4 cpu nodes. */
+static int lm_probe_count(void* probe, int field) {
+  if (probe == NULL) return -1;
+  const lm_probe_report* r = &static_cast<lm_probe*>(probe)->report;
+  switch (field) {
+    case 0: return r->prepared;
+    case 1: return r->plan_size;
+    case 2: return r->delegate_kernels;
+    case 3: return r->delegated_nodes;
+    case 4: return r->cpu_nodes;
+    default: return -1;
+  }
+}
+
+/* For plan node i: its builtin code, or -1 for a delegate kernel. */
+static int lm_probe_node_code(void* probe, int i) {
+  if (probe == NULL || i < 0 || i >= LM_PROBE_MAX_NODES) return -2;
+  return static_cast<lm_probe*>(probe)->report.codes[i];
+}
+
+static int lm_probe_node_replaced(void* probe, int i) {
+  if (probe == NULL || i < 0 || i >= LM_PROBE_MAX_NODES) return 0;
+  return static_cast<lm_probe*>(probe)->report.replaced[i];
+}
+
+static const char* lm_probe_node_name(void* probe, int i) {
+  if (probe == NULL || i < 0 || i >= LM_PROBE_MAX_NODES) return "";
+  return static_cast<lm_probe*>(probe)->report.names[i];
+}
+
+/* Frees the probe; call only after the interpreter that used it was deleted. */
+static void lm_probe_delete(void* probe) {
+  if (probe == NULL) return;
+  lm_probe* p = static_cast<lm_probe*>(probe);
+  if (lm_tflite.bound && p->delegate != NULL) lm_tflite.opaque_delegate_delete(p->delegate);
+  free(p);
+}
+
+#endif  // LITEMODEL_SHIM_H_

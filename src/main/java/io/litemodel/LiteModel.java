@@ -1,0 +1,938 @@
+package io.litemodel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A TensorFlow Lite model ready to predict, with preallocated native tensors and allocation-free hot paths.
+ *
+ * <pre>{@code
+ * try (LiteModel model = LiteModel.load(Path.of("models/seed_mlp.tflite"))) {
+ *   float[] in = new float[256];
+ *   float[] out = new float[32];
+ *   model.predictSingle(in, out);   // no allocation, one native call
+ * }
+ * }</pre>
+ *
+ * <p><b>Thread safety: an instance is not thread-safe.</b> Like a TensorFlow Lite interpreter, it must be used by
+ * one thread at a time. Overlapping calls from two threads are detected (a single compare-and-set per call) and the
+ * late one fails with {@link IllegalStateException}; memory is never corrupted. To serve many threads, give each its
+ * own {@link #replicate() replica} (replicas share the model bytes), or use a {@link LiteModelPool}.
+ *
+ * <p><b>Lifetime:</b> {@link #close()} releases every native resource, exactly once; later calls on the instance
+ * fail with {@link IllegalStateException}. A {@link Cleaner} releases an instance that was never closed, once it is
+ * unreachable, but only as a safety net: close models explicitly.
+ *
+ * <p><b>Batching:</b> when the model's first input dimension is dynamic ({@code -1}, the converter's default),
+ * {@link #predict(float[][])} and {@link #predict(FloatBuffer, FloatBuffer, int)} run all rows in one invocation
+ * over a resized batch dimension. Resizing reallocates tensors, so it happens only when the batch size differs from
+ * the previous call's; repeating a batch size costs nothing extra. When the batch dimension is fixed, the rows run in
+ * chunks of that fixed size (one row at a time for the usual fixed batch of 1), and {@link #toString()} says so.
+ *
+ * <p><b>Numbers:</b> NaN and infinite inputs are allowed and passed to the model as they are (for quantized inputs,
+ * NaN maps to the zero point and infinities saturate).
+ */
+public final class LiteModel implements AutoCloseable {
+  private static final Cleaner CLEANER = Cleaner.create();
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(LiteModel.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static final int IDLE = 0;
+  private static final int BUSY = 1;
+  private static final int CLOSED = 2;
+
+  @SuppressWarnings("unused") // accessed through STATE
+  private volatile int state = IDLE;
+
+  private final ModelHandle model;
+  private final Options options;
+  private final String source;
+  private final NativeInterpreter interpreter;
+  private final Cleaner.Cleanable cleanable;
+  private final TensorBinding[] inputs;
+  private final TensorBinding[] outputs;
+  private final Map<String, Integer> inputIndex = new LinkedHashMap<>();
+  private final Map<String, Integer> outputIndex = new LinkedHashMap<>();
+  /** Batch dimension handling: -1 when every input's first dimension is dynamic, else the fixed batch size. */
+  private final int fixedBatch;
+  private final int[][] resizeDims;
+  private int currentBatch;
+
+  private LiteModel(ModelHandle model, Options options, String source) {
+    this.model = model;
+    this.options = options;
+    this.source = source;
+    this.interpreter = NativeInterpreter.create(model, options, null);
+    this.cleanable = CLEANER.register(this, new Releaser(interpreter));
+    this.inputs = interpreter.inputs();
+    this.outputs = interpreter.outputs();
+    for (TensorBinding binding : inputs) {
+      inputIndex.put(binding.name(), binding.index());
+    }
+    for (TensorBinding binding : outputs) {
+      outputIndex.put(binding.name(), binding.index());
+    }
+    boolean dynamic = inputs.length > 0;
+    for (TensorBinding binding : inputs) {
+      dynamic &= binding.dynamicBatch() && binding.shapeView().length >= 2;
+    }
+    this.fixedBatch = dynamic ? -1 : batchOf(inputs);
+    this.resizeDims = new int[inputs.length][];
+    for (int i = 0; i < inputs.length; i++) {
+      resizeDims[i] = inputs[i].shapeView().clone();
+    }
+    this.currentBatch = inputs.length > 0 && inputs[0].shapeView().length > 0 ? inputs[0].shapeView()[0] : 1;
+  }
+
+  private static int batchOf(TensorBinding[] inputs) {
+    if (inputs.length == 0 || inputs[0].shapeView().length < 2) {
+      return 1;
+    }
+    return Math.max(1, inputs[0].shapeView()[0]);
+  }
+
+  /** Frees the native interpreter; run once by close() or by the Cleaner. Holds no reference to the LiteModel. */
+  private static final class Releaser implements Runnable {
+    private final NativeInterpreter interpreter;
+
+    Releaser(NativeInterpreter interpreter) {
+      this.interpreter = interpreter;
+    }
+
+    @Override
+    public void run() {
+      interpreter.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Loading
+
+  /**
+   * Loads a {@code .tflite} file with default {@link Options}.
+   *
+   * @throws IllegalArgumentException if the file does not exist
+   * @throws LiteModelException if the file is not a valid TensorFlow Lite model
+   */
+  public static LiteModel load(Path path) {
+    return load(path, Options.defaults());
+  }
+
+  /**
+   * Loads a {@code .tflite} file.
+   *
+   * @throws IllegalArgumentException if the file does not exist
+   * @throws UncheckedIOException if it cannot be read
+   * @throws LiteModelException if the file is not a valid TensorFlow Lite model
+   */
+  public static LiteModel load(Path path, Options options) {
+    Objects.requireNonNull(path, "path");
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("model file does not exist: " + path.toAbsolutePath(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read model file " + path.toAbsolutePath() + ": " + e, e);
+    }
+    return load(ByteBuffer.wrap(bytes), options, path.toString());
+  }
+
+  /** Loads a model from its bytes (copied; the array may be reused at once), with default {@link Options}. */
+  public static LiteModel load(byte[] bytes) {
+    return load(bytes, Options.defaults());
+  }
+
+  /** Loads a model from its bytes (copied; the array may be reused at once). */
+  public static LiteModel load(byte[] bytes, Options options) {
+    Objects.requireNonNull(bytes, "bytes");
+    return load(ByteBuffer.wrap(bytes), options, "from byte[" + bytes.length + "]");
+  }
+
+  /**
+   * Loads a model from the bytes between the buffer's position and limit (copied; the buffer is not modified), with
+   * default {@link Options}.
+   */
+  public static LiteModel load(ByteBuffer bytes) {
+    return load(bytes, Options.defaults());
+  }
+
+  /** Loads a model from the bytes between the buffer's position and limit (copied; the buffer is not modified). */
+  public static LiteModel load(ByteBuffer bytes, Options options) {
+    Objects.requireNonNull(bytes, "bytes");
+    return load(bytes, options, "from ByteBuffer[" + bytes.remaining() + "]");
+  }
+
+  /** Loads a model from a classpath resource (e.g. {@code "models/seed_mlp.tflite"}), with default options. */
+  public static LiteModel loadResource(String resource) {
+    return loadResource(resource, Options.defaults());
+  }
+
+  /**
+   * Loads a model from a classpath resource, resolved by this class's class loader (a leading {@code /} is
+   * optional).
+   *
+   * @throws IllegalArgumentException if there is no such resource
+   */
+  public static LiteModel loadResource(String resource, Options options) {
+    Objects.requireNonNull(resource, "resource");
+    String name = resource.startsWith("/") ? resource.substring(1) : resource;
+    ClassLoader loader = LiteModel.class.getClassLoader();
+    try (InputStream stream = loader.getResourceAsStream(name)) {
+      if (stream == null) {
+        throw new IllegalArgumentException("no classpath resource '" + name + "'");
+      }
+      return load(ByteBuffer.wrap(stream.readAllBytes()), options, "resource " + name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read classpath resource " + name + ": " + e, e);
+    }
+  }
+
+  private static LiteModel load(ByteBuffer bytes, Options options, String source) {
+    Objects.requireNonNull(options, "options");
+    ModelHandle handle = ModelHandle.create(bytes, source);
+    try {
+      return new LiteModel(handle, options, source);
+    } finally {
+      handle.release(); // the interpreter holds its own reference
+    }
+  }
+
+  /**
+   * Creates another instance on the same model bytes (not copied again), with its own interpreter and tensors, for
+   * use by another thread. Replicas are independent: closing one does not affect the others.
+   *
+   * @throws IllegalStateException if this instance is closed
+   */
+  public LiteModel replicate() {
+    return replicate(options);
+  }
+
+  /** Like {@link #replicate()}, with other options (for example another thread count). */
+  public LiteModel replicate(Options replicaOptions) {
+    Objects.requireNonNull(replicaOptions, "options");
+    enter();
+    try {
+      return new LiteModel(model, replicaOptions, source);
+    } finally {
+      exit();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Introspection
+
+  /** @return the inputs, in the model's order (each a snapshot of the current allocation) */
+  public List<TensorSpec> inputs() {
+    return specs(inputs);
+  }
+
+  /** @return the outputs, in the model's order (each a snapshot of the current allocation) */
+  public List<TensorSpec> outputs() {
+    return specs(outputs);
+  }
+
+  private List<TensorSpec> specs(TensorBinding[] bindings) {
+    checkOpen();
+    List<TensorSpec> specs = new ArrayList<>(bindings.length);
+    for (TensorBinding binding : bindings) {
+      specs.add(binding.spec());
+    }
+    return List.copyOf(specs);
+  }
+
+  /**
+   * @return the index of the input called {@code name}
+   * @throws IllegalArgumentException if there is none
+   */
+  public int inputIndex(String name) {
+    return indexOf(inputIndex, name, "input");
+  }
+
+  /**
+   * @return the index of the output called {@code name}
+   * @throws IllegalArgumentException if there is none
+   */
+  public int outputIndex(String name) {
+    return indexOf(outputIndex, name, "output");
+  }
+
+  private static int indexOf(Map<String, Integer> names, String name, String kind) {
+    Integer index = names.get(name);
+    if (index == null) {
+      throw new IllegalArgumentException("model has no " + kind + " named '" + name + "'; it has " + names.keySet());
+    }
+    return index;
+  }
+
+  /** @return the model's signature keys (empty if it declares none) */
+  public List<String> signatureKeys() {
+    return interpreter.signatureKeys();
+  }
+
+  /** @return the signature this instance runs, or null when it runs the main graph */
+  public String signatureKey() {
+    return interpreter.signatureKey();
+  }
+
+  /** @return true when the batch dimension is dynamic and batches run in one invocation */
+  public boolean hasDynamicBatch() {
+    return fixedBatch < 0;
+  }
+
+  /** @return the options this instance was built with */
+  public Options options() {
+    return options;
+  }
+
+  /** @return what actually runs: delegates, partitions, and operators left to the CPU kernels */
+  public ExecutionReport executionReport() {
+    checkOpen();
+    return interpreter.report();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Single record
+
+  /**
+   * Predicts one record of a single-input, single-output model, without allocating.
+   *
+   * @param input one row: exactly as many values as one row of the input tensor
+   * @param output receives one row of the output tensor: exactly that many values
+   * @throws IllegalArgumentException if a length does not match, or the model has several inputs or outputs
+   * @throws IllegalStateException if the model is closed or in use by another thread
+   */
+  public void predictSingle(float[] input, float[] output) {
+    enter();
+    try {
+      TensorBinding in = singleInput();
+      TensorBinding out = singleOutput();
+      if (currentBatch != 1 && fixedBatch < 0) {
+        resizeBatch(1);
+      }
+      int inLength = in.rowElements();
+      int outLength = out.rowElements();
+      if (input.length != inLength) {
+        throw lengthMismatch(in, "input", inLength, input.length);
+      }
+      if (output.length != outLength) {
+        throw lengthMismatch(out, "output", outLength, output.length);
+      }
+      in.write(input, 0, 0, inLength);
+      invokeChecked();
+      out.read(0, output, 0, outLength);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Predicts one record and returns a new array with the result. Allocates only that array; see
+   * {@link #predictSingle(float[], float[])} for the allocation-free form.
+   */
+  public float[] predictSingle(float[] input) {
+    enter();
+    int outLength;
+    try {
+      outLength = singleOutput().rowElements();
+    } finally {
+      exit();
+    }
+    float[] output = new float[outLength];
+    predictSingle(input, output);
+    return output;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Batches
+
+  /**
+   * Predicts many records of a single-input, single-output model in one invocation (see the class notes on
+   * batching). Allocates the result arrays.
+   *
+   * @param rows records, each exactly one input row long
+   * @return one output row per record
+   * @throws IllegalArgumentException if there are no rows or a row has the wrong length
+   */
+  public float[][] predict(float[][] rows) {
+    Objects.requireNonNull(rows, "rows");
+    enter();
+    try {
+      TensorBinding in = singleInput();
+      TensorBinding out = singleOutput();
+      requirePositiveBatch(rows.length);
+      int inRow = in.rowElements();
+      for (int r = 0; r < rows.length; r++) {
+        if (rows[r] == null || rows[r].length != inRow) {
+          throw new IllegalArgumentException("row " + r + " has " + (rows[r] == null ? "no" : rows[r].length)
+              + " values; input '" + in.name() + "' expects " + inRow + " per row (shape "
+              + Arrays.toString(in.shapeSignatureView()) + ")");
+        }
+      }
+      int chunk = chunkSize(rows.length);
+      int outRow = out.rowElements();
+      float[][] result = new float[rows.length][outRow];
+      for (int start = 0; start < rows.length; start += chunk) {
+        int count = Math.min(chunk, rows.length - start);
+        for (int r = 0; r < count; r++) {
+          in.write(rows[start + r], 0, r * inRow, inRow);
+        }
+        padChunk(in, count, inRow);
+        invokeChecked();
+        for (int r = 0; r < count; r++) {
+          out.read(r * outRow, result[start + r], 0, outRow);
+        }
+      }
+      return result;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Predicts {@code rows} records of a single-input, single-output model without allocating: reads
+   * {@code rows * inputRow} values from {@code input} starting at its position and writes
+   * {@code rows * outputRow} values to {@code output} starting at its position, then advances both positions.
+   * The buffers may be heap or direct.
+   *
+   * @throws IllegalArgumentException if {@code rows} is not positive or a buffer has too few values remaining
+   */
+  public void predict(FloatBuffer input, FloatBuffer output, int rows) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    enter();
+    try {
+      TensorBinding in = singleInput();
+      TensorBinding out = singleOutput();
+      requirePositiveBatch(rows);
+      int inRow = in.rowElements();
+      long needIn = (long) rows * inRow;
+      if (input.remaining() < needIn) {
+        throw new IllegalArgumentException("input buffer has " + input.remaining() + " values remaining; " + rows
+            + " rows of input '" + in.name() + "' need " + needIn);
+      }
+      int chunk = chunkSize(rows);
+      int outRow = out.rowElements();
+      long needOut = (long) rows * outRow;
+      if (output.remaining() < needOut) {
+        throw new IllegalArgumentException("output buffer has " + output.remaining() + " values remaining; "
+            + rows + " rows of output '" + out.name() + "' need " + needOut);
+      }
+      int inPos = input.position();
+      int outPos = output.position();
+      for (int start = 0; start < rows; start += chunk) {
+        int count = Math.min(chunk, rows - start);
+        in.write(input, inPos + start * inRow, 0, count * inRow);
+        padChunk(in, count, inRow);
+        invokeChecked();
+        out.read(0, output, outPos + start * outRow, count * outRow);
+      }
+      input.position(inPos + (int) needIn);
+      output.position(outPos + (int) needOut);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Rows per invocation: all of them when the batch is dynamic, else the fixed batch size. */
+  private int chunkSize(int rows) {
+    if (fixedBatch < 0) {
+      if (currentBatch != rows) {
+        resizeBatch(rows);
+      }
+      return rows;
+    }
+    return fixedBatch;
+  }
+
+  private void padChunk(TensorBinding in, int count, int inRow) {
+    if (fixedBatch > 1 && count < fixedBatch) {
+      in.clear(count * inRow, (fixedBatch - count) * inRow);
+    }
+  }
+
+  private void requirePositiveBatch(int rows) {
+    if (rows <= 0) {
+      throw new IllegalArgumentException("batch size must be positive, got " + rows);
+    }
+  }
+
+  /** Resizes the batch dimension of every input and reallocates. Cold path: only when the batch size changes. */
+  private void resizeBatch(int rows) {
+    for (int i = 0; i < inputs.length; i++) {
+      resizeDims[i][0] = rows;
+    }
+    interpreter.resize(resizeDims);
+    currentBatch = rows;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Multiple inputs and outputs
+
+  /**
+   * Writes the whole of input {@code index} (at its current shape), quantizing if needed. Allocation-free; pair with
+   * {@link #invoke()} and {@link #getOutput(int, float[])}.
+   *
+   * @throws IllegalArgumentException if {@code data} does not have exactly the tensor's element count
+   */
+  public void setInput(int index, float[] data) {
+    Objects.requireNonNull(data, "data");
+    enter();
+    try {
+      TensorBinding in = input(index);
+      in.requireFloatConvertible();
+      if (data.length != in.elementCount()) {
+        throw lengthMismatch(in, "input", in.elementCount(), data.length);
+      }
+      in.write(data, 0, 0, data.length);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Like {@link #setInput(int, float[])}, by name. */
+  public void setInput(String name, float[] data) {
+    setInput(inputIndex(name), data);
+  }
+
+  /**
+   * Copies raw bytes into input {@code index}, for any type (int8, uint8, float16, int32, ...). The buffer's
+   * remaining bytes must equal the tensor's byte size exactly; they are copied (the tensor never aliases caller
+   * memory) and the buffer's position is left unchanged.
+   */
+  public void setInputBytes(int index, ByteBuffer data) {
+    Objects.requireNonNull(data, "data");
+    enter();
+    try {
+      TensorBinding in = input(index);
+      ByteBuffer target = in.bytes();
+      if (target == null || data.remaining() != target.capacity()) {
+        throw new IllegalArgumentException("input '" + in.name() + "' holds " + (target == null ? 0
+            : target.capacity()) + " bytes (" + in.dataType() + Arrays.toString(in.shapeView()) + "), given "
+            + data.remaining());
+      }
+      target.put(0, data, data.position(), data.remaining());
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Runs the model on the inputs set so far.
+   *
+   * @throws LiteModelException if TensorFlow Lite reports a failure
+   */
+  public void invoke() {
+    enter();
+    try {
+      invokeChecked();
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Reads the whole of output {@code index}, dequantizing if needed. Allocation-free.
+   *
+   * @throws IllegalArgumentException if {@code data} does not have exactly the tensor's element count
+   */
+  public void getOutput(int index, float[] data) {
+    Objects.requireNonNull(data, "data");
+    enter();
+    try {
+      TensorBinding out = output(index);
+      out.requireFloatConvertible();
+      if (data.length != out.elementCount()) {
+        throw lengthMismatch(out, "output", out.elementCount(), data.length);
+      }
+      out.read(0, data, 0, data.length);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Like {@link #getOutput(int, float[])}, by name. */
+  public void getOutput(String name, float[] data) {
+    getOutput(outputIndex(name), data);
+  }
+
+  /**
+   * Copies output {@code index}'s raw bytes into {@code data} at its position (which is left unchanged). The buffer
+   * must have at least the tensor's byte size remaining.
+   */
+  public void getOutputBytes(int index, ByteBuffer data) {
+    Objects.requireNonNull(data, "data");
+    enter();
+    try {
+      TensorBinding out = output(index);
+      ByteBuffer source = out.bytes();
+      if (source == null || data.remaining() < source.capacity()) {
+        throw new IllegalArgumentException("output '" + out.name() + "' holds " + (source == null ? 0
+            : source.capacity()) + " bytes, buffer has " + data.remaining() + " remaining");
+      }
+      data.put(data.position(), source, 0, source.capacity());
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Runs a multi-input, multi-output model without allocating: {@code inputs[i]} holds whole rows for input
+   * {@code i} (its length sets the batch size, which must agree across inputs when the batch is dynamic), and
+   * {@code outputs[i]} receives output {@code i} and must have exactly its element count for that batch.
+   */
+  public void run(float[][] inputs, float[][] outputs) {
+    Objects.requireNonNull(inputs, "inputs");
+    Objects.requireNonNull(outputs, "outputs");
+    enter();
+    try {
+      if (inputs.length != this.inputs.length || outputs.length != this.outputs.length) {
+        throw new IllegalArgumentException("model has " + this.inputs.length + " inputs and " + this.outputs.length
+            + " outputs; given " + inputs.length + " and " + outputs.length);
+      }
+      int batch = batchFor(inputs);
+      if (fixedBatch < 0 && batch != currentBatch) {
+        resizeBatch(batch);
+      }
+      for (int i = 0; i < inputs.length; i++) {
+        TensorBinding in = this.inputs[i];
+        in.requireFloatConvertible();
+        if (inputs[i].length != in.elementCount()) {
+          throw lengthMismatch(in, "input", in.elementCount(), inputs[i].length);
+        }
+        in.write(inputs[i], 0, 0, inputs[i].length);
+      }
+      invokeChecked();
+      for (int i = 0; i < outputs.length; i++) {
+        TensorBinding out = this.outputs[i];
+        out.requireFloatConvertible();
+        if (outputs[i] == null || outputs[i].length != out.elementCount()) {
+          throw lengthMismatch(out, "output", out.elementCount(), outputs[i] == null ? 0 : outputs[i].length);
+        }
+        out.read(0, outputs[i], 0, outputs[i].length);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  private int batchFor(float[][] data) {
+    if (fixedBatch >= 0) {
+      return currentBatch;
+    }
+    int batch = -1;
+    for (int i = 0; i < data.length; i++) {
+      TensorBinding in = inputs[i];
+      if (data[i] == null) {
+        throw new IllegalArgumentException("no data for input '" + in.name() + "'");
+      }
+      int row = in.rowElements();
+      if (row == 0 || data[i].length % row != 0 || data[i].length == 0) {
+        throw lengthMismatch(in, "input", row, data[i].length);
+      }
+      int rows = data[i].length / row;
+      if (batch >= 0 && rows != batch) {
+        throw new IllegalArgumentException("inputs disagree on the batch size: input '" + in.name() + "' has "
+            + rows + " rows, the first input " + batch);
+      }
+      batch = rows;
+    }
+    return batch;
+  }
+
+  /**
+   * Runs a multi-input, multi-output model by tensor name. Convenient, not allocation-free: returns a new map of
+   * new arrays, in the model's output order.
+   *
+   * @param inputs one entry per input name, each holding whole rows
+   * @throws IllegalArgumentException if an input is missing or unknown, or lengths do not match
+   */
+  public Map<String, float[]> run(Map<String, float[]> inputs) {
+    Objects.requireNonNull(inputs, "inputs");
+    float[][] ordered = new float[this.inputs.length][];
+    for (Map.Entry<String, float[]> entry : inputs.entrySet()) {
+      ordered[inputIndex(entry.getKey())] = entry.getValue();
+    }
+    for (int i = 0; i < ordered.length; i++) {
+      if (ordered[i] == null) {
+        throw new IllegalArgumentException("missing input '" + this.inputs[i].name() + "'; given "
+            + inputs.keySet());
+      }
+    }
+    float[][] results;
+    enter();
+    try {
+      int batch = batchFor(ordered);
+      if (fixedBatch < 0 && batch != currentBatch) {
+        resizeBatch(batch);
+      }
+      results = new float[outputs.length][];
+      for (int i = 0; i < outputs.length; i++) {
+        results[i] = new float[outputs[i].elementCount()];
+      }
+    } finally {
+      exit();
+    }
+    run(ordered, results);
+    Map<String, float[]> named = new LinkedHashMap<>();
+    for (int i = 0; i < outputs.length; i++) {
+      named.put(outputs[i].name(), results[i]);
+    }
+    return named;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /**
+   * Runs the model {@code calls} times on its current inputs so that first-call costs (lazy packing, page faults,
+   * JIT compilation of the Java side) are paid before latency matters.
+   */
+  public void warmUp(int calls) {
+    if (calls < 0) {
+      throw new IllegalArgumentException("calls must be >= 0, got " + calls);
+    }
+    enter();
+    try {
+      for (int i = 0; i < calls; i++) {
+        invokeChecked();
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Releases every native resource. Idempotent.
+   *
+   * @throws IllegalStateException if another thread is inside a call on this instance right now
+   */
+  @Override
+  public void close() {
+    while (true) {
+      int current = (int) STATE.getVolatile(this);
+      if (current == CLOSED) {
+        return;
+      }
+      if (current == BUSY) {
+        throw new IllegalStateException("close() called while another thread is using this LiteModel");
+      }
+      if (STATE.compareAndSet(this, IDLE, CLOSED)) {
+        cleanable.clean();
+        return;
+      }
+    }
+  }
+
+  /** @return true once {@link #close()} was called */
+  public boolean isClosed() {
+    return (int) STATE.getVolatile(this) == CLOSED;
+  }
+
+  @Override
+  public String toString() {
+    if (isClosed()) {
+      return "LiteModel[closed, " + source + "]";
+    }
+    StringBuilder text = new StringBuilder("LiteModel[").append(source).append(", ").append(model.size())
+        .append(" bytes\n");
+    for (TensorBinding binding : inputs) {
+      text.append("  input  ").append(binding.spec()).append('\n');
+    }
+    for (TensorBinding binding : outputs) {
+      text.append("  output ").append(binding.spec()).append('\n');
+    }
+    text.append("  batch: ").append(fixedBatch < 0
+        ? "dynamic, one invocation per batch (current " + currentBatch + ")"
+        : "fixed at " + fixedBatch + ", batches run in chunks of " + fixedBatch).append('\n');
+    if (!signatureKeys().isEmpty()) {
+      text.append("  signatures: ").append(signatureKeys())
+          .append(signatureKey() != null ? ", running '" + signatureKey() + "'" : "").append('\n');
+    }
+    text.append("  threads: ").append(options.threads()).append(", runs on: ").append(interpreter.report())
+        .append(']');
+    return text.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Internals
+
+  /** Enters a call: one CAS that detects both use after close and concurrent use. */
+  private void enter() {
+    if (!STATE.compareAndSet(this, IDLE, BUSY)) {
+      throw (int) STATE.getVolatile(this) == CLOSED
+          ? new IllegalStateException("this LiteModel is closed")
+          : new IllegalStateException("this LiteModel is in use by another thread; a LiteModel is not "
+              + "thread-safe: give each thread its own replicate() or use a LiteModelPool");
+    }
+  }
+
+  private void exit() {
+    STATE.setRelease(this, IDLE);
+  }
+
+  private void checkOpen() {
+    if (isClosed()) {
+      throw new IllegalStateException("this LiteModel is closed");
+    }
+  }
+
+  private void invokeChecked() {
+    int status = interpreter.invoke();
+    if (status != 0) {
+      throw interpreter.failure(status, "invoke failed");
+    }
+  }
+
+  private TensorBinding singleInput() {
+    if (inputs.length != 1) {
+      throw new IllegalArgumentException("predictSingle/predict need a model with one input; this one has "
+          + inputs.length + ": use run(...) or setInput/invoke/getOutput");
+    }
+    TensorBinding in = inputs[0];
+    in.requireFloatConvertible();
+    return in;
+  }
+
+  private TensorBinding singleOutput() {
+    if (outputs.length != 1) {
+      throw new IllegalArgumentException("predictSingle/predict need a model with one output; this one has "
+          + outputs.length + ": use run(...) or setInput/invoke/getOutput");
+    }
+    TensorBinding out = outputs[0];
+    out.requireFloatConvertible();
+    return out;
+  }
+
+  private TensorBinding input(int index) {
+    if (index < 0 || index >= inputs.length) {
+      throw new IllegalArgumentException("input index " + index + " out of range; model has " + inputs.length);
+    }
+    return inputs[index];
+  }
+
+  private TensorBinding output(int index) {
+    if (index < 0 || index >= outputs.length) {
+      throw new IllegalArgumentException("output index " + index + " out of range; model has " + outputs.length);
+    }
+    return outputs[index];
+  }
+
+  private static IllegalArgumentException lengthMismatch(TensorBinding binding, String kind, int expected,
+      int given) {
+    return new IllegalArgumentException(kind + " '" + binding.name() + "' expects " + expected + " values (shape "
+        + Arrays.toString(binding.shapeView()) + ", declared " + Arrays.toString(binding.shapeSignatureView())
+        + "), given " + given);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * How to build a {@link LiteModel}: threads, XNNPACK, signature. Immutable; each {@code with} method returns a
+   * new instance.
+   *
+   * <pre>{@code
+   * LiteModel.Options options = LiteModel.Options.defaults().withThreads(2).withSignature("serving_default");
+   * }</pre>
+   */
+  public static final class Options {
+    private static final Options DEFAULTS = new Options(1, true, 0, null);
+
+    private final int threads;
+    private final boolean xnnpack;
+    private final long xnnpackFlags;
+    private final String signature;
+
+    private Options(int threads, boolean xnnpack, long xnnpackFlags, String signature) {
+      this.threads = threads;
+      this.xnnpack = xnnpack;
+      this.xnnpackFlags = xnnpackFlags;
+      this.signature = signature;
+    }
+
+    /** @return one thread, XNNPACK on with this build's default flags, the main graph */
+    public static Options defaults() {
+      return DEFAULTS;
+    }
+
+    /**
+     * @param threads threads for TensorFlow Lite and XNNPACK (1 runs everything on the calling thread, which gives
+     *     the steadiest latency)
+     */
+    public Options withThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      }
+      return new Options(threads, xnnpack, xnnpackFlags, signature);
+    }
+
+    /** @param enabled run supported operators with the XNNPACK delegate (default on) */
+    public Options withXnnpack(boolean enabled) {
+      return new Options(threads, enabled, xnnpackFlags, signature);
+    }
+
+    /**
+     * @param enabled ask XNNPACK to run float32 operators in half precision where this CPU supports it (faster on
+     *     CPUs with native fp16 arithmetic; changes numerics at about 1e-3)
+     */
+    public Options withXnnpackForceFp16(boolean enabled) {
+      long flags = enabled ? xnnpackFlags | XnnpackDelegate.FLAG_FORCE_FP16
+          : xnnpackFlags & ~XnnpackDelegate.FLAG_FORCE_FP16;
+      return new Options(threads, xnnpack, flags, signature);
+    }
+
+    /** @param key run this signature of the model instead of its main graph; null for the main graph */
+    public Options withSignature(String key) {
+      return new Options(threads, xnnpack, xnnpackFlags, key);
+    }
+
+    /** @return threads for TensorFlow Lite and XNNPACK */
+    public int threads() {
+      return threads;
+    }
+
+    /** @return true when the XNNPACK delegate is applied */
+    public boolean xnnpack() {
+      return xnnpack;
+    }
+
+    /** @return XNNPACK flags added to the build's defaults */
+    long xnnpackFlags() {
+      return xnnpackFlags;
+    }
+
+    /** @return the selected signature key, or null */
+    public String signature() {
+      return signature;
+    }
+
+    @Override
+    public String toString() {
+      return "Options[threads=" + threads + ", xnnpack=" + xnnpack
+          + (xnnpackFlags != 0 ? ", xnnpackFlags=0x" + Long.toHexString(xnnpackFlags) : "")
+          + (signature != null ? ", signature=" + signature : "") + "]";
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.litemodel;
+
+import io.litemodel.presets.LiteModelShim;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorflowlite.TfLiteModel;
+import org.bytedeco.tensorflowlite.global.tensorflowlite;
+
+/**
+ * Owns a verified {@code TfLiteModel} and the native copy of the bytes it points into.
+ *
+ * <p>TensorFlow Lite does not copy model bytes, and a {@code TfLiteModel} may be shared by any number of
+ * interpreters, so the handle is reference counted: every interpreter built on it holds one reference, and the
+ * native memory is freed when the last one is released. The bytes are copied off-heap, never aliased from caller
+ * memory, so callers may reuse their arrays and buffers at once.
+ */
+final class ModelHandle {
+  private BytePointer bytes;
+  private TfLiteModel model;
+  private final long size;
+  private int references = 1;
+
+  private ModelHandle(BytePointer bytes, TfLiteModel model, long size) {
+    this.bytes = bytes;
+    this.model = model;
+    this.size = size;
+  }
+
+  /**
+   * Copies {@code data} off-heap and verifies it as a TensorFlow Lite flatbuffer.
+   *
+   * @param data the model bytes, from position to limit (position is not changed)
+   * @param source where the bytes came from, for messages
+   * @throws LiteModelException with {@link LiteModelException.Status#INVALID_MODEL} if TensorFlow Lite rejects it
+   */
+  static ModelHandle create(java.nio.ByteBuffer data, String source) {
+    NativeRuntime.ensureLoaded();
+    int size = data.remaining();
+    if (size == 0) {
+      throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
+          "model " + source + " is empty (0 bytes)");
+    }
+    // Cheap pre-check with a better message than the verifier's: a flatbuffer starts with a root offset, and
+    // TensorFlow Lite files carry the identifier "TFL3" at bytes 4..7.
+    if (size < 8 || data.get(data.position() + 4) != 'T' || data.get(data.position() + 5) != 'F'
+        || data.get(data.position() + 6) != 'L' || data.get(data.position() + 7) != '3') {
+      throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
+          "model " + source + " is not a TensorFlow Lite flatbuffer (no TFL3 identifier; " + size + " bytes)");
+    }
+    BytePointer bytes = new BytePointer(size);
+    bytes.position(0).limit(size);
+    bytes.asBuffer().put(data.duplicate());
+    Pointer sink = LiteModelShim.lm_error_sink_create();
+    try {
+      Pointer created = LiteModelShim.lm_model_create(bytes, size, sink);
+      if (created == null || created.isNull()) {
+        String why = LiteModelShim.lm_error_sink_text(sink).getString().strip();
+        bytes.close();
+        throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
+            "model " + source + " was rejected by TensorFlow Lite (truncated or corrupt flatbuffer?)"
+                + (why.isEmpty() ? "" : ": " + why));
+      }
+      return new ModelHandle(bytes, new TfLiteModel(created), size);
+    } finally {
+      LiteModelShim.lm_error_sink_delete(sink);
+    }
+  }
+
+  /** @return the model for building an interpreter; valid while this caller holds a reference */
+  synchronized TfLiteModel model() {
+    if (model == null) {
+      throw new IllegalStateException("model handle already released");
+    }
+    return model;
+  }
+
+  /** @return the size of the model in bytes */
+  long size() {
+    return size;
+  }
+
+  /** Takes one more reference (for another interpreter). */
+  synchronized ModelHandle acquire() {
+    if (references == 0) {
+      throw new IllegalStateException("the model was closed; load it again");
+    }
+    references++;
+    return this;
+  }
+
+  /** Drops one reference; the last one frees the native model and its bytes. Extra calls are ignored. */
+  synchronized void release() {
+    if (references == 0) {
+      return;
+    }
+    if (--references == 0) {
+      tensorflowlite.TfLiteModelDelete(model);
+      model = null;
+      bytes.close();
+      bytes = null;
+    }
+  }
+
+  synchronized int references() {
+    return references;
+  }
+}

@@ -1,0 +1,74 @@
+package io.litemodel;
+
+import io.litemodel.presets.LiteModelShim;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.tensorflowlite.global.tensorflowlite;
+
+/**
+ * Loads the native libraries once: bytedeco's TensorFlow Lite build, then LiteModel's shim, bound to it.
+ *
+ * <p>Failure is remembered and reported with the same explanation on every later attempt, so a missing platform
+ * artifact gives one clear message instead of a trail of {@link UnsatisfiedLinkError}s.
+ */
+final class NativeRuntime {
+  private static final Object LOCK = new Object();
+  private static volatile boolean loaded;
+  private static LiteModelException failure;
+  private static String tfliteVersion;
+
+  private NativeRuntime() {}
+
+  /**
+   * Makes sure the native libraries are loaded.
+   *
+   * @throws LiteModelException with {@link LiteModelException.Status#NATIVE_LIBRARY_UNAVAILABLE} and a fix
+   */
+  static void ensureLoaded() {
+    if (loaded) {
+      return;
+    }
+    synchronized (LOCK) {
+      if (loaded) {
+        return;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      String platform = Loader.getPlatform();
+      try {
+        String path = Loader.load(tensorflowlite.class);
+        if (path == null) {
+          throw new UnsatisfiedLinkError("JavaCPP found no jnitensorflowlite library");
+        }
+        Loader.load(LiteModelShim.class);
+        try (BytePointer error = new BytePointer(512)) {
+          if (LiteModelShim.lm_bind(path, error, (int) error.capacity()) != 0) {
+            throw new UnsatisfiedLinkError("binding to " + path + " failed: " + error.getString());
+          }
+        }
+        tfliteVersion = tensorflowlite.TfLiteVersion().getString();
+        loaded = true;
+      } catch (UnsatisfiedLinkError | RuntimeException e) {
+        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+            unavailableMessage(platform, e), e);
+        throw failure;
+      }
+    }
+  }
+
+  /** @return the TensorFlow Lite version string of the loaded library */
+  static String tfliteVersion() {
+    ensureLoaded();
+    return tfliteVersion;
+  }
+
+  static String unavailableMessage(String platform, Throwable cause) {
+    return "TensorFlow Lite native libraries could not be loaded for platform '" + platform + "' ("
+        + cause.getMessage() + "). Fix: put the natives for this platform on the classpath, e.g. the Maven "
+        + "dependency org.bytedeco:tensorflow-lite:2.20.0-1.5.13 with classifier " + platform
+        + " (or depend on org.bytedeco:tensorflow-lite-platform and build with -Djavacpp.platform=" + platform
+        + "), and use a LiteModel jar built for " + platform
+        + "; the LiteModel shim is built for linux-x86_64 only.";
+  }
+}

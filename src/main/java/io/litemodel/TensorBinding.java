@@ -1,0 +1,286 @@
+package io.litemodel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorflowlite.TfLiteIntArray;
+import org.bytedeco.tensorflowlite.TfLiteQuantizationParams;
+import org.bytedeco.tensorflowlite.TfLiteTensor;
+import org.bytedeco.tensorflowlite.global.tensorflowlite;
+
+/**
+ * One input or output tensor bound for the hot path: cached {@link ByteBuffer}/{@link FloatBuffer} views over the
+ * tensor's native memory, and the quantization parameters the float API needs.
+ *
+ * <p>TensorFlow Lite may move tensor memory whenever tensors are (re)allocated, so the views are rebuilt by
+ * {@link #refresh} after every allocation; between allocations, reading and writing costs no JNI crossing at all.
+ * The conversion loops touch only primitives and the cached views: no allocation.
+ */
+final class TensorBinding {
+  private final int index;
+  private final String name;
+  private final String tensorName;
+  private final int[] shapeSignature;
+  private final DataType dataType;
+  private final float scale;
+  private final float inverseScale;
+  private final int zeroPoint;
+
+  private int[] shape;
+  private int elementCount;
+  private int rowElements;
+  private long byteSize;
+  private ByteBuffer bytes;
+  private FloatBuffer floats;
+  private ShortBuffer shorts;
+
+  TensorBinding(int index, String name, TfLiteTensor tensor) {
+    this.index = index;
+    this.name = name;
+    this.tensorName = tensorflowlite.TfLiteTensorName(tensor).getString();
+    this.dataType = DataType.fromCode(tensorflowlite.TfLiteTensorType(tensor));
+    try (TfLiteQuantizationParams quantization = tensorflowlite.TfLiteTensorQuantizationParams(tensor)) {
+      this.scale = quantization.scale();
+      this.zeroPoint = quantization.zero_point();
+    }
+    this.inverseScale = scale != 0f ? 1f / scale : 0f;
+    int[] dims = readShape(tensor);
+    TfLiteIntArray signature = tensorflowlite.TfLiteTensorGetDimsSignature(tensor);
+    if (signature != null && !signature.isNull() && signature.size() == dims.length) {
+      int[] declared = new int[signature.size()];
+      for (int i = 0; i < declared.length; i++) {
+        declared[i] = signature.data(i);
+      }
+      this.shapeSignature = declared;
+    } else {
+      this.shapeSignature = dims;
+    }
+    refresh(tensor);
+  }
+
+  private static int[] readShape(TfLiteTensor tensor) {
+    int[] dims = new int[tensorflowlite.TfLiteTensorNumDims(tensor)];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = tensorflowlite.TfLiteTensorDim(tensor, i);
+    }
+    return dims;
+  }
+
+  /** Rebuilds the cached views after the tensor was (re)allocated. Not for the hot path. */
+  void refresh(TfLiteTensor tensor) {
+    shape = readShape(tensor);
+    long count = 1;
+    for (int dim : shape) {
+      count *= dim;
+    }
+    if (count > Integer.MAX_VALUE) {
+      throw new LiteModelException(LiteModelException.Status.ERROR,
+          "tensor '" + name + "' has " + count + " elements, more than a Java buffer can address");
+    }
+    elementCount = (int) count;
+    rowElements = shape.length <= 1 ? elementCount : (shape[0] == 0 ? 0 : elementCount / shape[0]);
+    byteSize = tensorflowlite.TfLiteTensorByteSize(tensor);
+    Pointer data = tensorflowlite.TfLiteTensorData(tensor);
+    if (data == null || data.isNull() || byteSize == 0) {
+      bytes = null;
+      floats = null;
+      shorts = null;
+      return;
+    }
+    bytes = new BytePointer(data).capacity(byteSize).asByteBuffer().order(ByteOrder.nativeOrder());
+    floats = dataType == DataType.FLOAT32 ? bytes.asFloatBuffer() : null;
+    shorts = (dataType == DataType.FLOAT16 || dataType == DataType.INT16) ? bytes.asShortBuffer() : null;
+  }
+
+  int index() {
+    return index;
+  }
+
+  String name() {
+    return name;
+  }
+
+  DataType dataType() {
+    return dataType;
+  }
+
+  /** @return elements in the whole allocated tensor */
+  int elementCount() {
+    return elementCount;
+  }
+
+  /** @return elements in one row (the tensor without its first dimension) */
+  int rowElements() {
+    return rowElements;
+  }
+
+  int[] shapeView() {
+    return shape;
+  }
+
+  int[] shapeSignatureView() {
+    return shapeSignature;
+  }
+
+  /** @return true when the first dimension is declared {@code -1} */
+  boolean dynamicBatch() {
+    return shapeSignature.length > 0 && shapeSignature[0] == -1;
+  }
+
+  /** @return the cached native-order view of the whole tensor (null if unallocated); callers must not keep it */
+  ByteBuffer bytes() {
+    return bytes;
+  }
+
+  TensorSpec spec() {
+    return new TensorSpec(index, name, tensorName, shape, shapeSignature, dataType, scale, zeroPoint, byteSize);
+  }
+
+  /** Throws unless the float API can convert this tensor's type. */
+  void requireFloatConvertible() {
+    if (!dataType.isFloatConvertible()) {
+      throw new IllegalArgumentException("tensor '" + name + "' holds " + dataType
+          + ", which the float API cannot convert; use inputBuffer()/outputBuffer() for raw access");
+    }
+  }
+
+  private ByteBuffer checkedBytes() {
+    if (bytes == null) {
+      throw new LiteModelException(LiteModelException.Status.OUTPUT_SHAPE_NOT_KNOWN,
+          "tensor '" + name + "' has no allocated memory");
+    }
+    return bytes;
+  }
+
+  /**
+   * Writes {@code length} floats from {@code src[srcOffset..]} into elements {@code [offset, offset+length)},
+   * quantizing or narrowing to the tensor's type. Bounds are the caller's duty.
+   */
+  void write(float[] src, int srcOffset, int offset, int length) {
+    checkedBytes();
+    switch (dataType) {
+      case FLOAT32:
+        floats.put(offset, src, srcOffset, length);
+        break;
+      case INT8:
+        for (int i = 0; i < length; i++) {
+          bytes.put(offset + i, (byte) quantize(src[srcOffset + i], -128, 127));
+        }
+        break;
+      case UINT8:
+        for (int i = 0; i < length; i++) {
+          bytes.put(offset + i, (byte) quantize(src[srcOffset + i], 0, 255));
+        }
+        break;
+      case INT16:
+        for (int i = 0; i < length; i++) {
+          shorts.put(offset + i, (short) quantize(src[srcOffset + i], -32768, 32767));
+        }
+        break;
+      case FLOAT16:
+        for (int i = 0; i < length; i++) {
+          shorts.put(offset + i, Float16.fromFloat(src[srcOffset + i]));
+        }
+        break;
+      default:
+        requireFloatConvertible();
+    }
+  }
+
+  /** Like {@link #write(float[], int, int, int)}, from a buffer's absolute positions. */
+  void write(FloatBuffer src, int srcOffset, int offset, int length) {
+    checkedBytes();
+    if (dataType == DataType.FLOAT32) {
+      floats.put(offset, src, srcOffset, length);
+      return;
+    }
+    for (int i = 0; i < length; i++) {
+      float value = src.get(srcOffset + i);
+      switch (dataType) {
+        case INT8 -> bytes.put(offset + i, (byte) quantize(value, -128, 127));
+        case UINT8 -> bytes.put(offset + i, (byte) quantize(value, 0, 255));
+        case INT16 -> shorts.put(offset + i, (short) quantize(value, -32768, 32767));
+        case FLOAT16 -> shorts.put(offset + i, Float16.fromFloat(value));
+        default -> requireFloatConvertible();
+      }
+    }
+  }
+
+  /** Reads elements {@code [offset, offset+length)} into {@code dst[dstOffset..]}, dequantizing as needed. */
+  void read(int offset, float[] dst, int dstOffset, int length) {
+    checkedBytes();
+    switch (dataType) {
+      case FLOAT32:
+        floats.get(offset, dst, dstOffset, length);
+        break;
+      case INT8:
+        for (int i = 0; i < length; i++) {
+          dst[dstOffset + i] = (bytes.get(offset + i) - zeroPoint) * scale;
+        }
+        break;
+      case UINT8:
+        for (int i = 0; i < length; i++) {
+          dst[dstOffset + i] = ((bytes.get(offset + i) & 0xff) - zeroPoint) * scale;
+        }
+        break;
+      case INT16:
+        for (int i = 0; i < length; i++) {
+          dst[dstOffset + i] = (shorts.get(offset + i) - zeroPoint) * scale;
+        }
+        break;
+      case FLOAT16:
+        for (int i = 0; i < length; i++) {
+          dst[dstOffset + i] = Float16.toFloat(shorts.get(offset + i));
+        }
+        break;
+      default:
+        requireFloatConvertible();
+    }
+  }
+
+  /** Like {@link #read(int, float[], int, int)}, into a buffer's absolute positions. */
+  void read(int offset, FloatBuffer dst, int dstOffset, int length) {
+    checkedBytes();
+    if (dataType == DataType.FLOAT32) {
+      dst.put(dstOffset, floats, offset, length);
+      return;
+    }
+    for (int i = 0; i < length; i++) {
+      float value = switch (dataType) {
+        case INT8 -> (bytes.get(offset + i) - zeroPoint) * scale;
+        case UINT8 -> ((bytes.get(offset + i) & 0xff) - zeroPoint) * scale;
+        case INT16 -> (shorts.get(offset + i) - zeroPoint) * scale;
+        case FLOAT16 -> Float16.toFloat(shorts.get(offset + i));
+        default -> {
+          requireFloatConvertible();
+          yield 0f;
+        }
+      };
+      dst.put(dstOffset + i, value);
+    }
+  }
+
+  /** Fills elements {@code [offset, offset+length)} with the encoding of 0.0 (used to pad fixed-size batches). */
+  void clear(int offset, int length) {
+    int elementBytes = dataType.byteSize();
+    byte fill = (dataType == DataType.INT8 || dataType == DataType.UINT8) ? (byte) zeroPoint : 0;
+    ByteBuffer target = checkedBytes();
+    for (int i = offset * elementBytes, end = (offset + length) * elementBytes; i < end; i++) {
+      target.put(i, fill);
+    }
+    if (dataType == DataType.INT16 && zeroPoint != 0) {
+      for (int i = 0; i < length; i++) {
+        shorts.put(offset + i, (short) zeroPoint);
+      }
+    }
+  }
+
+  /** Affine quantization: round(x / scale) + zeroPoint, saturated. NaN maps to the zero point. */
+  private int quantize(float value, int min, int max) {
+    int q = Math.round(value * inverseScale) + zeroPoint;
+    return q < min ? min : (q > max ? max : q);
+  }
+}

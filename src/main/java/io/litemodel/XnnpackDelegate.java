@@ -1,0 +1,71 @@
+package io.litemodel;
+
+import io.litemodel.presets.LiteModelShim;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * The XNNPACK CPU delegate. In the bytedeco build, {@code TfLiteInterpreterCreate} does not apply XNNPACK by itself
+ * (it runs TensorFlow Lite's reference kernels), so LiteModel creates this delegate explicitly.
+ */
+final class XnnpackDelegate implements NativeDelegate {
+  /** {@code TFLITE_XNNPACK_DELEGATE_FLAG_QS8}: signed 8-bit quantized operators. */
+  static final long FLAG_QS8 = 0x1;
+  /** {@code TFLITE_XNNPACK_DELEGATE_FLAG_QU8}: unsigned 8-bit quantized operators. */
+  static final long FLAG_QU8 = 0x2;
+  /** {@code TFLITE_XNNPACK_DELEGATE_FLAG_FORCE_FP16}: run float32 operators in half precision. */
+  static final long FLAG_FORCE_FP16 = 0x4;
+
+  private final int threads;
+  private Pointer delegate;
+
+  private XnnpackDelegate(int threads, Pointer delegate) {
+    this.threads = threads;
+    this.delegate = delegate;
+  }
+
+  /**
+   * @param threads thread pool size (1: run on the calling thread)
+   * @param extraFlags flags added to this build's defaults
+   * @param weightsCache a shared packed-weights cache, or null
+   */
+  static XnnpackDelegate create(int threads, long extraFlags, Pointer weightsCache) {
+    try (BytePointer error = new BytePointer(512)) {
+      Pointer created = LiteModelShim.lm_xnnpack_create(threads, extraFlags, 0, weightsCache, error,
+          (int) error.capacity());
+      if (created == null || created.isNull()) {
+        throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
+            "could not create the XNNPACK delegate: " + error.getString());
+      }
+      return new XnnpackDelegate(threads, created);
+    }
+  }
+
+  @Override
+  public Pointer pointer() {
+    return delegate;
+  }
+
+  /** @return the flags the delegate actually runs with */
+  long flags() {
+    return LiteModelShim.lm_xnnpack_flags(delegate);
+  }
+
+  /** @return true when XNNPACK created its own thread pool (threads &gt; 1) */
+  boolean hasThreadPool() {
+    return LiteModelShim.lm_xnnpack_has_thread_pool(delegate) != 0;
+  }
+
+  @Override
+  public String describe() {
+    return "XNNPACK(threads=" + threads + ", flags=0x" + Long.toHexString(flags()) + ")";
+  }
+
+  @Override
+  public void delete() {
+    if (delegate != null) {
+      LiteModelShim.lm_xnnpack_delete(delegate);
+      delegate = null;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.litemodel.presets;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+
+/**
+ * JavaCPP mapping of {@code native/include/litemodel/shim.h}: the TensorFlow Lite entry points that the bytedeco
+ * presets do not map (the XNNPACK delegate and its weights cache, error reporting into a buffer).
+ *
+ * <p>This is a binding layer: only LiteModel's native wrappers call it. Every function is safe before
+ * {@link #lm_bind} succeeds (it fails softly instead of crashing). The JNI library is built by the Maven build
+ * (JavaCPP plugin, {@code process-classes}) and packaged in the jar under {@code io/litemodel/presets/<platform>/}.
+ */
+@Properties(value = {
+    @Platform(value = "linux-x86_64", include = "litemodel/shim.h", compiler = "cpp11"),
+})
+public final class LiteModelShim {
+  static {
+    Loader.load();
+  }
+
+  private LiteModelShim() {}
+
+  /**
+   * Binds the shim to the TensorFlow Lite library JavaCPP already loaded.
+   *
+   * @param path absolute path of the loaded {@code libjnitensorflowlite} library
+   * @param err receives a NUL-terminated message on failure
+   * @param errLength capacity of {@code err}
+   * @return 0 on success, -1 on failure
+   */
+  public static native int lm_bind(String path, @Cast("char*") BytePointer err, int errLength);
+
+  /** @return a new error sink (free with {@link #lm_error_sink_delete}), or null when out of memory */
+  public static native Pointer lm_error_sink_create();
+
+  /** @param sink a sink from {@link #lm_error_sink_create}; null is ignored */
+  public static native void lm_error_sink_delete(Pointer sink);
+
+  /** @return the text reported into {@code sink} since it was last cleared (empty if none) */
+  public static native @Cast("const char*") BytePointer lm_error_sink_text(Pointer sink);
+
+  /** Forgets the text collected so far. */
+  public static native void lm_error_sink_clear(Pointer sink);
+
+  /**
+   * Routes the error reports of interpreters created from {@code options} into {@code sink}.
+   *
+   * @return 0, or -1 when the shim is not bound
+   */
+  public static native int lm_options_set_error_sink(Pointer options, Pointer sink);
+
+  /**
+   * Verifies and builds a model from {@code size} bytes at {@code data} (which must outlive the model).
+   *
+   * @return a {@code TfLiteModel*}, or null with the reason reported into {@code sink}
+   */
+  public static native Pointer lm_model_create(@Cast("const void*") Pointer data, long size, Pointer sink);
+
+  /** @return the XNNPACK flags this build sets by default, or -1 when not bound */
+  public static native long lm_xnnpack_default_flags();
+
+  /**
+   * Creates an XNNPACK delegate.
+   *
+   * @param numThreads XNNPACK thread pool size (1 means no pool)
+   * @param flags {@code TFLITE_XNNPACK_DELEGATE_FLAG_*} bits
+   * @param replaceFlags non-zero to use exactly {@code flags}, zero to add them to the defaults
+   * @param weightsCache a shared packed-weights cache, or null
+   * @return a {@code TfLiteDelegate*}, or null with a message in {@code err}
+   */
+  public static native Pointer lm_xnnpack_create(
+      int numThreads, long flags, int replaceFlags, Pointer weightsCache, @Cast("char*") BytePointer err,
+      int errLength);
+
+  /** Deletes a delegate from {@link #lm_xnnpack_create}; null is ignored. */
+  public static native void lm_xnnpack_delete(Pointer delegate);
+
+  /** @return the flags the delegate runs with, or -1 */
+  public static native long lm_xnnpack_flags(Pointer delegate);
+
+  /** @return 1 when the delegate owns a thread pool */
+  public static native int lm_xnnpack_has_thread_pool(Pointer delegate);
+
+  /** @return a new shareable packed-weights cache, or null */
+  public static native Pointer lm_xnnpack_weights_cache_create();
+
+  /** @return 1 when the cache was soft-finalized */
+  public static native int lm_xnnpack_weights_cache_finalize_soft(Pointer cache);
+
+  /** Deletes a cache once no delegate uses it any more; null is ignored. */
+  public static native void lm_xnnpack_weights_cache_delete(Pointer cache);
+
+  /** @return a new graph probe (see shim.h), or null when not bound */
+  public static native Pointer lm_probe_create();
+
+  /** @return the probe's {@code TfLiteOpaqueDelegate*}, to add to interpreter options after all other delegates */
+  public static native Pointer lm_probe_delegate(Pointer probe);
+
+  /**
+   * @param field 0 times prepared, 1 plan size, 2 delegate kernels, 3 delegated nodes, 4 CPU nodes
+   * @return the count, or -1
+   */
+  public static native int lm_probe_count(Pointer probe, int field);
+
+  /** @return the builtin operator code of plan node {@code i}, or -1 for a delegate kernel */
+  public static native int lm_probe_node_code(Pointer probe, int i);
+
+  /** @return for a delegate kernel at plan node {@code i}, how many original nodes it replaced */
+  public static native int lm_probe_node_replaced(Pointer probe, int i);
+
+  /** @return the delegate kernel's or custom operator's name at plan node {@code i} ("" for builtins) */
+  public static native @Cast("const char*") BytePointer lm_probe_node_name(Pointer probe, int i);
+
+  /** Frees a probe; only after the interpreter that used it was deleted. */
+  public static native void lm_probe_delete(Pointer probe);
+}
