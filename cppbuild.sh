@@ -31,7 +31,7 @@ if [ ! -f "$JAR" ]; then
   exit 1
 fi
 
-BUILD=native/build/$PLATFORM
+BUILD=${LITEMODEL_NATIVE_BUILD:-native/build/$PLATFORM}
 mkdir -p "$BUILD/tflite"
 # The native programs link the very library the Java side loads: extract it from the Maven artifact.
 if [ ! -f "$BUILD/tflite/libjnitensorflowlite.so" ] || [ "$JAR" -nt "$BUILD/tflite/libjnitensorflowlite.so" ]; then
@@ -39,7 +39,7 @@ if [ ! -f "$BUILD/tflite/libjnitensorflowlite.so" ] || [ "$JAR" -nt "$BUILD/tfli
 fi
 
 if [ -f native/CMakeLists.txt ]; then
-  cmake -S native -B "$BUILD/cmake" -DCMAKE_BUILD_TYPE=Release -DTFLITE_LIB_DIR="$(pwd)/$BUILD/tflite" >/dev/null
+  cmake -S native -B "$BUILD/cmake" -DCMAKE_BUILD_TYPE=Release -DTFLITE_LIB_DIR="$(cd "$BUILD/tflite" && pwd)" >/dev/null
   cmake --build "$BUILD/cmake" --parallel 2 >/dev/null
   echo "cppbuild.sh: built native/ into $BUILD/cmake"
 fi

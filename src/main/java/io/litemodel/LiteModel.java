@@ -244,6 +244,14 @@ public final class LiteModel implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------------------------
   // Introspection
 
+  /**
+   * @return the version of the TensorFlow Lite runtime in use (loads the native libraries if needed)
+   * @throws LiteModelException if the native libraries cannot be loaded
+   */
+  public static String tensorFlowLiteVersion() {
+    return NativeRuntime.tfliteVersion();
+  }
+
   /** @return the inputs, in the model's order (each a snapshot of the current allocation) */
   public List<TensorSpec> inputs() {
     return specs(inputs);
