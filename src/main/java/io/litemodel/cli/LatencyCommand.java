@@ -1,0 +1,219 @@
+package io.litemodel.cli;
+
+import io.litemodel.LiteModel;
+import io.litemodel.TensorSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code latency}: times {@link LiteModel#predictSingle(float[], float[])} call by call and reports percentiles,
+ * spikes and drift, optionally with a plot of every call.
+ *
+ * <pre>{@code
+ * litemodel latency --model models/seed_mlp.tflite --calls 1000000 --plot latency.png
+ * }</pre>
+ *
+ * <p>The timed loop does only this per call: read the clock, predict, read the clock, store the difference in a
+ * preallocated {@code long[]} and record it in a preallocated HdrHistogram. Inputs rotate through 16 random records
+ * made before the run. Bytes allocated by the timing thread and GC collections during the timed loop are reported,
+ * so a claim of "no allocation" can be checked on the same run.
+ */
+@Command(name = "latency", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Time predictSingle call by call: percentiles, spikes (calls over 10x p50) and drift "
+        + "(percentiles per window of calls); optionally plot every call."})
+final class LatencyCommand implements Callable<Integer> {
+  /** Largest latency the histogram tracks; slower calls (never seen in practice) are recorded as this. */
+  private static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.MINUTES.toNanos(10);
+  private static final int INPUT_VARIANTS = 16;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "The .tflite file (one float input, one output).")
+  Path model;
+
+  @Option(names = "--calls", defaultValue = "100000", description = "Timed calls (default: ${DEFAULT-VALUE}).")
+  int calls;
+
+  @Option(names = "--warmup", defaultValue = "10000",
+      description = "Untimed calls first, for JIT and caches (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Inference threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--window", defaultValue = "100000",
+      description = "Calls per drift window (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--no-xnnpack", description = "Run without the XNNPACK delegate.")
+  boolean noXnnpack;
+
+  @Option(names = "--force-fp16", description = "Ask XNNPACK to compute float32 models in half precision.")
+  boolean forceFp16;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a per-call latency chart (PNG).")
+  Path plot;
+
+  @Option(names = "--json", paramLabel = "FILE.json", description = "Also write the figures as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    LiteModel.Options options = LiteModel.Options.defaults().withThreads(threads).withXnnpack(!noXnnpack)
+        .withXnnpackForceFp16(forceFp16);
+    long[] samples = new long[calls];
+    Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
+    long allocated;
+    long gcCount;
+    try (LiteModel loaded = LiteModel.load(model, options)) {
+      float[][] inputs = randomInputs(rowElements(loaded.inputs(), "input"));
+      float[] output = new float[rowElements(loaded.outputs(), "output")];
+      // Warm up through the very loop that is timed next, so the JIT has compiled that loop (not only
+      // predictSingle) before the first timed call; the warm-up figures are then discarded.
+      for (int done = 0; done < warmup; ) {
+        int chunk = Math.min(calls, warmup - done);
+        timedLoop(loaded, inputs, output, samples, chunk, histogram);
+        done += chunk;
+      }
+      histogram.reset();
+      long gcBefore = gcCollections();
+      long allocatedBefore = threadAllocatedBytes();
+      timedLoop(loaded, inputs, output, samples, calls, histogram);
+      long allocatedAfter = threadAllocatedBytes();
+      // Reading the counter allocates a little itself (the management bean's bookkeeping); measure that by two
+      // back-to-back reads and subtract it, so the figure is what the timed calls allocated.
+      long probe = threadAllocatedBytes();
+      long probeCost = threadAllocatedBytes() - probe;
+      allocated = allocatedBefore < 0 || allocatedAfter < 0 ? -1
+          : Math.max(0, allocatedAfter - allocatedBefore - probeCost);
+      gcCount = gcCollections() - gcBefore;
+      out.printf(Locale.ROOT, "latency: %s, %d calls after %d warm-up, threads %d, %s%n", model, calls, warmup,
+          threads, noXnnpack ? "XNNPACK off" : forceFp16 ? "XNNPACK on, force fp16" : "XNNPACK on");
+    }
+    LatencyReport report = LatencyReport.of(histogram, samples, calls, window);
+    out.print(report.format());
+    out.printf(Locale.ROOT, "allocated during the timed loop: %s; GC collections: %d%n",
+        allocated < 0 ? "unknown (not measurable on this JVM)"
+            : String.format(Locale.ROOT, "%d bytes (%.2f B/call)", allocated, (double) allocated / calls), gcCount);
+    if (plot != null) {
+      int bucket = LatencyPlot.write(plot, "LiteModel.predictSingle latency per call: " + model.getFileName(),
+          samples, calls, report.p50Nanos());
+      out.printf(Locale.ROOT, "plot: %s (%s)%n", plot,
+          bucket == 1 ? "every call" : "each point is the maximum of " + bucket + " consecutive calls");
+    }
+    if (json != null) {
+      Files.writeString(json, report.toJson(model.toString(), threads, !noXnnpack, forceFp16, warmup, allocated,
+          gcCount) + "\n", StandardCharsets.UTF_8);
+      out.printf("json: %s%n", json);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** The measured loop, kept apart and small so that the JIT compiles it as one unit. */
+  private static void timedLoop(LiteModel model, float[][] inputs, float[] output, long[] samples, int count,
+      Histogram histogram) {
+    long highest = HIGHEST_TRACKABLE_NANOS;
+    for (int i = 0; i < count; i++) {
+      long start = System.nanoTime();
+      model.predictSingle(inputs[i & (INPUT_VARIANTS - 1)], output);
+      long elapsed = System.nanoTime() - start;
+      samples[i] = elapsed;
+      histogram.recordValue(Math.min(elapsed, highest));
+    }
+  }
+
+  private void validate() {
+    if (calls < 1) {
+      throw new ParameterException(spec.commandLine(), "--calls must be at least 1, got " + calls);
+    }
+    if (warmup < 0) {
+      throw new ParameterException(spec.commandLine(), "--warmup must be 0 or more, got " + warmup);
+    }
+    if (threads < 1) {
+      throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+    }
+    if (window < 1) {
+      throw new ParameterException(spec.commandLine(), "--window must be at least 1, got " + window);
+    }
+    if (forceFp16 && noXnnpack) {
+      throw new ParameterException(spec.commandLine(), "--force-fp16 needs XNNPACK; drop --no-xnnpack");
+    }
+    if (!Files.isRegularFile(model)) {
+      throw new ParameterException(spec.commandLine(), "--model: no such file: " + model);
+    }
+    checkOutput(plot, "--plot", ".png");
+    checkOutput(json, "--json", ".json");
+  }
+
+  private void checkOutput(Path file, String option, String suffix) {
+    if (file == null) {
+      return;
+    }
+    if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(suffix)) {
+      throw new ParameterException(spec.commandLine(), option + " must name a " + suffix + " file, got " + file);
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new ParameterException(spec.commandLine(), option + ": folder does not exist: " + parent);
+    }
+  }
+
+  /** Values per record of the single input or output; LiteModel itself rejects models with several. */
+  private static int rowElements(java.util.List<TensorSpec> specs, String kind) {
+    if (specs.size() != 1) {
+      throw new IllegalArgumentException("latency times predictSingle, which needs one " + kind + "; this model has "
+          + specs.size());
+    }
+    TensorSpec tensor = specs.get(0);
+    int[] shape = tensor.shape();
+    long elements = tensor.elementCount();
+    return (int) (shape.length >= 2 && shape[0] > 0 ? elements / shape[0] : elements);
+  }
+
+  private static float[][] randomInputs(int length) {
+    SplittableRandom random = new SplittableRandom(42);
+    float[][] inputs = new float[INPUT_VARIANTS][length];
+    for (float[] input : inputs) {
+      for (int i = 0; i < length; i++) {
+        input[i] = (float) (random.nextDouble() * 2 - 1);
+      }
+    }
+    return inputs;
+  }
+
+  private static long gcCollections() {
+    long total = 0;
+    for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, bean.getCollectionCount());
+    }
+    return total;
+  }
+
+  /** Bytes allocated so far by this thread, or -1 where the JVM cannot tell (non-HotSpot). */
+  private static long threadAllocatedBytes() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean
+        && bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled()) {
+      return bean.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+    return -1;
+  }
+}
