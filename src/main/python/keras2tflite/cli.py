@@ -1,0 +1,226 @@
+"""Command line: ``python -m keras2tflite (--keras FILE | --saved-model DIR) --output MODEL.tflite [options]``.
+
+Exit codes: 0 success; 1 a usage or conversion error (one line on stderr); 2 verification failed (the per-output
+errors are printed on stdout, nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import zipfile
+from typing import Iterator
+
+from keras2tflite.errors import Keras2TfliteError, VerificationError
+from keras2tflite.tolerances import QUANTIZE_MODES, TOLERANCES
+
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one ``keras2tflite: error: ...`` line and exit 1 (argparse uses 2)."""
+
+    def error(self, message: str) -> None:  # noqa: D102 (argparse API)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Builds the argument parser.
+
+    Returns:
+        The parser.
+    """
+    tol = "; ".join(f"{m}: {t.atol:g} + {t.rtol:g}*max|ref|" for m, t in TOLERANCES.items())
+    p = _Parser(
+        prog="keras2tflite",
+        description="Convert a Keras model or a SavedModel to TensorFlow Lite, verify it against the original and "
+                    "write a JSON sidecar describing its inputs and outputs.",
+        epilog=f"Verification tolerances (max abs error bound per output): {tol}.",
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--keras", metavar="FILE", help="Keras model file (.keras, or legacy .h5)")
+    src.add_argument("--saved-model", metavar="DIR", help="SavedModel directory (every signature is converted)")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL.tflite",
+                   help="output file; the sidecar is written next to it as MODEL.json")
+    p.add_argument("--quantize", choices=QUANTIZE_MODES, default="none", help="quantization mode (default: none)")
+    p.add_argument("--calibration", metavar="FILE.npy",
+                   help="representative inputs for --quantize int8: .npy [N, ...] or .npz keyed by input name")
+    p.add_argument("--int8-io", action="store_true", help="with --quantize int8: int8 model inputs and outputs")
+    p.add_argument("--batch", type=int, metavar="N", help="fix the batch dimension to N (default: dynamic, -1)")
+    p.add_argument("--select-tf-ops", action="store_true",
+                   help="allow TensorFlow ops without a TFLite builtin (Flex; the runtime needs the Flex delegate)")
+    p.add_argument("--no-verify", dest="verify", action="store_false",
+                   help="skip comparing TFLite outputs with the original model")
+    p.add_argument("--verify-data", metavar="FILE.npy",
+                   help="inputs for verification and golden files (default: random, or the calibration data for int8)")
+    p.add_argument("--verify-samples", type=int, default=16, metavar="N",
+                   help="number of random verification samples (default: 16)")
+    p.add_argument("--golden", type=int, default=0, metavar="N",
+                   help="write N golden input/output pairs as .npy files next to the model")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random verification data (default: 0)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the converter's own diagnostics")
+    return p
+
+
+def validate_args(args: argparse.Namespace):
+    """Checks flags and files without loading TensorFlow.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        The :class:`~keras2tflite.api.ConversionOptions`.
+
+    Raises:
+        Keras2TfliteError: On the first problem found.
+    """
+    from keras2tflite.api import ConversionOptions
+
+    if args.keras is not None:
+        _check_keras_file(args.keras)
+    else:
+        _check_saved_model_dir(args.saved_model)
+
+    out = args.output
+    if not out.endswith(".tflite"):
+        raise Keras2TfliteError(f"--output {out}: the file name must end with .tflite")
+    parent = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(parent):
+        raise Keras2TfliteError(f"--output {out}: directory {parent} does not exist")
+    if os.path.isdir(out):
+        raise Keras2TfliteError(f"--output {out} is a directory")
+
+    if args.quantize == "int8":
+        if args.calibration is None:
+            raise Keras2TfliteError(
+                "--quantize int8 needs representative inputs: pass --calibration FILE.npy ([N, ...] samples like "
+                "the model input); refusing to calibrate on random data"
+            )
+        _check_readable_file(args.calibration, "--calibration")
+    else:
+        if args.calibration is not None:
+            raise Keras2TfliteError("--calibration is only used with --quantize int8")
+        if args.int8_io:
+            raise Keras2TfliteError("--int8-io needs --quantize int8")
+    if args.batch is not None and args.batch < 1:
+        raise Keras2TfliteError(f"--batch must be at least 1, got {args.batch}")
+    if args.verify_samples < 1:
+        raise Keras2TfliteError(f"--verify-samples must be at least 1, got {args.verify_samples}")
+    if args.golden < 0:
+        raise Keras2TfliteError(f"--golden must be 0 or more, got {args.golden}")
+    if args.verify_data is not None:
+        _check_readable_file(args.verify_data, "--verify-data")
+
+    return ConversionOptions(
+        output=out, keras=args.keras, saved_model=args.saved_model, quantize=args.quantize, int8_io=args.int8_io,
+        calibration=args.calibration, batch=args.batch, select_tf_ops=args.select_tf_ops, verify=args.verify,
+        verify_data=args.verify_data, verify_samples=args.verify_samples, golden=args.golden, seed=args.seed,
+        verbose=args.verbose,
+    )
+
+
+def _check_readable_file(path: str, what: str) -> None:
+    if not os.path.exists(path):
+        raise Keras2TfliteError(f"{what} {path}: no such file")
+    if not os.path.isfile(path):
+        raise Keras2TfliteError(f"{what} {path}: not a regular file")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        raise Keras2TfliteError(f"{what} {path}: cannot read: {e.strerror}") from None
+
+
+def _check_keras_file(path: str) -> None:
+    _check_readable_file(path, "--keras")
+    ext = os.path.splitext(path)[1].lower()
+    if ext == ".keras":
+        if not zipfile.is_zipfile(path):
+            raise Keras2TfliteError(f"--keras {path}: not a Keras model (a .keras file is a zip archive)")
+        with zipfile.ZipFile(path) as z:
+            if "config.json" not in z.namelist():
+                raise Keras2TfliteError(f"--keras {path}: not a Keras model (zip archive without config.json)")
+    elif ext in (".h5", ".hdf5"):
+        with open(path, "rb") as f:
+            if f.read(8) != _HDF5_MAGIC:
+                raise Keras2TfliteError(f"--keras {path}: not a Keras model (not an HDF5 file)")
+    else:
+        raise Keras2TfliteError(f"--keras {path}: unsupported extension {ext or '(none)'!r}; expected .keras or .h5 "
+                                "(use --saved-model for a SavedModel directory)")
+
+
+def _check_saved_model_dir(path: str) -> None:
+    if not os.path.exists(path):
+        raise Keras2TfliteError(f"--saved-model {path}: no such directory")
+    if not os.path.isdir(path):
+        raise Keras2TfliteError(f"--saved-model {path}: not a directory (use --keras for a model file)")
+    pb = os.path.join(path, "saved_model.pb")
+    if not os.path.isfile(pb) and not os.path.isfile(os.path.join(path, "saved_model.pbtxt")):
+        raise Keras2TfliteError(f"--saved-model {path}: not a SavedModel (no saved_model.pb)")
+    if os.path.isfile(pb):
+        _check_readable_file(pb, "--saved-model")
+
+
+# Start-up chatter that TensorFlow's C++ side prints whatever TF_CPP_MIN_LOG_LEVEL says; dropped unless --verbose.
+_NOISE = (
+    "All log messages before absl::InitializeLog() is called are written to STDERR",
+    "oneDNN custom operations are on",
+    "Created TensorFlow Lite XNNPACK delegate for CPU",
+    "This TensorFlow binary is optimized to use available CPU instructions",
+    "To enable the following instructions:",
+    "tf.lite.Interpreter is deprecated",
+)
+
+
+@contextlib.contextmanager
+def _filtered_native_stderr(enabled: bool) -> Iterator[None]:
+    """Collects file descriptor 2 while TensorFlow runs, then replays it without the known start-up chatter."""
+    if not enabled:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as scratch:
+        os.dup2(scratch.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            scratch.seek(0)
+            for line in scratch.read().decode("utf-8", "replace").splitlines():
+                if line.strip() and not any(n in line for n in _NOISE) and not line.startswith("I0000 "):
+                    print(line, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the CLI.
+
+    Args:
+        argv: Arguments without the program name; ``None`` for ``sys.argv[1:]``.
+
+    Returns:
+        The exit code (0, 1 or 2).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # help, or a usage error already printed by the parser
+        return int(e.code or 0)
+    try:
+        options = validate_args(args)
+        from keras2tflite.api import run
+
+        with _filtered_native_stderr(enabled=not options.verbose):
+            run(options)
+    except VerificationError as e:
+        print(f"keras2tflite: error: {e}", file=sys.stderr)
+        return 2
+    except Keras2TfliteError as e:
+        print(f"keras2tflite: error: {e}", file=sys.stderr)
+        return 1
+    return 0
