@@ -1,0 +1,499 @@
+package io.litemodel.batch;
+
+import io.litemodel.LiteModel;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One run of a {@link BatchPredictor}: its threads, the claim of items into batch slots, the queue of full batches,
+ * and in-order delivery.
+ *
+ * <p>Flow: a thread claims the next item under {@link #claimLock} (the source is not thread-safe, and the claim
+ * assigns the item its batch and slot, so items land in batches in source order); it preprocesses outside the lock;
+ * the thread that finishes a batch's last slot queues the batch in {@link #ready}; an inference thread runs it and
+ * delivers it through the reorder array, which hands batches to the consumer in batch order and then recycles them.
+ */
+final class PipelineRun<T> {
+  private static final int CLAIMED = 0;
+  private static final int DONE = -1;
+  private static final int BUSY = -2;
+
+  private final BatchPredictor<T> owner;
+  private final Iterator<? extends T> items;
+  private final ResultConsumer<? super T> consumer;
+  private final FailureListener<? super T> failures;
+  private final BufferRing ring;
+  private final int batchSize;
+  private final int workers;
+  private final int inferenceThreads;
+  private final boolean ordered;
+  private final boolean skip;
+
+  private final ReentrantLock claimLock = new ReentrantLock();
+  // Guarded by claimLock.
+  private BatchBuffer filling;
+  private long nextBatch;
+  private long nextItem;
+  private boolean sourceDone;
+  /** Number of batches in the run, known once the source is exhausted (or claiming stopped); -1 before. */
+  private volatile long totalBatches = -1;
+  /** Set to stop claiming new items (fail-fast failure, fatal error, cancellation). */
+  private volatile boolean stopClaims;
+
+  private final ArrayBlockingQueue<BatchBuffer> ready;
+
+  private final ReentrantLock deliveryLock = new ReentrantLock();
+  // Guarded by deliveryLock.
+  private final BatchBuffer[] reorder;
+  private long nextDeliver;
+  private volatile long predicted;
+  private volatile long failed;
+
+  private final CountDownLatch done = new CountDownLatch(1);
+  /** Set when nothing more may be delivered: fail-fast item, fatal error, or cancellation. */
+  private volatile boolean halted;
+  private volatile boolean cancelled;
+  private volatile boolean callerInterrupted;
+  private Throwable fatal; // guarded by this
+  private ItemFailedException itemFailure; // guarded by deliveryLock
+
+  private final List<Thread> threads = new ArrayList<>();
+  /** Per-thread nanoseconds, each slot written only by its own thread: workers first, then inference threads. */
+  private final AtomicLongArray busyNanos;
+  private final AtomicLongArray helpNanos;
+  private final AtomicLongArray waitNanos;
+  private long startNanos;
+  private volatile long endNanos;
+
+  PipelineRun(BatchPredictor<T> owner, Iterator<? extends T> items, ResultConsumer<? super T> consumer,
+      FailureListener<? super T> failures) {
+    this.owner = owner;
+    this.items = items;
+    this.consumer = consumer;
+    this.failures = failures;
+    this.ring = owner.ring();
+    this.batchSize = owner.batchSize();
+    this.workers = owner.workers();
+    this.inferenceThreads = owner.replicas();
+    this.ordered = owner.ordered();
+    this.skip = owner.errorPolicy() == ErrorPolicy.SKIP;
+    this.ready = new ArrayBlockingQueue<>(ring.size());
+    this.reorder = new BatchBuffer[ring.size()];
+    int threadCount = workers + inferenceThreads;
+    this.busyNanos = new AtomicLongArray(threadCount);
+    this.helpNanos = new AtomicLongArray(threadCount);
+    this.waitNanos = new AtomicLongArray(threadCount);
+  }
+
+  void start() {
+    startNanos = System.nanoTime();
+    for (int w = 0; w < workers; w++) {
+      int id = w;
+      threads.add(newThread("worker-" + w, () -> workerLoop(id)));
+    }
+    List<LiteModel> replicas = owner.replicaList();
+    for (int r = 0; r < inferenceThreads; r++) {
+      int id = workers + r;
+      LiteModel replica = replicas.get(r);
+      threads.add(newThread("inference-" + r, () -> inferenceLoop(id, replica)));
+    }
+    for (Thread thread : threads) {
+      thread.start();
+    }
+  }
+
+  private Thread newThread(String name, Body body) {
+    Thread thread = new Thread(() -> {
+      try {
+        body.run();
+      } catch (InterruptedException e) {
+        if (!halted) {
+          fail(new IllegalStateException("pipeline thread interrupted from outside", e));
+        }
+      } catch (Throwable t) {
+        fail(t);
+      }
+    }, BatchPredictor.THREAD_PREFIX + name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /** Reused by one thread for all its claims, so a claim allocates nothing. */
+  private static final class Claim {
+    BatchBuffer batch;
+    int slot;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Threads
+
+  private void workerLoop(int id) throws Exception {
+    Preprocessor<? super T> preprocessor = owner.preprocessors().get();
+    Claim claim = new Claim();
+    while (!halted && claim(claim, true) == CLAIMED) {
+      long start = System.nanoTime();
+      preprocess(claim, preprocessor);
+      busyNanos.lazySet(id, busyNanos.get(id) + System.nanoTime() - start);
+    }
+  }
+
+  private void inferenceLoop(int id, LiteModel replica) throws Exception {
+    Preprocessor<? super T> preprocessor = owner.inferenceHelps() ? owner.preprocessors().get() : null;
+    boolean canHelp = preprocessor != null;
+    Claim claim = new Claim();
+    while (!halted) {
+      BatchBuffer batch = ready.poll();
+      if (batch == null) {
+        if (canHelp) {
+          int claimed = claim(claim, false);
+          if (claimed == CLAIMED) {
+            long start = System.nanoTime();
+            preprocess(claim, preprocessor);
+            helpNanos.lazySet(id, helpNanos.get(id) + System.nanoTime() - start);
+            continue;
+          }
+          canHelp = claimed != DONE;
+        }
+        long start = System.nanoTime();
+        batch = ready.take();
+        waitNanos.lazySet(id, waitNanos.get(id) + System.nanoTime() - start);
+      }
+      long start = System.nanoTime();
+      infer(batch, replica);
+      busyNanos.lazySet(id, busyNanos.get(id) + System.nanoTime() - start);
+      deliver(batch);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Claiming and preprocessing
+
+  /**
+   * Claims the next item into a batch slot.
+   *
+   * @param blocking wait for the lock and for a free buffer; otherwise give up at once ({@link #BUSY})
+   * @return {@link #CLAIMED}, {@link #DONE} when there is nothing more to claim, or {@link #BUSY}
+   */
+  private int claim(Claim claim, boolean blocking) throws InterruptedException {
+    if (blocking) {
+      claimLock.lockInterruptibly();
+    } else if (!claimLock.tryLock()) {
+      return BUSY;
+    }
+    boolean ended = false;
+    try {
+      if (sourceDone) {
+        return DONE;
+      }
+      if (stopClaims || !hasNext()) {
+        endSource();
+        ended = true;
+        return DONE;
+      }
+      if (filling == null) {
+        BatchBuffer buffer = blocking ? ring.take() : ring.poll();
+        if (buffer == null) {
+          return BUSY;
+        }
+        buffer.reset(nextBatch++, nextItem);
+        filling = buffer;
+      }
+      T item;
+      try {
+        item = items.next();
+      } catch (RuntimeException e) {
+        fail(new BatchPredictionException("the item source failed at item " + nextItem, e));
+        endSource();
+        ended = true;
+        return DONE;
+      }
+      BatchBuffer batch = filling;
+      int slot = batch.claimed++;
+      batch.items[slot] = item;
+      nextItem++;
+      if (batch.claimed == batchSize) {
+        batch.count = batchSize;
+        filling = null;
+      }
+      claim.batch = batch;
+      claim.slot = slot;
+      return CLAIMED;
+    } finally {
+      claimLock.unlock();
+      if (ended) {
+        checkDone();
+      }
+    }
+  }
+
+  private boolean hasNext() {
+    try {
+      return items.hasNext();
+    } catch (RuntimeException e) {
+      fail(new BatchPredictionException("the item source failed at item " + nextItem, e));
+      return false;
+    }
+  }
+
+  /** Under claimLock: seals the partly filled batch and fixes the number of batches. */
+  private void endSource() {
+    sourceDone = true;
+    BatchBuffer batch = filling;
+    filling = null;
+    if (batch != null) {
+      batch.count = batch.claimed;
+      if (batch.pending.addAndGet(batch.claimed - batchSize) == 0) {
+        ready.add(batch);
+      }
+    }
+    totalBatches = nextBatch;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void preprocess(Claim claim, Preprocessor<? super T> preprocessor) {
+    BatchBuffer batch = claim.batch;
+    int slot = claim.slot;
+    FloatBuffer target = batch.inputSlots[slot];
+    target.clear();
+    try {
+      preprocessor.write((T) batch.items[slot], target);
+    } catch (Exception e) {
+      batch.errors[slot] = e;
+      // A half-written slot still goes through the model with its batch; zeros keep NaN or denormal garbage from
+      // slowing the invocation. The row's output is never delivered.
+      for (int i = 0, n = target.limit(); i < n; i++) {
+        target.put(i, 0f);
+      }
+      if (!skip) {
+        stopClaims = true;
+      }
+    }
+    if (batch.pending.decrementAndGet() == 0) {
+      ready.add(batch);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Inference and delivery
+
+  private void infer(BatchBuffer batch, LiteModel replica) {
+    int good = 0;
+    for (int slot = 0; slot < batch.count; slot++) {
+      if (batch.errors[slot] == null) {
+        good++;
+      }
+    }
+    if (good == 0 || halted) {
+      return; // nothing to predict (an empty or all-failed batch), or nobody will read the result
+    }
+    batch.input.clear();
+    batch.output.clear();
+    replica.predict(batch.input, batch.output, batch.count);
+  }
+
+  private void deliver(BatchBuffer batch) {
+    deliveryLock.lock();
+    try {
+      if (ordered) {
+        reorder[(int) (batch.batchIndex % reorder.length)] = batch;
+        while (true) {
+          int at = (int) (nextDeliver % reorder.length);
+          BatchBuffer next = reorder[at];
+          if (next == null || next.batchIndex != nextDeliver) {
+            break;
+          }
+          reorder[at] = null;
+          emit(next);
+          nextDeliver++;
+          ring.recycle(next);
+        }
+      } else {
+        emit(batch);
+        nextDeliver++;
+        ring.recycle(batch);
+      }
+      checkDoneLocked();
+    } finally {
+      deliveryLock.unlock();
+    }
+  }
+
+  /** Under deliveryLock: hands one batch's rows to the consumer and its failures to the listener. */
+  @SuppressWarnings("unchecked")
+  private void emit(BatchBuffer batch) {
+    for (int slot = 0; slot < batch.count && !halted; slot++) {
+      long index = batch.firstItem + slot;
+      T item = (T) batch.items[slot];
+      Exception error = batch.errors[slot];
+      if (error != null) {
+        if (skip) {
+          failed++;
+          try {
+            failures.failed(index, item, error);
+          } catch (RuntimeException e) {
+            fail(new BatchPredictionException("the failure listener threw on item " + index + " (" + item + ")", e));
+          }
+        } else {
+          itemFailure = new ItemFailedException(index, item, predicted, error);
+          halted = true;
+          stopClaims = true;
+          done.countDown();
+        }
+        continue;
+      }
+      FloatBuffer output = batch.outputSlots[slot];
+      output.clear();
+      try {
+        consumer.accept(index, item, output);
+      } catch (Exception e) {
+        fail(new BatchPredictionException("the consumer threw on item " + index + " (" + item + ")", e));
+        return;
+      }
+      predicted++;
+    }
+  }
+
+  private void checkDone() {
+    deliveryLock.lock();
+    try {
+      checkDoneLocked();
+    } finally {
+      deliveryLock.unlock();
+    }
+  }
+
+  private void checkDoneLocked() {
+    long total = totalBatches;
+    if (total >= 0 && nextDeliver == total) {
+      done.countDown();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Ending
+
+  private void fail(Throwable error) {
+    synchronized (this) {
+      if (fatal == null) {
+        fatal = error;
+      }
+    }
+    halted = true;
+    stopClaims = true;
+    done.countDown();
+  }
+
+  /** Cancels the run from any thread; {@link BatchPredictor#run} then throws {@link CancellationException}. */
+  void cancel() {
+    cancelled = true;
+    halted = true;
+    stopClaims = true;
+    done.countDown();
+  }
+
+  void awaitDone() {
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      callerInterrupted = true;
+      cancel();
+    }
+  }
+
+  /** Stops every pipeline thread and waits until all have ended. Idempotent. */
+  void stopAndJoin() {
+    halted = true;
+    stopClaims = true;
+    if (endNanos == 0) {
+      endNanos = System.nanoTime();
+    }
+    // Taking the delivery lock waits out a consumer call in progress, so an interrupt never lands inside one (it
+    // could close the consumer's file channel); once halted, no new consumer call starts.
+    deliveryLock.lock();
+    try {
+      for (Thread thread : threads) {
+        thread.interrupt();
+      }
+    } finally {
+      deliveryLock.unlock();
+    }
+    boolean interrupted = false;
+    for (Thread thread : threads) {
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      callerInterrupted = true;
+    }
+  }
+
+  /** After {@link #stopAndJoin()}: the summary, or the reason the run ended early. */
+  RunSummary finish() {
+    if (cancelled) {
+      if (callerInterrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw new CancellationException("batch prediction cancelled after " + (predicted + failed) + " items");
+    }
+    if (callerInterrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable error;
+    synchronized (this) {
+      error = fatal;
+    }
+    if (error instanceof Error) {
+      throw (Error) error;
+    }
+    if (error instanceof BatchPredictionException) {
+      throw (BatchPredictionException) error;
+    }
+    if (error != null) {
+      throw new BatchPredictionException("batch prediction failed", error);
+    }
+    deliveryLock.lock();
+    try {
+      if (itemFailure != null) {
+        throw itemFailure;
+      }
+    } finally {
+      deliveryLock.unlock();
+    }
+    return new RunSummary(predicted, failed, stats());
+  }
+
+  PipelineStats stats() {
+    long end = endNanos != 0 ? endNanos : System.nanoTime();
+    long workerBusy = 0;
+    for (int i = 0; i < workers; i++) {
+      workerBusy += busyNanos.get(i);
+    }
+    long inferBusy = 0;
+    long inferWait = 0;
+    long inferHelp = 0;
+    for (int i = workers; i < workers + inferenceThreads; i++) {
+      inferBusy += busyNanos.get(i);
+      inferWait += waitNanos.get(i);
+      inferHelp += helpNanos.get(i);
+    }
+    return new PipelineStats(predicted + failed, failed, end - startNanos, workers, inferenceThreads, workerBusy,
+        inferBusy, inferWait, inferHelp);
+  }
+}

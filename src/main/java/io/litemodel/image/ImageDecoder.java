@@ -1,0 +1,159 @@
+package io.litemodel.image;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes JPEG and PNG files (and whatever else ImageIO reads) into a reused 8-bit BGR image, with the JDK's ImageIO.
+ *
+ * <p>Why ImageIO: on the JDKs we measured it calls native libjpeg (Debian's OpenJDK links the system's
+ * libjpeg-turbo); the alternatives measured by {@code benchmarks/throughput} (TwelveMonkeys, which wraps the same
+ * reader, and OpenCV through JavaCPP, 50 MB of natives) did not pay for their weight; see the benchmark note.
+ *
+ * <p>To keep allocation down, one instance keeps its ImageIO readers, the file-byte buffer and the destination
+ * image between calls (the reader decodes straight into it when the image has the previous one's size). What ImageIO
+ * allocates internally per image remains; the benchmark measures it.
+ *
+ * <p><b>Not thread-safe:</b> use one instance per thread (as {@link ImagePreprocessor} does).
+ */
+public final class ImageDecoder {
+  private byte[] bytes = new byte[1 << 16];
+  private ImageReader jpegReader;
+  private ImageReadParam jpegParam;
+  private ImageReader pngReader;
+  private ImageReadParam pngParam;
+  private BufferedImage destination;
+
+  /** Creates a decoder; readers are looked up on first use. */
+  public ImageDecoder() {}
+
+  /**
+   * Decodes an image file.
+   *
+   * @param file a JPEG, PNG, or other ImageIO-readable file
+   * @return a {@link BufferedImage#TYPE_3BYTE_BGR} image, <b>reused by the next call</b>
+   * @throws IOException if the file cannot be read or is not a decodable image (the message names the file)
+   */
+  public BufferedImage decode(Path file) throws IOException {
+    int length = readAll(file);
+    try {
+      return decode(length);
+    } catch (IOException | RuntimeException e) {
+      // ImageIO reports corrupt data with IIOException or, for some PNG damage, with runtime exceptions.
+      throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** @return the bytes of the last file read (valid up to the length that decode used) */
+  byte[] buffer() {
+    return bytes;
+  }
+
+  private int readAll(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      int length = 0;
+      while (true) {
+        if (length == bytes.length) {
+          bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+        }
+        int read = in.read(bytes, length, bytes.length - length);
+        if (read < 0) {
+          return length;
+        }
+        length += read;
+      }
+    }
+  }
+
+  private BufferedImage decode(int length) throws IOException {
+    ImageReader reader;
+    ImageReadParam param;
+    if (length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8) {
+      if (jpegReader == null) {
+        jpegReader = reader("jpeg");
+        jpegParam = jpegReader.getDefaultReadParam();
+      }
+      reader = jpegReader;
+      param = jpegParam;
+    } else if (length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+      if (pngReader == null) {
+        pngReader = reader("png");
+        pngParam = pngReader.getDefaultReadParam();
+      }
+      reader = pngReader;
+      param = pngParam;
+    } else {
+      return decodeOther(length);
+    }
+    ImageInputStream input = new ByteArrayImageInput(bytes, length);
+    try {
+      reader.setInput(input, true, true);
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      ImageTypeSpecifier raw = reader.getRawImageType(0);
+      if (raw != null && raw.getBufferedImageType() == BufferedImage.TYPE_3BYTE_BGR) {
+        param.setDestination(destination(width, height));
+        return reader.read(0, param);
+      }
+      param.setDestination(null);
+      return toBgr(reader.read(0, param));
+    } finally {
+      reader.setInput(null);
+      input.close();
+    }
+  }
+
+  private BufferedImage decodeOther(int length) throws IOException {
+    try (ImageInputStream input = new ByteArrayImageInput(bytes, length)) {
+      BufferedImage image = ImageIO.read(input);
+      if (image == null) {
+        throw new IOException("not a JPEG, PNG or other format ImageIO knows");
+      }
+      return toBgr(image);
+    }
+  }
+
+  private static ImageReader reader(String format) {
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+    if (!readers.hasNext()) {
+      throw new IllegalStateException("no ImageIO reader for " + format);
+    }
+    return readers.next();
+  }
+
+  private BufferedImage destination(int width, int height) {
+    if (destination == null || destination.getWidth() != width || destination.getHeight() != height) {
+      destination = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    }
+    return destination;
+  }
+
+  /** Cold path for grey, paletted and alpha images: draws them onto the BGR destination (alpha over black). */
+  private BufferedImage toBgr(BufferedImage image) {
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getRaster().getDataBuffer() instanceof DataBufferByte
+        && image.getRaster().getParent() == null) {
+      return image;
+    }
+    BufferedImage target = destination(image.getWidth(), image.getHeight());
+    Graphics2D graphics = target.createGraphics();
+    try {
+      graphics.setColor(java.awt.Color.BLACK);
+      graphics.fillRect(0, 0, image.getWidth(), image.getHeight());
+      graphics.drawImage(image, 0, 0, null);
+    } finally {
+      graphics.dispose();
+    }
+    return target;
+  }
+}

@@ -1,0 +1,409 @@
+package io.litemodel.batch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.litemodel.LiteModel;
+import io.litemodel.image.ImagePreprocessor;
+import io.litemodel.image.Normalization;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchPredictorTest {
+  private static final Path MLP = Path.of("models/seed_mlp.tflite");
+  private static final Path CNN = Path.of("models/image_cnn.tflite");
+  private static LiteModel mlp;
+  private static int inRow;
+  private static int outRow;
+
+  @BeforeAll
+  static void load() {
+    mlp = LiteModel.load(MLP);
+    inRow = mlp.inputs().get(0).shape()[1];
+    outRow = mlp.outputs().get(0).shape()[1];
+  }
+
+  @AfterAll
+  static void close() {
+    mlp.close();
+  }
+
+  /** Items are row seeds; the preprocessor writes the row that seed stands for. */
+  private static float[] row(int seed) {
+    Random random = new Random(seed);
+    float[] values = new float[inRow];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat() * 2 - 1;
+    }
+    return values;
+  }
+
+  private static Supplier<Preprocessor<Integer>> rows() {
+    return () -> (seed, slot) -> slot.put(row(seed));
+  }
+
+  private static Supplier<Preprocessor<Integer>> failingAt(int bad) {
+    return () -> (seed, slot) -> {
+      if (seed == bad) {
+        throw new IOException("bad item " + seed);
+      }
+      slot.put(row(seed));
+    };
+  }
+
+  private static List<Integer> items(int count) {
+    return IntStream.range(0, count).boxed().collect(java.util.stream.Collectors.toList());
+  }
+
+  /** Collects delivered results in delivery order. */
+  private static final class Collector implements ResultConsumer<Integer> {
+    final List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+    final Map<Integer, float[]> outputs = new ConcurrentHashMap<>();
+    final List<Long> indices = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void accept(long index, Integer item, java.nio.FloatBuffer output) {
+      float[] values = new float[output.remaining()];
+      output.get(values);
+      order.add(item);
+      indices.add(index);
+      outputs.put(item, values);
+    }
+  }
+
+  private static void assertMatchesSingle(Collector collector) {
+    float[] expected = new float[outRow];
+    for (Map.Entry<Integer, float[]> entry : collector.outputs.entrySet()) {
+      mlp.predictSingle(row(entry.getKey()), expected);
+      assertArrayEquals(expected, entry.getValue(), 1e-5f, "item " + entry.getKey());
+    }
+  }
+
+  private static void assertNoPipelineThreads() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      if (pipelineThreads().isEmpty()) {
+        return;
+      }
+      Thread.sleep(10); // join() already ran; this only tolerates threads of an earlier test finishing exit
+    }
+    assertEquals(List.of(), pipelineThreads());
+  }
+
+  private static List<String> pipelineThreads() {
+    List<String> names = new ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.isAlive() && thread.getName().startsWith(BatchPredictor.THREAD_PREFIX)) {
+        names.add(thread.getName());
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void orderedResultsEqualPlainPredictSingleLoop() throws Exception {
+    Collector collector = new Collector();
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(16).workers(2)
+        .replicas(2).build()) {
+      RunSummary summary = predictor.run(items(200).iterator(), collector);
+      assertEquals(200, summary.predicted());
+      assertEquals(0, summary.failed());
+      assertEquals(200, summary.stats().itemsDone());
+    }
+    assertEquals(items(200), collector.order);
+    assertEquals(indicesUpTo(200), collector.indices);
+    assertMatchesSingle(collector);
+    assertNoPipelineThreads();
+  }
+
+  private static List<Long> indicesUpTo(int count) {
+    List<Long> values = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      values.add(i);
+    }
+    return values;
+  }
+
+  @Test
+  void partialLastBatchAndOddSizes() {
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(16).build()) {
+      for (int count : new int[] {37, 32, 3, 1, 0}) {
+        Collector collector = new Collector();
+        RunSummary summary = predictor.run(items(count).iterator(), collector);
+        assertEquals(count, summary.predicted(), "count " + count);
+        assertEquals(items(count), collector.order);
+        assertMatchesSingle(collector);
+      }
+    }
+  }
+
+  @Test
+  void unorderedDeliversEveryItemOnce() {
+    Collector collector = new Collector();
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(8).workers(2)
+        .replicas(2).ordered(false).build()) {
+      predictor.run(items(101).iterator(), collector);
+    }
+    List<Integer> sorted = new ArrayList<>(collector.order);
+    Collections.sort(sorted);
+    assertEquals(items(101), sorted);
+    assertMatchesSingle(collector);
+  }
+
+  @Test
+  void skipReportsTheBadItemAndDeliversTheRest() {
+    Collector collector = new Collector();
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, failingAt(50)).batchSize(16)
+        .errorPolicy(ErrorPolicy.SKIP).build()) {
+      RunSummary summary = predictor.run(items(100).iterator(), collector,
+          (index, item, error) -> failures.add(index + ":" + item + ":" + error.getMessage()));
+      assertEquals(99, summary.predicted());
+      assertEquals(1, summary.failed());
+    }
+    assertEquals(List.of("50:50:bad item 50"), failures);
+    List<Integer> expected = items(100);
+    expected.remove(Integer.valueOf(50));
+    assertEquals(expected, collector.order);
+    assertMatchesSingle(collector);
+  }
+
+  @Test
+  void failFastDeliversEverythingBeforeTheBadItemThenThrows() {
+    Collector collector = new Collector();
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, failingAt(50)).batchSize(16).build()) {
+      ItemFailedException error = assertThrows(ItemFailedException.class,
+          () -> predictor.run(items(100).iterator(), collector));
+      assertEquals(50, error.index());
+      assertEquals(50, error.item());
+      assertEquals(50, error.delivered());
+      assertTrue(error.getMessage().contains("bad item 50"), error.getMessage());
+      // The predictor stays usable after a failed run.
+      Collector again = new Collector();
+      predictor.run(items(20).iterator(), again);
+      assertEquals(items(20), again.order);
+    }
+    assertEquals(items(50), collector.order);
+    assertMatchesSingle(collector);
+  }
+
+  @Test
+  void unreadableImageInTheMiddleUnderBothPolicies(@TempDir Path dir) throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Path file = dir.resolve("img" + i + (i % 2 == 0 ? ".jpg" : ".png"));
+      BufferedImage image = new BufferedImage(64 + i * 8, 48, BufferedImage.TYPE_INT_RGB);
+      java.awt.Graphics2D g = image.createGraphics();
+      g.setColor(new Color(40 * i, 255 - 40 * i, 128));
+      g.fillRect(0, 0, image.getWidth(), image.getHeight());
+      g.dispose();
+      ImageIO.write(image, i % 2 == 0 ? "jpg" : "png", file.toFile());
+      files.add(file);
+    }
+    Path broken = dir.resolve("broken.jpg");
+    Files.write(broken, new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3, 4, 5});
+    files.add(2, broken);
+    try (LiteModel cnn = LiteModel.load(CNN)) {
+      Supplier<ImagePreprocessor> images = ImagePreprocessor.factory(cnn, Normalization.symmetric());
+      List<Path> delivered = new ArrayList<>();
+      List<Path> failed = new ArrayList<>();
+      try (BatchPredictor<Path> predictor = BatchPredictor.builder(cnn, images).batchSize(4)
+          .errorPolicy(ErrorPolicy.SKIP).build()) {
+        RunSummary summary = predictor.run(files.iterator(), (index, item, output) -> delivered.add(item),
+            (index, item, error) -> {
+              failed.add(item);
+              assertTrue(error.getMessage().contains("broken.jpg"), error.getMessage());
+            });
+        assertEquals(5, summary.predicted());
+      }
+      List<Path> good = new ArrayList<>(files);
+      good.remove(broken);
+      assertEquals(good, delivered);
+      assertEquals(List.of(broken), failed);
+
+      delivered.clear();
+      try (BatchPredictor<Path> predictor = BatchPredictor.builder(cnn, images).batchSize(4).build()) {
+        ItemFailedException error = assertThrows(ItemFailedException.class,
+            () -> predictor.run(files.iterator(), (index, item, output) -> delivered.add(item)));
+        assertEquals(broken, error.item());
+        assertEquals(2, error.index());
+      }
+      assertEquals(files.subList(0, 2), delivered);
+    }
+  }
+
+  @Test
+  void closeCancelsARunInProgressStopsEveryThreadAndFreesEveryBuffer() throws Exception {
+    Supplier<Preprocessor<Integer>> slow = () -> (seed, slot) -> {
+      Thread.sleep(2);
+      slot.put(row(seed));
+    };
+    BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, slow).batchSize(8).workers(2).build();
+    assertEquals(predictor.buffers(), predictor.liveBuffers());
+    CountDownLatch started = new CountDownLatch(20);
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Thread caller = new Thread(() -> {
+      try {
+        predictor.run(items(100_000).iterator(), (index, item, output) -> started.countDown());
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+    });
+    caller.start();
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    predictor.close();
+    caller.join(10_000);
+    assertFalse(caller.isAlive());
+    assertTrue(outcome.get() instanceof java.util.concurrent.CancellationException, String.valueOf(outcome.get()));
+    assertEquals(0, predictor.liveBuffers());
+    assertNoPipelineThreads();
+    assertThrows(IllegalStateException.class, () -> predictor.run(items(1).iterator(), (i, t, o) -> { }));
+  }
+
+  @Test
+  void interruptingTheCallerCancelsTheRun() throws Exception {
+    Supplier<Preprocessor<Integer>> slow = () -> (seed, slot) -> {
+      Thread.sleep(2);
+      slot.put(row(seed));
+    };
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, slow).batchSize(8).build()) {
+      CountDownLatch started = new CountDownLatch(10);
+      AtomicReference<Throwable> outcome = new AtomicReference<>();
+      AtomicReference<Boolean> flag = new AtomicReference<>();
+      Thread caller = new Thread(() -> {
+        try {
+          predictor.run(items(100_000).iterator(), (index, item, output) -> started.countDown());
+        } catch (Throwable t) {
+          outcome.set(t);
+          flag.set(Thread.currentThread().isInterrupted());
+        }
+      });
+      caller.start();
+      assertTrue(started.await(30, TimeUnit.SECONDS));
+      caller.interrupt();
+      caller.join(10_000);
+      assertFalse(caller.isAlive());
+      assertTrue(outcome.get() instanceof java.util.concurrent.CancellationException, String.valueOf(outcome.get()));
+      assertEquals(Boolean.TRUE, flag.get());
+      assertNoPipelineThreads();
+      // Every buffer came back to the ring: a new run can use all of them.
+      assertEquals(predictor.buffers(), predictor.liveBuffers());
+      Collector collector = new Collector();
+      predictor.run(items(30).iterator(), collector);
+      assertEquals(items(30), collector.order);
+    }
+  }
+
+  @Test
+  void consumerFailureEndsTheRunWithItsCause() {
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(4).build()) {
+      BatchPredictionException error = assertThrows(BatchPredictionException.class,
+          () -> predictor.run(items(20).iterator(), (index, item, output) -> {
+            if (index == 7) {
+              throw new IllegalStateException("disk full");
+            }
+          }));
+      assertTrue(error.getMessage().contains("item 7"), error.getMessage());
+      assertTrue(error.getCause().getMessage().contains("disk full"));
+    }
+    assertDoesNotLeak();
+  }
+
+  private static void assertDoesNotLeak() {
+    try {
+      assertNoPipelineThreads();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void sourceFailureEndsTheRun() {
+    java.util.Iterator<Integer> broken = new java.util.Iterator<>() {
+      int next;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        if (next == 10) {
+          throw new IllegalStateException("stream broke");
+        }
+        return next++;
+      }
+    };
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(4).build()) {
+      BatchPredictionException error = assertThrows(BatchPredictionException.class,
+          () -> predictor.run(broken, (index, item, output) -> { }));
+      assertTrue(error.getMessage().contains("source failed at item 10"), error.getMessage());
+    }
+  }
+
+  @Test
+  void statsAccountForTheRun() {
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(8).workers(1).build()) {
+      RunSummary summary = predictor.run(items(64).iterator(), (index, item, output) -> { });
+      PipelineStats stats = summary.stats();
+      assertEquals(64, stats.itemsDone());
+      assertEquals(1, stats.workers());
+      assertEquals(1, stats.inferenceThreads());
+      assertTrue(stats.itemsPerSecond() > 0);
+      double inference = stats.inferenceBusy() + stats.inferenceWaiting() + stats.inferenceHelping();
+      assertTrue(inference <= 1.01 && inference > 0, stats.toString());
+      assertTrue(stats.workerBusy() >= 0 && stats.workerBusy() <= 1.01, stats.toString());
+      assertTrue(stats.toString().contains("64 items"), stats.toString());
+      assertEquals(stats.itemsDone(), predictor.stats().itemsDone());
+    }
+  }
+
+  @Test
+  void rejectsModelsAndSettingsItCannotRun() {
+    try (LiteModel multi = LiteModel.load(Path.of("models/multi_io.tflite"))) {
+      IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+          () -> BatchPredictor.builder(multi, rows()).build());
+      assertTrue(error.getMessage().contains("one input and one output"), error.getMessage());
+    }
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> BatchPredictor.builder(mlp, rows()).workers(0).inferenceHelps(false).build());
+    assertTrue(error.getMessage().contains("nobody would preprocess"), error.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BatchPredictor.builder(mlp, rows()).batchSize(0));
+    error = assertThrows(IllegalArgumentException.class,
+        () -> BatchPredictor.builder(mlp, rows()).replicas(2).buffers(2).build());
+    assertTrue(error.getMessage().contains("at least replicas + 1 = 3"), error.getMessage());
+  }
+
+  @Test
+  void workersZeroWithHelpingInferenceStillPredicts() {
+    Collector collector = new Collector();
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(8).workers(0).build()) {
+      predictor.run(items(30).iterator(), collector);
+    }
+    assertEquals(items(30), collector.order);
+    assertMatchesSingle(collector);
+  }
+}
