@@ -269,3 +269,15 @@ def test_cli_as_module_end_to_end(tiny_keras, tmp_path):
     assert "y: max_abs=" in r.stdout and "ok" in r.stdout
     assert r.stderr.strip() == ""  # TensorFlow start-up chatter is filtered
     assert _sidecar(out)["options"]["quantize"] == "float16"
+
+
+def test_verify_data_feeds_verification_and_golden(tiny_keras, tmp_path, capsys):
+    data = tmp_path / "holdout.npy"
+    x = np.random.default_rng(11).normal(size=(5, 8)).astype(np.float64)  # cast to the input dtype on load
+    np.save(data, x)
+    out = tmp_path / "vd.tflite"
+    assert main(["--keras", tiny_keras, "-o", str(out), "--verify-data", str(data), "--golden", "5", "-v"]) == 0
+    assert "data: file, 5 samples" in capsys.readouterr().out
+    s = _sidecar(out)
+    assert s["verification"]["data"] == {"kind": "file", "file": "holdout.npy", "sha256": _sha(data), "samples": 5}
+    np.testing.assert_array_equal(np.load(tmp_path / "vd.golden.input.npy"), x.astype(np.float32))
