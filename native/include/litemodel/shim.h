@@ -93,6 +93,7 @@ struct lm_api {
   void (*weights_cache_delete)(void*);
   void (*options_set_error_reporter)(lm_opaque*, lm_reporter_fn, void*);
   lm_opaque* (*model_create_with_error_reporter)(const void*, size_t, lm_reporter_fn, void*);
+  bool (*verify_model)(const void*, size_t, void* error_reporter); /* tflite::Verify, the full model verifier */
   lm_opaque* (*opaque_delegate_create)(const void* builder);
   void (*opaque_delegate_delete)(lm_opaque*);
   int (*context_get_execution_plan)(lm_opaque* context, lm_int_array** plan);
@@ -169,6 +170,9 @@ static int lm_bind(const char* path, char* err, int errlen) {
             lm_resolve(handle, "TfLiteOperatorGetCustomName", &api.operator_get_custom_name, err, errlen) &&
             lm_resolve(handle, "TfLiteOpaqueNodeGetBuiltinData", &api.node_get_builtin_data, err, errlen);
   if (!ok) return -1;
+  /* tflite::Verify(const void*, size_t, tflite::ErrorReporter*): checks tensors, buffers and operator indices, not
+   * just the flatbuffer structure that TfLiteModelCreate checks. A C++ symbol, so resolved by its mangled name. */
+  if (!lm_resolve(handle, "_ZN6tflite6VerifyEPKvmPNS_13ErrorReporterE", &api.verify_model, err, errlen)) return -1;
   api.bound = true;
   lm_tflite = api;
   return 0;
@@ -220,8 +224,33 @@ static int lm_options_set_error_sink(void* options, void* sink) {
 
 /* TfLiteModelCreateWithErrorReporter: verifies the flatbuffer and builds the model; NULL on failure, with the
  * reason in `sink`. `data` must outlive the model. */
+namespace tflite {
+/* Mirrors tensorflow/lite/core/api/error_reporter.h: the verifier reports through this interface's virtual Report.
+ * Same virtual functions in the same order, so the Itanium C++ ABI vtable layout matches. */
+class ErrorReporter {
+ public:
+  virtual ~ErrorReporter() {}
+  virtual int Report(const char* format, va_list args) = 0;
+};
+}  // namespace tflite
+
+/* Forwards the verifier's reports into an error sink. */
+class lm_sink_reporter : public tflite::ErrorReporter {
+ public:
+  explicit lm_sink_reporter(void* sink) : sink_(sink) {}
+  int Report(const char* format, va_list args) override {
+    lm_error_sink_report(sink_, format, args);
+    return 0;
+  }
+
+ private:
+  void* sink_;
+};
+
 static void* lm_model_create(const void* data, long long size, void* sink) {
   if (!lm_tflite.bound || data == NULL || size <= 0) return NULL;
+  lm_sink_reporter reporter(sink);
+  if (!lm_tflite.verify_model(data, (size_t)size, &reporter)) return NULL;
   return lm_tflite.model_create_with_error_reporter(data, (size_t)size, lm_error_sink_report, sink);
 }
 
@@ -411,6 +440,233 @@ static void lm_probe_delete(void* probe) {
   lm_probe* p = static_cast<lm_probe*>(probe);
   if (lm_tflite.bound && p->delegate != NULL) lm_tflite.opaque_delegate_delete(p->delegate);
   free(p);
+}
+
+/* ---- Delegate plugins: any shared library with the TensorFlow Lite external delegate entry points. ----
+ *
+ * The contract (Python's load_delegate, TensorFlow Lite's external delegate):
+ *   TfLiteDelegate* tflite_plugin_create_delegate(char** keys, char** values, size_t count,
+ *                                                 void (*report_error)(const char*));
+ *   void tflite_plugin_destroy_delegate(TfLiteDelegate* delegate);
+ * The TensorFlow Lite build we bind to also exports TfLiteExternalDelegateCreate, an adapter over the same contract;
+ * we call the plugin directly instead, because that adapter logs the plugin's errors to stderr where we cannot
+ * collect them, and we want them in the exception.
+ *
+ * Libraries are never dlclose()d: plugins (GPU drivers in particular) start threads and register thread-local
+ * destructors that can outlive their delegate, and unloading the code they point into crashes the process later.
+ * dlopen() of a library already loaded only bumps a count, so loading the same plugin again costs nothing. */
+
+typedef lm_opaque* (*lm_plugin_create_fn)(char** keys, char** values, size_t count, void (*report)(const char*));
+typedef void (*lm_plugin_destroy_fn)(lm_opaque* delegate);
+
+/* report_error carries no user data, so plugin errors are collected per thread (plugins report synchronously). */
+static thread_local char lm_plugin_errors[1024];
+
+static void lm_plugin_report(const char* message) {
+  size_t used = strlen(lm_plugin_errors);
+  if (message == NULL || used >= sizeof lm_plugin_errors - 2) return;
+  snprintf(lm_plugin_errors + used, sizeof lm_plugin_errors - used, "%s%s", used > 0 ? "; " : "", message);
+}
+
+typedef struct {
+  lm_opaque* delegate;
+  lm_plugin_destroy_fn destroy;
+} lm_plugin;
+
+/* dlopen()s `path` (a path, or a bare file name searched by the dynamic linker), or NULL with the reason in err. */
+static void* lm_open_library(const char* path, const char* what, char* err, int errlen) {
+  if (path == NULL || path[0] == '\0') {
+    lm_copy_message(err, errlen, "no library path given");
+    return NULL;
+  }
+  void* library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (library == NULL) {
+    const char* why = dlerror();
+    char message[1024];
+    snprintf(message, sizeof message, "could not load %s %s: %s", what, path, why != NULL ? why : "dlopen failed");
+    lm_copy_message(err, errlen, message);
+  }
+  return library;
+}
+
+static bool lm_library_symbol(void* library, const char* path, const char* what, const char* name, void** slot,
+                              char* err, int errlen) {
+  *slot = dlsym(library, name);
+  if (*slot == NULL) {
+    char message[1024];
+    snprintf(message, sizeof message, "%s is not a %s: it does not export %s", path, what, name);
+    lm_copy_message(err, errlen, message);
+    return false;
+  }
+  return true;
+}
+
+/* Loads a delegate plugin and creates its delegate with `count` key/value options. Returns an lm_plugin, or NULL
+ * with the reason (including what the plugin reported) in err. */
+static void* lm_plugin_create(const char* path, const char** keys, const char** values, int count, char* err,
+                              int errlen) {
+  void* library = lm_open_library(path, "delegate plugin", err, errlen);
+  if (library == NULL) return NULL;
+  void* create = NULL;
+  void* destroy = NULL;
+  if (!lm_library_symbol(library, path, "TensorFlow Lite delegate plugin", "tflite_plugin_create_delegate", &create,
+                         err, errlen) ||
+      !lm_library_symbol(library, path, "TensorFlow Lite delegate plugin", "tflite_plugin_destroy_delegate",
+                         &destroy, err, errlen)) {
+    return NULL;
+  }
+  lm_plugin* plugin = static_cast<lm_plugin*>(calloc(1, sizeof(lm_plugin)));
+  if (plugin == NULL) {
+    lm_copy_message(err, errlen, "out of memory");
+    return NULL;
+  }
+  lm_plugin_errors[0] = '\0';
+  plugin->delegate = reinterpret_cast<lm_plugin_create_fn>(create)(
+      const_cast<char**>(keys), const_cast<char**>(values), count < 0 ? 0 : (size_t)count, lm_plugin_report);
+  plugin->destroy = reinterpret_cast<lm_plugin_destroy_fn>(destroy);
+  if (plugin->delegate == NULL) {
+    char message[1536];
+    snprintf(message, sizeof message, "tflite_plugin_create_delegate of %s returned no delegate%s%s", path,
+             lm_plugin_errors[0] != '\0' ? ": " : "", lm_plugin_errors);
+    lm_copy_message(err, errlen, message);
+    free(plugin);
+    return NULL;
+  }
+  return plugin;
+}
+
+static void* lm_plugin_delegate(void* plugin) {
+  return plugin == NULL ? NULL : static_cast<lm_plugin*>(plugin)->delegate;
+}
+
+/* Destroys the plugin's delegate (through the plugin) and frees the handle; after its interpreter was deleted. */
+static void lm_plugin_delete(void* plugin) {
+  if (plugin == NULL) return;
+  lm_plugin* p = static_cast<lm_plugin*>(plugin);
+  if (p->delegate != NULL) p->destroy(p->delegate);
+  free(p);
+}
+
+/* ---- GPU delegate V2, resolved at run time from libtensorflowlite_gpu_delegate.so (or any library with its ABI).
+ *
+ * TfLiteGpuDelegateOptionsV2 as declared by tensorflow/lite/delegates/gpu/delegate_options.h (2.x). Debug builds of
+ * the delegate may append fields, so the defaults are returned into a padded buffer (the callee writes the whole
+ * struct through a hidden pointer on every ABI we support, as it is larger than 16 bytes). */
+typedef struct {
+  int32_t is_precision_loss_allowed;
+  int32_t inference_preference;
+  int32_t inference_priority1;
+  int32_t inference_priority2;
+  int32_t inference_priority3;
+  int64_t experimental_flags;
+  int32_t max_delegated_partitions;
+  const char* serialization_dir;
+  const char* model_token;
+} lm_gpu_options;
+
+typedef struct {
+  lm_gpu_options options;
+  unsigned char reserve[256];
+} lm_gpu_options_padded;
+
+typedef lm_gpu_options_padded (*lm_gpu_options_default_fn)(void);
+typedef lm_opaque* (*lm_gpu_create_fn)(const lm_gpu_options* options);
+typedef void (*lm_gpu_delete_fn)(lm_opaque* delegate);
+
+typedef struct {
+  lm_opaque* delegate;
+  lm_gpu_delete_fn destroy;
+  lm_gpu_options_padded options; /* the options the delegate was created with (it keeps the string pointers) */
+  char* serialization_dir;
+  char* model_token;
+} lm_gpu;
+
+static char* lm_strdup_or_null(const char* text) {
+  if (text == NULL || text[0] == '\0') return NULL;
+  size_t n = strlen(text) + 1;
+  char* copy = static_cast<char*>(malloc(n));
+  if (copy != NULL) memcpy(copy, text, n);
+  return copy;
+}
+
+/* Loads the GPU delegate library at `path` and creates a delegate. Integer options below zero keep the library's
+ * default; `flags_set`/`flags_clear` edit the default experimental flags. `serialization_dir`/`model_token` may be
+ * NULL. Returns an lm_gpu, or NULL with the reason in err. Note that a real GPU delegate finds out whether a GPU is
+ * usable only when it is applied to a graph (interpreter creation), not here. */
+static void* lm_gpu_create(const char* path, int precision_loss_allowed, int inference_preference, int priority1,
+                           int priority2, int priority3, long long flags_set, long long flags_clear,
+                           int max_delegated_partitions, const char* serialization_dir, const char* model_token,
+                           char* err, int errlen) {
+  void* library = lm_open_library(path, "GPU delegate library", err, errlen);
+  if (library == NULL) return NULL;
+  void* defaults = NULL;
+  void* create = NULL;
+  void* destroy = NULL;
+  const char* what = "TensorFlow Lite GPU delegate V2 library";
+  if (!lm_library_symbol(library, path, what, "TfLiteGpuDelegateOptionsV2Default", &defaults, err, errlen) ||
+      !lm_library_symbol(library, path, what, "TfLiteGpuDelegateV2Create", &create, err, errlen) ||
+      !lm_library_symbol(library, path, what, "TfLiteGpuDelegateV2Delete", &destroy, err, errlen)) {
+    return NULL;
+  }
+  lm_gpu* gpu = static_cast<lm_gpu*>(calloc(1, sizeof(lm_gpu)));
+  if (gpu == NULL) {
+    lm_copy_message(err, errlen, "out of memory");
+    return NULL;
+  }
+  gpu->options = reinterpret_cast<lm_gpu_options_default_fn>(defaults)();
+  lm_gpu_options* options = &gpu->options.options;
+  if (precision_loss_allowed >= 0) options->is_precision_loss_allowed = precision_loss_allowed;
+  if (inference_preference >= 0) options->inference_preference = inference_preference;
+  if (priority1 >= 0) options->inference_priority1 = priority1;
+  if (priority2 >= 0) options->inference_priority2 = priority2;
+  if (priority3 >= 0) options->inference_priority3 = priority3;
+  options->experimental_flags = (options->experimental_flags | flags_set) & ~flags_clear;
+  if (max_delegated_partitions >= 0) options->max_delegated_partitions = max_delegated_partitions;
+  gpu->serialization_dir = lm_strdup_or_null(serialization_dir);
+  gpu->model_token = lm_strdup_or_null(model_token);
+  options->serialization_dir = gpu->serialization_dir;
+  options->model_token = gpu->model_token;
+  gpu->destroy = reinterpret_cast<lm_gpu_delete_fn>(destroy);
+  gpu->delegate = reinterpret_cast<lm_gpu_create_fn>(create)(options);
+  if (gpu->delegate == NULL) {
+    char message[1024];
+    snprintf(message, sizeof message, "TfLiteGpuDelegateV2Create of %s returned no delegate", path);
+    lm_copy_message(err, errlen, message);
+    free(gpu->serialization_dir);
+    free(gpu->model_token);
+    free(gpu);
+    return NULL;
+  }
+  return gpu;
+}
+
+static void* lm_gpu_delegate(void* gpu) { return gpu == NULL ? NULL : static_cast<lm_gpu*>(gpu)->delegate; }
+
+/* The options the delegate runs with, by number: 0 precision loss allowed, 1 preference, 2..4 priorities 1..3,
+ * 5 experimental flags, 6 max delegated partitions; -1 for an unknown field or no delegate. */
+static long long lm_gpu_option(void* gpu, int field) {
+  if (gpu == NULL) return -1;
+  const lm_gpu_options* o = &static_cast<lm_gpu*>(gpu)->options.options;
+  switch (field) {
+    case 0: return o->is_precision_loss_allowed;
+    case 1: return o->inference_preference;
+    case 2: return o->inference_priority1;
+    case 3: return o->inference_priority2;
+    case 4: return o->inference_priority3;
+    case 5: return (long long)o->experimental_flags;
+    case 6: return o->max_delegated_partitions;
+    default: return -1;
+  }
+}
+
+/* Deletes the delegate and frees the handle; after its interpreter was deleted. */
+static void lm_gpu_delete(void* gpu) {
+  if (gpu == NULL) return;
+  lm_gpu* g = static_cast<lm_gpu*>(gpu);
+  if (g->delegate != NULL) g->destroy(g->delegate);
+  free(g->serialization_dir);
+  free(g->model_token);
+  free(g);
 }
 
 #endif  // LITEMODEL_SHIM_H_

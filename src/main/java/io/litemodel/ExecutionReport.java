@@ -10,6 +10,8 @@ import java.util.List;
  * reflects what TensorFlow Lite decided, not what was asked for.
  */
 public final class ExecutionReport {
+  private final Accelerator.Kind accelerator;
+  private final List<String> notes;
   private final List<String> delegates;
   private final int planSize;
   private final int partitions;
@@ -18,18 +20,53 @@ public final class ExecutionReport {
   private final List<String> cpuOperators;
 
   ExecutionReport(
+      Accelerator.Kind accelerator,
       List<String> delegates,
       int planSize,
       int partitions,
       int delegatedNodes,
       List<String> partitionNames,
-      List<String> cpuOperators) {
+      List<String> cpuOperators,
+      List<String> notes) {
+    this.accelerator = accelerator;
+    this.notes = List.copyOf(notes);
     this.delegates = List.copyOf(delegates);
     this.planSize = planSize;
     this.partitions = partitions;
     this.delegatedNodes = delegatedNodes;
     this.partitionNames = List.copyOf(partitionNames);
     this.cpuOperators = List.copyOf(cpuOperators);
+  }
+
+  /**
+   * @return the accelerator that actually runs: {@link Accelerator.Kind#CPU}, {@link Accelerator.Kind#GPU} or
+   *     {@link Accelerator.Kind#PLUGIN}, never AUTO (AUTO resolves to one of them; {@link #notes()} says why)
+   */
+  public Accelerator.Kind accelerator() {
+    return accelerator;
+  }
+
+  /**
+   * @return why the model runs where it runs, when that differs from what was asked or is not obvious (e.g. {@code
+   *     "GPU not used: GPU accelerator unavailable: the GPU delegate library was not found; looked at: ..."}, or
+   *     that an accelerator took no operator); empty when there is nothing to say
+   */
+  public List<String> notes() {
+    return notes;
+  }
+
+  /**
+   * @param kernelName a delegate kernel name as in {@link #partitionNames()}
+   * @return how many partitions that delegate took
+   */
+  public int partitionsOf(String kernelName) {
+    int count = 0;
+    for (String name : partitionNames) {
+      if (name.equals(kernelName)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** @return the delegates given to the interpreter, as configured (e.g. {@code XNNPACK(threads=1, flags=0x3)}) */
@@ -70,11 +107,15 @@ public final class ExecutionReport {
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder();
+    text.append(accelerator).append(": ");
     text.append(delegates.isEmpty() ? "no delegate" : String.join(" + ", delegates));
     text.append(": ").append(delegatedNodes).append(" nodes in ").append(partitions).append(" partition(s)");
     text.append(", ").append(cpuOperators.size()).append(" node(s) on built-in CPU kernels");
     if (!cpuOperators.isEmpty()) {
       text.append(' ').append(cpuOperators);
+    }
+    for (String note : notes) {
+      text.append("; ").append(note);
     }
     return text.toString();
   }

@@ -84,7 +84,7 @@ public final class LiteModel implements AutoCloseable {
     this.model = model;
     this.options = options;
     this.source = source;
-    this.interpreter = NativeInterpreter.create(model, options, null);
+    this.interpreter = AcceleratorResolver.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
     this.inputs = interpreter.inputs();
     this.outputs = interpreter.outputs();
@@ -858,62 +858,104 @@ public final class LiteModel implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------------------------
 
   /**
-   * How to build a {@link LiteModel}: threads, XNNPACK, signature. Immutable; each {@code with} method returns a
-   * new instance.
+   * How to build a {@link LiteModel}: threads, accelerator, XNNPACK settings, signature. Immutable; each {@code with}
+   * method returns a new instance.
    *
    * <pre>{@code
    * LiteModel.Options options = LiteModel.Options.defaults().withThreads(2).withSignature("serving_default");
+   * LiteModel.Options gpu = LiteModel.Options.defaults().withAccelerator(Accelerator.auto());
    * }</pre>
    */
   public static final class Options {
-    private static final Options DEFAULTS = new Options(1, true, 0, null);
+    private static final Options DEFAULTS = new Options(1, true, 0, 0, false, Accelerator.cpu(), null);
 
     private final int threads;
     private final boolean xnnpack;
     private final long xnnpackFlags;
+    private final long xnnpackCleared;
+    private final boolean weightsCache;
+    private final Accelerator accelerator;
     private final String signature;
 
-    private Options(int threads, boolean xnnpack, long xnnpackFlags, String signature) {
+    private Options(int threads, boolean xnnpack, long xnnpackFlags, long xnnpackCleared, boolean weightsCache,
+        Accelerator accelerator, String signature) {
       this.threads = threads;
       this.xnnpack = xnnpack;
       this.xnnpackFlags = xnnpackFlags;
+      this.xnnpackCleared = xnnpackCleared;
+      this.weightsCache = weightsCache;
+      this.accelerator = accelerator;
       this.signature = signature;
     }
 
-    /** @return one thread, XNNPACK on with this build's default flags, the main graph */
+    /** @return one thread, the CPU with XNNPACK and this build's default flags, no weights cache, the main graph */
     public static Options defaults() {
       return DEFAULTS;
     }
 
     /**
      * @param threads threads for TensorFlow Lite and XNNPACK (1 runs everything on the calling thread, which gives
-     *     the steadiest latency)
+     *     the steadiest latency; more than 1 gives XNNPACK its own thread pool)
      */
     public Options withThreads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
-      return new Options(threads, xnnpack, xnnpackFlags, signature);
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature);
     }
 
-    /** @param enabled run supported operators with the XNNPACK delegate (default on) */
+    /**
+     * @param enabled run supported operators with the XNNPACK delegate (default on). With a GPU or plugin
+     *     accelerator, XNNPACK takes the operators the accelerator left.
+     */
     public Options withXnnpack(boolean enabled) {
-      return new Options(threads, enabled, xnnpackFlags, signature);
+      return new Options(threads, enabled, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature);
+    }
+
+    /**
+     * Sets or clears one XNNPACK flag; flags not mentioned keep this build's defaults (QS8 and QU8 on).
+     *
+     * @param flag the flag
+     * @param enabled true to set it, false to clear it (also when it is on by default)
+     */
+    public Options withXnnpackFlag(Accelerator.XnnpackFlag flag, boolean enabled) {
+      Objects.requireNonNull(flag, "flag");
+      long set = enabled ? xnnpackFlags | flag.bit() : xnnpackFlags & ~flag.bit();
+      long cleared = enabled ? xnnpackCleared & ~flag.bit() : xnnpackCleared | flag.bit();
+      return new Options(threads, xnnpack, set, cleared, weightsCache, accelerator, signature);
     }
 
     /**
      * @param enabled ask XNNPACK to run float32 operators in half precision where this CPU supports it (faster on
-     *     CPUs with native fp16 arithmetic; changes numerics at about 1e-3)
+     *     CPUs with native fp16 arithmetic; changes numerics at about 1e-3). Same as
+     *     {@code withXnnpackFlag(XnnpackFlag.FORCE_FP16, enabled)}.
      */
     public Options withXnnpackForceFp16(boolean enabled) {
-      long flags = enabled ? xnnpackFlags | XnnpackDelegate.FLAG_FORCE_FP16
-          : xnnpackFlags & ~XnnpackDelegate.FLAG_FORCE_FP16;
-      return new Options(threads, xnnpack, flags, signature);
+      return withXnnpackFlag(Accelerator.XnnpackFlag.FORCE_FP16, enabled);
+    }
+
+    /**
+     * @param enabled share XNNPACK's packed weights between this model and all its {@link LiteModel#replicate()
+     *     replicas} (and a {@link LiteModelPool}'s), instead of each replica packing its own copy. Saves memory in
+     *     proportion to the model's weights times the replica count; default off. Replicas built with this off
+     *     keep their own copy.
+     */
+    public Options withWeightsCache(boolean enabled) {
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, enabled, accelerator, signature);
+    }
+
+    /**
+     * @param accelerator where to run: {@link Accelerator#cpu()} (default), {@link Accelerator#gpu()},
+     *     {@link Accelerator#auto()} or {@link Accelerator#plugin(java.nio.file.Path, java.util.Map)}
+     */
+    public Options withAccelerator(Accelerator accelerator) {
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
+          Objects.requireNonNull(accelerator, "accelerator"), signature);
     }
 
     /** @param key run this signature of the model instead of its main graph; null for the main graph */
     public Options withSignature(String key) {
-      return new Options(threads, xnnpack, xnnpackFlags, key);
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, key);
     }
 
     /** @return threads for TensorFlow Lite and XNNPACK */
@@ -926,9 +968,29 @@ public final class LiteModel implements AutoCloseable {
       return xnnpack;
     }
 
+    /** @return true when {@code flag} is explicitly set ({@code false} also when it is only a build default) */
+    public boolean xnnpackFlag(Accelerator.XnnpackFlag flag) {
+      return (xnnpackFlags & flag.bit()) != 0;
+    }
+
     /** @return XNNPACK flags added to the build's defaults */
     long xnnpackFlags() {
       return xnnpackFlags;
+    }
+
+    /** @return XNNPACK flags removed from the build's defaults */
+    long xnnpackClearedFlags() {
+      return xnnpackCleared;
+    }
+
+    /** @return true when replicas share XNNPACK's packed weights */
+    public boolean weightsCache() {
+      return weightsCache;
+    }
+
+    /** @return the requested accelerator */
+    public Accelerator accelerator() {
+      return accelerator;
     }
 
     /** @return the selected signature key, or null */
@@ -938,8 +1000,10 @@ public final class LiteModel implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "Options[threads=" + threads + ", xnnpack=" + xnnpack
-          + (xnnpackFlags != 0 ? ", xnnpackFlags=0x" + Long.toHexString(xnnpackFlags) : "")
+      return "Options[threads=" + threads + ", accelerator=" + accelerator + ", xnnpack=" + xnnpack
+          + (xnnpackFlags != 0 ? ", xnnpackFlags+=0x" + Long.toHexString(xnnpackFlags) : "")
+          + (xnnpackCleared != 0 ? ", xnnpackFlags-=0x" + Long.toHexString(xnnpackCleared) : "")
+          + (weightsCache ? ", weightsCache" : "")
           + (signature != null ? ", signature=" + signature : "") + "]";
     }
   }

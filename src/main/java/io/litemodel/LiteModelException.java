@@ -35,7 +35,9 @@ public class LiteModelException extends RuntimeException {
     /** The native libraries could not be loaded on this platform. */
     NATIVE_LIBRARY_UNAVAILABLE(-2),
     /** A status code this version does not know. */
-    UNKNOWN(-3);
+    UNKNOWN(-3),
+    /** A strictly requested accelerator (e.g. the GPU) cannot be used here; the message names what is missing. */
+    ACCELERATOR_UNAVAILABLE(-4);
 
     private final int code;
 

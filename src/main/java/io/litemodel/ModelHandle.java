@@ -19,6 +19,8 @@ final class ModelHandle {
   private TfLiteModel model;
   private final long size;
   private int references = 1;
+  /** XNNPACK packed weights shared by this model's interpreters; created on first use, freed with the model. */
+  private WeightsCache weightsCache;
 
   private ModelHandle(BytePointer bytes, TfLiteModel model, long size) {
     this.bytes = bytes;
@@ -74,6 +76,20 @@ final class ModelHandle {
     return model;
   }
 
+  /**
+   * @return the XNNPACK weights cache shared by every interpreter of this model (created on first call); valid
+   *     while the caller holds a reference
+   */
+  synchronized WeightsCache weightsCache() {
+    if (references == 0) {
+      throw new IllegalStateException("the model was closed; load it again");
+    }
+    if (weightsCache == null) {
+      weightsCache = WeightsCache.create();
+    }
+    return weightsCache;
+  }
+
   /** @return the size of the model in bytes */
   long size() {
     return size;
@@ -94,6 +110,11 @@ final class ModelHandle {
       return;
     }
     if (--references == 0) {
+      // Every interpreter released its reference after deleting its delegates, so no delegate uses the cache now.
+      if (weightsCache != null) {
+        weightsCache.delete();
+        weightsCache = null;
+      }
       tensorflowlite.TfLiteModelDelete(model);
       model = null;
       bytes.close();

@@ -17,7 +17,8 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * shared model, and (when a signature is selected) its signature runner. Not thread-safe; {@link LiteModel} guards it.
  *
  * <p>Release order, in {@link #close()}: signature runner, interpreter, delegates, probe, error sink, model
- * reference. Each is released once; later calls do nothing.
+ * reference (the last reference also frees the model's shared XNNPACK weights cache, after every delegate that
+ * used it). Each is released once; later calls do nothing.
  */
 final class NativeInterpreter {
   private ModelHandle model;
@@ -30,6 +31,10 @@ final class NativeInterpreter {
   private final List<String> signatureKeys;
   private final TensorBinding[] inputs;
   private final TensorBinding[] outputs;
+  /** Errors TensorFlow Lite reported while building (e.g. a delegate that failed to apply); empty when none. */
+  private final String buildErrors;
+  private Accelerator.Kind runsOn = Accelerator.Kind.CPU;
+  private List<String> notes = List.of();
 
   private NativeInterpreter(ModelHandle model, Pointer errorSink, List<NativeDelegate> delegates, Pointer probe,
       TfLiteInterpreter interpreter, TfLiteSignatureRunner runner, String signatureKey, List<String> signatureKeys) {
@@ -41,6 +46,10 @@ final class NativeInterpreter {
     this.runner = runner;
     this.signatureKey = signatureKey;
     this.signatureKeys = signatureKeys;
+    this.buildErrors = sinkText(errorSink);
+    if (errorSink != null) {
+      LiteModelShim.lm_error_sink_clear(errorSink);
+    }
     this.inputs = new TensorBinding[runner != null
         ? (int) tensorflowlite.TfLiteSignatureRunnerGetInputCount(runner)
         : tensorflowlite.TfLiteInterpreterGetInputTensorCount(interpreter)];
@@ -54,6 +63,24 @@ final class NativeInterpreter {
    * construction fails).
    */
   static NativeInterpreter create(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates) {
+    if (!options.xnnpack() || !options.weightsCache()) {
+      return create(model, options, extraDelegates, null);
+    }
+    WeightsCache cache = model.weightsCache();
+    synchronized (cache.lock()) {
+      NativeInterpreter built = create(model, options, extraDelegates, cache);
+      try {
+        cache.finalizeAfterBuild();
+      } catch (RuntimeException e) {
+        built.close();
+        throw e;
+      }
+      return built;
+    }
+  }
+
+  private static NativeInterpreter create(ModelHandle model, LiteModel.Options options,
+      DelegateFactory extraDelegates, WeightsCache weightsCache) {
     model.acquire();
     Pointer errorSink = null;
     List<NativeDelegate> delegates = new ArrayList<>();
@@ -66,11 +93,14 @@ final class NativeInterpreter {
       interpreterOptions = tensorflowlite.TfLiteInterpreterOptionsCreate();
       tensorflowlite.TfLiteInterpreterOptionsSetNumThreads(interpreterOptions, options.threads());
       LiteModelShim.lm_options_set_error_sink(interpreterOptions, errorSink);
-      if (options.xnnpack()) {
-        delegates.add(XnnpackDelegate.create(options.threads(), options.xnnpackFlags(), null));
-      }
+      // Accelerator delegates first: TensorFlow Lite offers each delegate the nodes its predecessors left, so the
+      // GPU or plugin gets first pick and XNNPACK takes what they did not.
       if (extraDelegates != null) {
         delegates.addAll(extraDelegates.create());
+      }
+      if (options.xnnpack()) {
+        delegates.add(XnnpackDelegate.create(options.threads(), options.xnnpackFlags(),
+            options.xnnpackClearedFlags(), weightsCache == null ? null : weightsCache.pointer()));
       }
       for (NativeDelegate delegate : delegates) {
         tensorflowlite.TfLiteInterpreterOptionsAddDelegate(interpreterOptions,
@@ -320,7 +350,7 @@ final class NativeInterpreter {
       described.add(delegate.describe());
     }
     if (probe == null) {
-      return new ExecutionReport(described, -1, 0, 0, List.of(), List.of());
+      return new ExecutionReport(runsOn, described, -1, 0, 0, List.of(), List.of(), notes);
     }
     int planSize = LiteModelShim.lm_probe_count(probe, 1);
     List<String> partitionNames = new ArrayList<>();
@@ -334,12 +364,23 @@ final class NativeInterpreter {
         cpuOperators.add(name.isEmpty() ? BuiltinOperators.name(code) : name);
       }
     }
-    return new ExecutionReport(described, planSize, LiteModelShim.lm_probe_count(probe, 2),
-        LiteModelShim.lm_probe_count(probe, 3), partitionNames, cpuOperators);
+    return new ExecutionReport(runsOn, described, planSize, LiteModelShim.lm_probe_count(probe, 2),
+        LiteModelShim.lm_probe_count(probe, 3), partitionNames, cpuOperators, notes);
   }
 
   List<NativeDelegate> delegates() {
     return delegates;
+  }
+
+  /** @return what TensorFlow Lite reported while building this interpreter (empty when nothing) */
+  String buildErrors() {
+    return buildErrors;
+  }
+
+  /** Records what this interpreter runs on and why, for {@link #report()}; set once by the resolver. */
+  void describeResolution(Accelerator.Kind kind, List<String> resolutionNotes) {
+    this.runsOn = kind;
+    this.notes = List.copyOf(resolutionNotes);
   }
 
   /** Releases everything this interpreter owns, children before parents. Idempotent. */

@@ -17,11 +17,13 @@ final class XnnpackDelegate implements NativeDelegate {
   static final long FLAG_FORCE_FP16 = 0x4;
 
   private final int threads;
+  private final boolean sharedWeights;
   private Pointer delegate;
 
-  private XnnpackDelegate(int threads, Pointer delegate) {
+  private XnnpackDelegate(int threads, Pointer delegate, boolean sharedWeights) {
     this.threads = threads;
     this.delegate = delegate;
+    this.sharedWeights = sharedWeights;
   }
 
   /**
@@ -30,15 +32,34 @@ final class XnnpackDelegate implements NativeDelegate {
    * @param weightsCache a shared packed-weights cache, or null
    */
   static XnnpackDelegate create(int threads, long extraFlags, Pointer weightsCache) {
+    return create(threads, extraFlags, 0, weightsCache);
+  }
+
+  /**
+   * @param threads thread pool size (1: run on the calling thread)
+   * @param setFlags flags added to this build's defaults
+   * @param clearedFlags flags removed from this build's defaults
+   * @param weightsCache a shared packed-weights cache, or null
+   * @throws LiteModelException if XNNPACK refuses the options
+   */
+  static XnnpackDelegate create(int threads, long setFlags, long clearedFlags, Pointer weightsCache) {
+    NativeRuntime.ensureLoaded();
+    long flags = (defaultFlags() | setFlags) & ~clearedFlags;
     try (BytePointer error = new BytePointer(512)) {
-      Pointer created = LiteModelShim.lm_xnnpack_create(threads, extraFlags, 0, weightsCache, error,
+      Pointer created = LiteModelShim.lm_xnnpack_create(threads, flags, 1, weightsCache, error,
           (int) error.capacity());
       if (created == null || created.isNull()) {
         throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
             "could not create the XNNPACK delegate: " + error.getString());
       }
-      return new XnnpackDelegate(threads, created);
+      return new XnnpackDelegate(threads, created, weightsCache != null);
     }
+  }
+
+  /** @return the flags {@code TfLiteXNNPackDelegateOptionsDefault()} sets in this build */
+  static long defaultFlags() {
+    NativeRuntime.ensureLoaded();
+    return LiteModelShim.lm_xnnpack_default_flags();
   }
 
   @Override
@@ -58,7 +79,8 @@ final class XnnpackDelegate implements NativeDelegate {
 
   @Override
   public String describe() {
-    return "XNNPACK(threads=" + threads + ", flags=0x" + Long.toHexString(flags()) + ")";
+    return "XNNPACK(threads=" + threads + ", flags=0x" + Long.toHexString(flags())
+        + (sharedWeights ? ", shared weights cache" : "") + ")";
   }
 
   @Override

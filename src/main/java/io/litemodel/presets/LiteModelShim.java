@@ -3,6 +3,7 @@ package io.litemodel.presets;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
@@ -10,7 +11,8 @@ import org.bytedeco.javacpp.annotation.Properties;
 
 /**
  * JavaCPP mapping of {@code native/include/litemodel/shim.h}: the TensorFlow Lite entry points that the bytedeco
- * presets do not map (the XNNPACK delegate and its weights cache, error reporting into a buffer).
+ * presets do not map (the XNNPACK delegate and its weights cache, error reporting into a buffer, delegate plugins,
+ * the GPU delegate V2 resolved at run time).
  *
  * <p>This is a binding layer: only LiteModel's native wrappers call it. Every function is safe before
  * {@link #lm_bind} succeeds (it fails softly instead of crashing). The JNI library is built by the Maven build
@@ -119,4 +121,56 @@ public final class LiteModelShim {
 
   /** Frees a probe; only after the interpreter that used it was deleted. */
   public static native void lm_probe_delete(Pointer probe);
+
+  /**
+   * Loads a TensorFlow Lite delegate plugin (a library exporting {@code tflite_plugin_create_delegate} and
+   * {@code tflite_plugin_destroy_delegate}) and creates its delegate. The library is never unloaded.
+   *
+   * @param path the library's path, or a bare file name searched by the dynamic linker
+   * @param keys {@code count} option names ({@code char*} each)
+   * @param values {@code count} option values
+   * @return a plugin handle, or null with the reason (and what the plugin reported) in {@code err}
+   */
+  public static native Pointer lm_plugin_create(String path, @Cast("const char**") PointerPointer<?> keys,
+      @Cast("const char**") PointerPointer<?> values, int count, @Cast("char*") BytePointer err, int errLength);
+
+  /** @return the plugin's {@code TfLiteDelegate*}, to add to interpreter options */
+  public static native Pointer lm_plugin_delegate(Pointer plugin);
+
+  /** Destroys the plugin's delegate and frees the handle; only after the interpreter using it was deleted. */
+  public static native void lm_plugin_delete(Pointer plugin);
+
+  /**
+   * Loads a TensorFlow Lite GPU delegate V2 library and creates a delegate. Integer options below zero keep the
+   * library's defaults.
+   *
+   * @param path the library's path, or a bare file name searched by the dynamic linker
+   * @param precisionLossAllowed 1 to allow fp16 computation, 0 to forbid it
+   * @param inferencePreference {@code TFLITE_GPU_INFERENCE_PREFERENCE_*}
+   * @param priority1 {@code TFLITE_GPU_INFERENCE_PRIORITY_*}, most important
+   * @param priority2 second priority
+   * @param priority3 third priority
+   * @param flagsSet {@code TFLITE_GPU_EXPERIMENTAL_FLAGS_*} bits added to the defaults
+   * @param flagsClear bits removed from the defaults
+   * @param maxDelegatedPartitions most partitions the GPU takes
+   * @param serializationDir directory for the compiled-kernel cache, or null
+   * @param modelToken namespace of this model in that cache, or null
+   * @return a GPU delegate handle, or null with the reason in {@code err}
+   */
+  public static native Pointer lm_gpu_create(String path, int precisionLossAllowed, int inferencePreference,
+      int priority1, int priority2, int priority3, long flagsSet, long flagsClear, int maxDelegatedPartitions,
+      String serializationDir, String modelToken, @Cast("char*") BytePointer err, int errLength);
+
+  /** @return the GPU delegate's {@code TfLiteDelegate*} */
+  public static native Pointer lm_gpu_delegate(Pointer gpu);
+
+  /**
+   * @param field 0 precision loss allowed, 1 preference, 2..4 priorities 1..3, 5 experimental flags, 6 max
+   *     delegated partitions
+   * @return the value the delegate was created with, or -1
+   */
+  public static native long lm_gpu_option(Pointer gpu, int field);
+
+  /** Deletes the GPU delegate and frees the handle; only after the interpreter using it was deleted. */
+  public static native void lm_gpu_delete(Pointer gpu);
 }

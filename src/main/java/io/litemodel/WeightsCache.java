@@ -1,0 +1,68 @@
+package io.litemodel;
+
+import io.litemodel.presets.LiteModelShim;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * XNNPACK's packed-weights cache, shared by every interpreter (replica) of one model so that N replicas keep one
+ * copy of the packed weights instead of N.
+ *
+ * <p>Owned by the {@link ModelHandle}: every interpreter holds a model reference and releases it only after its
+ * delegates were deleted, so the cache, freed with the last reference, outlives every delegate that points into it.
+ *
+ * <p>XNNPACK inserts packed weights while a delegate is applied and must see the cache finalized before it runs.
+ * Soft finalization keeps the cache open to later inserts (a replica with other flags packs differently), so after
+ * each interpreter is built the cache is finalized again. Building interpreters on one cache is serialized by
+ * {@link #lock()}: XNNPACK's cache is not documented as safe for concurrent inserts, and building is not a hot path.
+ */
+final class WeightsCache {
+  private Pointer cache;
+
+  private WeightsCache(Pointer cache) {
+    this.cache = cache;
+  }
+
+  /** @throws LiteModelException if XNNPACK cannot create a cache */
+  static WeightsCache create() {
+    NativeRuntime.ensureLoaded();
+    Pointer created = LiteModelShim.lm_xnnpack_weights_cache_create();
+    if (created == null || created.isNull()) {
+      throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
+          "could not create an XNNPACK weights cache");
+    }
+    return new WeightsCache(created);
+  }
+
+  /** @return the lock to hold while an interpreter using this cache is built and the cache finalized */
+  Object lock() {
+    return this;
+  }
+
+  /** @return the native cache, for {@link XnnpackDelegate#create} */
+  synchronized Pointer pointer() {
+    if (cache == null) {
+      throw new IllegalStateException("the weights cache was already deleted");
+    }
+    return cache;
+  }
+
+  /**
+   * Finalizes the cache after an interpreter using it was built (required before that interpreter runs).
+   *
+   * @throws LiteModelException if XNNPACK refuses
+   */
+  synchronized void finalizeAfterBuild() {
+    if (LiteModelShim.lm_xnnpack_weights_cache_finalize_soft(pointer()) != 1) {
+      throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
+          "XNNPACK could not finalize the shared weights cache");
+    }
+  }
+
+  /** Frees the cache; only once no delegate uses it (see the class notes). Idempotent. */
+  synchronized void delete() {
+    if (cache != null) {
+      LiteModelShim.lm_xnnpack_weights_cache_delete(cache);
+      cache = null;
+    }
+  }
+}
