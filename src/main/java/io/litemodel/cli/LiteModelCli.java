@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Run TensorFlow Lite models converted from Keras, from the JVM.",
-    subcommands = {InfoCommand.class, LatencyCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InfoCommand.class, PredictCommand.class, LatencyCommand.class, CommandLine.HelpCommand.class})
 public final class LiteModelCli {
   private LiteModelCli() {}
 

@@ -1,0 +1,172 @@
+package io.litemodel.cli;
+
+import io.litemodel.LiteModel;
+import io.litemodel.batch.BatchPredictor;
+import io.litemodel.batch.ErrorPolicy;
+import io.litemodel.batch.ItemFailedException;
+import io.litemodel.batch.PipelineStats;
+import io.litemodel.batch.RunSummary;
+import io.litemodel.image.Normalization;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code predict}: runs a model over a folder of images, a {@code .npy} array or a {@code .csv} file through the batch
+ * pipeline, writing one output row per item, with a progress bar and a summary.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = {"Predict every item of a folder of images (.jpg, .jpeg, .png), a .npy array or a .csv file.",
+        "Output rows follow input order (images sorted by file name). In .npy output a skipped item is a NaN row; "
+            + "in .csv output the 'item' column names each row."})
+final class PredictCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "The .tflite file (one input, one output).")
+  Path model;
+
+  @Option(names = "--input", required = true, description = "A directory of images, or a .npy or .csv file.")
+  Path input;
+
+  @Option(names = "--output", required = true, description = "The .npy or .csv file to write.")
+  Path output;
+
+  @Option(names = "--batch", defaultValue = "32", description = "Rows per model invocation (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--workers", defaultValue = "-1",
+      description = "Preprocessing threads (default: cores - replicas, at least 1).")
+  int workers;
+
+  @Option(names = "--replicas", defaultValue = "1",
+      description = "Model replicas, one inference thread each (default: ${DEFAULT-VALUE}).")
+  int replicas;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "TensorFlow Lite threads per replica (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--on-error", defaultValue = "fail",
+      description = "A bad item (unreadable image, wrong row length): 'fail' stops the run, 'skip' reports it and "
+          + "goes on (default: ${DEFAULT-VALUE}).")
+  String onError;
+
+  @Option(names = "--normalize", defaultValue = "unit",
+      description = "Image pixel scaling: unit [0,1], symmetric [-1,1], raw [0,255], or meanstd:R,G,B:R,G,B "
+          + "(on [0,1] values) (default: ${DEFAULT-VALUE}).")
+  String normalize;
+
+  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws IOException {
+    ErrorPolicy policy = policy(onError);
+    Normalization normalization = Normalization.parse(normalize);
+    LiteModel.Options options = LiteModel.Options.defaults().withThreads(threads);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (LiteModel loaded = LiteModel.load(model, options);
+        PredictSource<?> source = PredictSource.open(input, loaded, normalization)) {
+      return run(loaded, source, policy, out, err);
+    }
+  }
+
+  private static ErrorPolicy policy(String text) {
+    switch (text) {
+      case "fail":
+        return ErrorPolicy.FAIL_FAST;
+      case "skip":
+        return ErrorPolicy.SKIP;
+      default:
+        throw new IllegalArgumentException("--on-error must be 'fail' or 'skip', got '" + text + "'");
+    }
+  }
+
+  private <T> int run(LiteModel loaded, PredictSource<T> source, ErrorPolicy policy, PrintWriter out,
+      PrintWriter err) throws IOException {
+    int[] outShape = loaded.outputs().get(0).shape();
+    int[] rowShape = Arrays.copyOfRange(outShape, 1, outShape.length);
+    BatchPredictor.Builder<T> builder = BatchPredictor.builder(loaded, source.preprocessors()).batchSize(batch)
+        .replicas(replicas).errorPolicy(policy);
+    if (workers >= 0) {
+      builder.workers(workers);
+    }
+    try (BatchPredictor<T> predictor = builder.build();
+        PredictSink sink = PredictSink.create(output, rowShape)) {
+      ProgressBar progress = progressBar(source.count());
+      out.println("predicting " + source.count() + " items from " + input + " with " + predictor);
+      long[] done = {0};
+      RunSummary summary;
+      try {
+        summary = predictor.run(source.items(), (index, item, row) -> {
+          sink.row(source.name(item), row);
+          step(progress, ++done[0]);
+        }, (index, item, error) -> {
+          err.println("skipped " + source.name(item) + ": " + error.getMessage());
+          try {
+            sink.skipped(source.name(item));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          step(progress, ++done[0]);
+        });
+      } catch (ItemFailedException e) {
+        @SuppressWarnings("unchecked")
+        T item = (T) e.item();
+        err.println("error: " + source.name(item) + ": " + e.getCause().getMessage());
+        out.println("stopped at " + source.name(item) + " (use --on-error skip to go on); wrote the "
+            + sink.rows() + " rows predicted before it to " + output);
+        return 1;
+      } finally {
+        closeQuietly(progress); // before the summary lines, so they do not interleave with the bar
+      }
+      out.println(summaryLine(summary, sink.rows()));
+      return 0;
+    }
+  }
+
+  private String summaryLine(RunSummary summary, long rows) {
+    PipelineStats stats = summary.stats();
+    return String.format(Locale.ROOT,
+        "predicted %d items, skipped %d, in %.2f s: %.1f items/s%nworkers %d x %.0f%% busy; inference %d x %.0f%% "
+            + "in the model, %.0f%% helping preprocess, %.0f%% waiting for data%nwrote %d rows to %s",
+        summary.predicted(), summary.failed(), stats.elapsedNanos() / 1e9, stats.itemsPerSecond(), stats.workers(),
+        100 * stats.workerBusy(), stats.inferenceThreads(), 100 * stats.inferenceBusy(),
+        100 * stats.inferenceHelping(), 100 * stats.inferenceWaiting(), rows, output);
+  }
+
+  private ProgressBar progressBar(long count) {
+    if (noProgress) {
+      return null;
+    }
+    return new ProgressBarBuilder().setTaskName("predict").setInitialMax(count).setStyle(ProgressBarStyle.ASCII)
+        .setUnit(" items", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .setUpdateIntervalMillis(250).build();
+  }
+
+  private static void step(ProgressBar progress, long done) {
+    if (progress != null) {
+      progress.stepTo(done);
+    }
+  }
+
+  private static void closeQuietly(ProgressBar progress) {
+    if (progress != null) {
+      progress.close();
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.litemodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.litemodel.LiteModel;
+import io.litemodel.image.ImagePreprocessor;
+import io.litemodel.image.Normalization;
+import io.litemodel.io.NpyArray;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PredictCommandTest {
+  private static final String MLP = "models/seed_mlp.tflite";
+  private static final String CNN = "models/image_cnn.tflite";
+
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int predict(String... args) {
+    CommandLine cli = LiteModelCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 2];
+    all[0] = "predict";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[all.length - 1] = "--no-progress";
+    return cli.execute(all);
+  }
+
+  private static float[] readAll(NpyArray array) {
+    float[] values = new float[(int) (array.rows() * array.rowElements())];
+    FloatBuffer row = FloatBuffer.allocate(array.rowElements());
+    for (long r = 0; r < array.rows(); r++) {
+      array.readRow(r, row);
+      System.arraycopy(row.array(), 0, values, (int) r * array.rowElements(), array.rowElements());
+    }
+    return values;
+  }
+
+  private static List<String[]> csv(Path file) throws Exception {
+    List<String[]> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      rows.add(line.split(","));
+    }
+    return rows;
+  }
+
+  @Test
+  void imageFolderToCsvMatchesPredictSingle() throws Exception {
+    Path images = Files.createDirectory(dir.resolve("images"));
+    for (int i = 0; i < 5; i++) {
+      BufferedImage image = new BufferedImage(120 + 10 * i, 90, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = image.createGraphics();
+      g.setPaint(new java.awt.GradientPaint(0, 0, new Color(30 * i, 10, 200), 100, 90, Color.YELLOW));
+      g.fillRect(0, 0, image.getWidth(), image.getHeight());
+      g.dispose();
+      String format = i % 2 == 0 ? "jpg" : "png";
+      ImageIO.write(image, format, images.resolve("img" + i + "." + format).toFile());
+    }
+    Files.writeString(images.resolve("notes.txt"), "not an image");
+    Path output = dir.resolve("out.csv");
+
+    int status = predict("--model", CNN, "--input", images.toString(), "--output", output.toString(), "--batch", "2",
+        "--normalize", "symmetric");
+
+    assertEquals(0, status, err.toString());
+    assertTrue(out.toString().contains("predicted 5 items, skipped 0"), out.toString());
+    List<String[]> rows = csv(output);
+    assertEquals(6, rows.size());
+    assertEquals("item", rows.get(0)[0]);
+    assertEquals(11, rows.get(0).length);
+    try (LiteModel model = LiteModel.load(Path.of(CNN))) {
+      ImagePreprocessor preprocessor = ImagePreprocessor.factory(model, Normalization.symmetric()).get();
+      FloatBuffer input = FloatBuffer.allocate(preprocessor.elements());
+      float[] expected = new float[10];
+      for (int i = 0; i < 5; i++) {
+        String[] row = rows.get(i + 1);
+        String name = "img" + i + (i % 2 == 0 ? ".jpg" : ".png");
+        assertEquals(name, row[0]);
+        preprocessor.write(images.resolve(name), input);
+        model.predictSingle(input.array(), expected);
+        float[] actual = new float[10];
+        for (int k = 0; k < 10; k++) {
+          actual[k] = Float.parseFloat(row[k + 1]);
+        }
+        assertArrayEquals(expected, actual, 1e-5f, name);
+      }
+    }
+  }
+
+  @Test
+  void npyToNpyMatchesGoldenOutputs() throws Exception {
+    Path output = dir.resolve("out.npy");
+    int status = predict("--model", MLP, "--input", "models/seed_mlp.golden.input.npy", "--output",
+        output.toString(), "--batch", "3");
+    assertEquals(0, status, err.toString());
+    NpyArray expected = NpyArray.open(Path.of("models/seed_mlp.golden.tflite.npy"));
+    NpyArray actual = NpyArray.open(output);
+    assertArrayEquals(expected.shape(), actual.shape());
+    assertArrayEquals(readAll(expected), readAll(actual), 1e-5f);
+  }
+
+  @Test
+  void npyWithTheWrongRowLengthIsRejectedWithBothLengths() throws Exception {
+    Path output = dir.resolve("out.npy");
+    int status = predict("--model", MLP, "--input", "models/multi_io.golden.input.features.npy", "--output",
+        output.toString());
+    assertEquals(1, status);
+    assertTrue(err.toString().contains("rows of 16 values; the model's input takes 256"), err.toString());
+  }
+
+  private Path csvInput(int rows, int badLine) throws Exception {
+    try (LiteModel model = LiteModel.load(Path.of(MLP))) {
+      int width = model.inputs().get(0).shape()[1];
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < width; i++) {
+        text.append(i == 0 ? "" : ",").append("f").append(i);
+      }
+      text.append('\n');
+      Random random = new Random(7);
+      for (int r = 0; r < rows; r++) {
+        int values = r + 2 == badLine ? width - 1 : width; // line 1 is the header
+        for (int i = 0; i < values; i++) {
+          text.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", random.nextFloat()));
+        }
+        text.append('\n');
+      }
+      Path file = dir.resolve("in.csv");
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+      return file;
+    }
+  }
+
+  private static float[] parseRow(String line) {
+    String[] fields = line.split(",");
+    float[] values = new float[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      values[i] = Float.parseFloat(fields[i]);
+    }
+    return values;
+  }
+
+  @Test
+  void csvToCsvSkipsTheShortLineAndKeepsTheRest() throws Exception {
+    Path input = csvInput(7, 5);
+    Path output = dir.resolve("out.csv");
+    int status = predict("--model", MLP, "--input", input.toString(), "--output", output.toString(), "--batch", "4",
+        "--on-error", "skip");
+    assertEquals(0, status, err.toString());
+    assertTrue(err.toString().contains("skipped line 5: expected 256 values, found 255"), err.toString());
+    List<String[]> rows = csv(output);
+    assertEquals(7, rows.size()); // header + 6
+    List<String> lines = Files.readAllLines(input);
+    try (LiteModel model = LiteModel.load(Path.of(MLP))) {
+      float[] expected = new float[model.outputs().get(0).shape()[1]];
+      int r = 1;
+      for (int line = 2; line <= 8; line++) {
+        if (line == 5) {
+          continue;
+        }
+        String[] row = rows.get(r++);
+        assertEquals("line " + line, row[0]);
+        model.predictSingle(parseRow(lines.get(line - 1)), expected);
+        float[] actual = new float[expected.length];
+        for (int k = 0; k < expected.length; k++) {
+          actual[k] = Float.parseFloat(row[k + 1]);
+        }
+        assertArrayEquals(expected, actual, 1e-5f);
+      }
+    }
+  }
+
+  @Test
+  void csvFailFastWritesWhatWasPredictedBeforeTheBadLine() throws Exception {
+    Path input = csvInput(9, 7);
+    Path output = dir.resolve("out.npy");
+    int status = predict("--model", MLP, "--input", input.toString(), "--output", output.toString(), "--batch", "2");
+    assertEquals(1, status);
+    assertTrue(err.toString().contains("line 7: expected 256 values, found 255"), err.toString());
+    assertTrue(out.toString().contains("wrote the 5 rows predicted before it"), out.toString());
+    assertEquals(5, NpyArray.open(output).rows());
+  }
+
+  @Test
+  void skippedItemIsANanRowInNpyOutput() throws Exception {
+    Path input = csvInput(4, 3);
+    Path output = dir.resolve("out.npy");
+    int status = predict("--model", MLP, "--input", input.toString(), "--output", output.toString(), "--on-error",
+        "skip");
+    assertEquals(0, status, err.toString());
+    NpyArray result = NpyArray.open(output);
+    assertEquals(4, result.rows());
+    FloatBuffer row = FloatBuffer.allocate(result.rowElements());
+    result.readRow(1, row);
+    assertTrue(Float.isNaN(row.get(0)));
+    result.readRow(2, row);
+    assertTrue(Float.isFinite(row.get(0)));
+  }
+
+  @Test
+  void badOptionsGetClearMessages() throws Exception {
+    Path input = csvInput(2, -1);
+    assertEquals(1, predict("--model", MLP, "--input", input.toString(), "--output", dir.resolve("x.txt").toString()));
+    assertTrue(err.toString().contains("must end in .npy or .csv"), err.toString());
+    assertEquals(1, predict("--model", MLP, "--input", input.toString(), "--output", dir.resolve("x.csv").toString(),
+        "--on-error", "ignore"));
+    assertTrue(err.toString().contains("--on-error must be 'fail' or 'skip'"), err.toString());
+    assertEquals(1, predict("--model", MLP, "--input", dir.resolve("missing").toString(), "--output",
+        dir.resolve("x.csv").toString()));
+    assertTrue(err.toString().contains("does not exist"), err.toString());
+  }
+}
