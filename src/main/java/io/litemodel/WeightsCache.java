@@ -11,12 +11,14 @@ import org.bytedeco.javacpp.Pointer;
  * delegates were deleted, so the cache, freed with the last reference, outlives every delegate that points into it.
  *
  * <p>XNNPACK inserts packed weights while a delegate is applied and must see the cache finalized before it runs.
- * Soft finalization keeps the cache open to later inserts (a replica with other flags packs differently), so after
- * each interpreter is built the cache is finalized again. Building interpreters on one cache is serialized by
+ * The first interpreter built fills the cache, which is then soft-finalized, once (XNNPACK refuses a second
+ * finalization). Soft finalization keeps the cache usable by later delegates: replicas of the same model find
+ * every packed weight there, and a replica with other flags may still add its own. Building interpreters on one cache is serialized by
  * {@link #lock()}: XNNPACK's cache is not documented as safe for concurrent inserts, and building is not a hot path.
  */
 final class WeightsCache {
   private Pointer cache;
+  private boolean finalized;
 
   private WeightsCache(Pointer cache) {
     this.cache = cache;
@@ -47,15 +49,20 @@ final class WeightsCache {
   }
 
   /**
-   * Finalizes the cache after an interpreter using it was built (required before that interpreter runs).
+   * Finalizes the cache after the first interpreter using it was built (required before any of them runs); later
+   * calls do nothing.
    *
    * @throws LiteModelException if XNNPACK refuses
    */
   synchronized void finalizeAfterBuild() {
+    if (finalized) {
+      return;
+    }
     if (LiteModelShim.lm_xnnpack_weights_cache_finalize_soft(pointer()) != 1) {
       throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
           "XNNPACK could not finalize the shared weights cache");
     }
+    finalized = true;
   }
 
   /** Frees the cache; only once no delegate uses it (see the class notes). Idempotent. */

@@ -1,0 +1,128 @@
+package io.litemodel;
+
+import static io.litemodel.ReferenceModels.golden;
+import static io.litemodel.ReferenceModels.model;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The accelerator choice: value semantics, the GPU-unavailable paths (message, AUTO fallback, report). */
+class AcceleratorTest {
+  @Test
+  void valuesAndValidation() {
+    assertEquals(Accelerator.Kind.CPU, Accelerator.cpu().kind());
+    assertEquals(Accelerator.Kind.CPU, LiteModel.Options.defaults().accelerator().kind());
+    assertEquals(Accelerator.gpu().withPrecisionLossAllowed(true), Accelerator.gpu().withPrecisionLossAllowed(true));
+    assertNotEquals(Accelerator.gpu(), Accelerator.auto());
+    assertThrows(IllegalStateException.class, () -> Accelerator.cpu().withPrecisionLossAllowed(true));
+    assertThrows(IllegalStateException.class, () -> Accelerator.plugin(Path.of("x.so")).withLibrary(Path.of("y")));
+    assertThrows(IllegalArgumentException.class, () -> Accelerator.gpu().withMaxDelegatedPartitions(0));
+    assertThrows(IllegalArgumentException.class, () -> Accelerator.gpu().withSerialization(Path.of("/tmp"), ""));
+    assertTrue(Accelerator.gpu().withBackend(Accelerator.GpuBackend.OPENCL).toString().contains("OPENCL"));
+    assertTrue(LiteModel.Options.defaults().withAccelerator(Accelerator.auto()).toString().contains("AUTO"));
+  }
+
+  @Test
+  void strictGpuWithAMissingExplicitLibraryNamesIt(@TempDir Path dir) {
+    Path missing = dir.resolve("libtensorflowlite_gpu_delegate.so");
+    LiteModelException e = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
+        LiteModel.Options.defaults().withAccelerator(Accelerator.gpu().withLibrary(missing))));
+    assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, e.status());
+    assertTrue(e.getMessage().startsWith("GPU accelerator unavailable"), e.getMessage());
+    assertTrue(e.getMessage().contains(missing + " (no such file)"), e.getMessage());
+  }
+
+  @Test
+  void strictGpuWithAPropertyPointingNowhereNamesTheProperty(@TempDir Path dir) {
+    String previous = System.getProperty(Accelerator.GPU_LIBRARY_PROPERTY);
+    System.setProperty(Accelerator.GPU_LIBRARY_PROPERTY, dir.resolve("nope.so").toString());
+    try {
+      LiteModelException e = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
+          LiteModel.Options.defaults().withAccelerator(Accelerator.gpu())));
+      assertTrue(e.getMessage().contains("system property litemodel.gpu.delegate=" + dir.resolve("nope.so")),
+          e.getMessage());
+    } finally {
+      GpuDelegateTest.restore(previous);
+    }
+  }
+
+  @Test
+  void aLibraryThatIsNotAGpuDelegateIsNamed() {
+    LiteModelException e = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
+        LiteModel.Options.defaults().withAccelerator(Accelerator.gpu().withLibrary(libm()))));
+    assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, e.status());
+    assertTrue(e.getMessage().contains("does not export TfLiteGpuDelegateOptionsV2Default"), e.getMessage());
+  }
+
+  /** On a machine with no GPU delegate installed (this project's CI): every place searched is listed. */
+  @Test
+  void searchWithoutAnyLibraryListsEveryPlaceAndAutoFallsBack() {
+    assumeTrue(System.getProperty(Accelerator.GPU_LIBRARY_PROPERTY) == null, "property set by the environment");
+    LiteModelException e;
+    try {
+      LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(Accelerator.gpu())).close();
+      assumeTrue(false, "a GPU delegate library is installed on this machine");
+      return;
+    } catch (LiteModelException thrown) {
+      e = thrown;
+    }
+    assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, e.status());
+    for (String place : new String[] {"system property litemodel.gpu.delegate (not set)", "java.library.path",
+        "LD_LIBRARY_PATH", Accelerator.GPU_LIBRARY_NAME}) {
+      assertTrue(e.getMessage().contains(place), place + " missing from: " + e.getMessage());
+    }
+
+    float[] input = golden("seed_mlp", null, "input", null).row(0);
+    try (LiteModel auto = LiteModel.load(model("seed_mlp"),
+        LiteModel.Options.defaults().withAccelerator(Accelerator.auto()));
+        LiteModel cpu = LiteModel.load(model("seed_mlp"))) {
+      ExecutionReport report = auto.executionReport();
+      assertEquals(Accelerator.Kind.CPU, report.accelerator());
+      assertEquals(1, report.notes().size(), report.toString());
+      assertTrue(report.notes().get(0).startsWith("AUTO chose the CPU, GPU not used: GPU accelerator unavailable"),
+          report.notes().get(0));
+      assertTrue(report.toString().contains("AUTO chose the CPU"), report.toString());
+      assertEquals(cpu.executionReport().partitionNames(), report.partitionNames());
+      assertArrayEquals(cpu.predictSingle(input), auto.predictSingle(input));
+    }
+  }
+
+  @Test
+  void cpuReportsCpuWithoutNotes() {
+    try (LiteModel model = LiteModel.load(model("seed_mlp"))) {
+      assertEquals(Accelerator.Kind.CPU, model.executionReport().accelerator());
+      assertTrue(model.executionReport().notes().isEmpty());
+    }
+  }
+
+  @Test
+  void pluginWithoutXnnpackOnAModelItCannotTakeSaysSo() {
+    LiteModel.Options options = LiteModel.Options.defaults().withXnnpack(false)
+        .withAccelerator(Accelerator.plugin(TestDelegatePlugin.library(), Map.of()));
+    try (LiteModel model = LiteModel.load(model("seed_mlp_float16"), options)) {
+      // float16 weights arrive through DEQUANTIZE, so they are not constant: the plugin claims nothing.
+      ExecutionReport report = model.executionReport();
+      assertEquals(0, report.partitions(), report.toString());
+      assertTrue(report.notes().get(0).contains("PLUGIN took no operator"), report.toString());
+    }
+  }
+
+  private static Path libm() {
+    for (String candidate : new String[] {"/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6",
+        "/lib64/libm.so.6"}) {
+      if (Files.isRegularFile(Path.of(candidate))) {
+        return Path.of(candidate);
+      }
+    }
+    throw new AssertionError("no libm.so.6 found to use as a non-delegate library");
+  }
+}

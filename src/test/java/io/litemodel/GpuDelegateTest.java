@@ -1,0 +1,128 @@
+package io.litemodel;
+
+import static io.litemodel.ReferenceModels.golden;
+import static io.litemodel.ReferenceModels.maxAbsDiff;
+import static io.litemodel.ReferenceModels.model;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GPU delegate V2 binding. No GPU and no GPU delegate binary exist on the build machine, so the binding is
+ * checked against the test plugin's labelled stand-in for the V2 C ABI (native/test_delegate; it is not a GPU): that
+ * every option reaches the library, that the library is found where {@link Accelerator} says, and that a delegate
+ * failing on a GPU-less machine gives the documented errors and fallbacks. The unavailable paths without any library
+ * are in {@link AcceleratorTest}.
+ */
+class GpuDelegateTest {
+  private static List<String> options(Path dir) throws IOException {
+    return Files.readAllLines(dir.resolve("gpu_options.txt"));
+  }
+
+  @Test
+  void everyGpuOptionReachesTheLibrary(@TempDir Path dir) throws IOException {
+    Accelerator gpu = Accelerator.gpu().withLibrary(TestDelegatePlugin.library())
+        .withPrecisionLossAllowed(true)
+        .withUsage(Accelerator.GpuUsage.SUSTAINED_SPEED)
+        .withPriorities(Accelerator.GpuPriority.MIN_LATENCY, Accelerator.GpuPriority.MIN_MEMORY_USAGE,
+            Accelerator.GpuPriority.MAX_PRECISION)
+        .withBackend(Accelerator.GpuBackend.OPENCL)
+        .withMaxDelegatedPartitions(3)
+        .withSerialization(dir, "token-1");
+    try (LiteModel model = LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(gpu))) {
+      assertEquals(Accelerator.Kind.GPU, model.executionReport().accelerator());
+    }
+    // ENABLE_QUANT (library default, kept) | CL_ONLY | ENABLE_SERIALIZATION = 0x1 | 0x2 | 0x8
+    assertEquals(List.of("is_precision_loss_allowed=1", "inference_preference=1", "inference_priority1=2",
+        "inference_priority2=3", "inference_priority3=1", "experimental_flags=11", "max_delegated_partitions=3",
+        "serialization_dir=" + dir, "model_token=token-1"), options(dir));
+  }
+
+  @Test
+  void defaultsAreTheLibrarysAndBackendsAreExclusive(@TempDir Path dir) throws IOException {
+    Accelerator gpu = Accelerator.gpu().withLibrary(TestDelegatePlugin.library())
+        .withBackend(Accelerator.GpuBackend.OPENGL).withSerialization(dir, "t");
+    try (LiteModel model = LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(gpu))) {
+      assertTrue(model.executionReport().delegates().get(0).startsWith("GPU("),
+          model.executionReport().toString());
+    }
+    // Library defaults kept: no precision loss, FAST_SINGLE_ANSWER, MAX_PRECISION/AUTO/AUTO, one partition;
+    // GL_ONLY | ENABLE_QUANT | ENABLE_SERIALIZATION = 0x4 | 0x1 | 0x8.
+    assertEquals(List.of("is_precision_loss_allowed=0", "inference_preference=0", "inference_priority1=1",
+        "inference_priority2=0", "inference_priority3=0", "experimental_flags=13", "max_delegated_partitions=1",
+        "serialization_dir=" + dir, "model_token=t"), options(dir));
+  }
+
+  @Test
+  void gpuRunsAndMatchesXnnpackWithXnnpackTakingTheRest() {
+    float[] input = golden("seed_mlp", null, "input", null).row(0);
+    float[] expected;
+    try (LiteModel cpu = LiteModel.load(model("seed_mlp"))) {
+      expected = cpu.predictSingle(input);
+    }
+    LiteModel.Options options = LiteModel.Options.defaults()
+        .withAccelerator(Accelerator.gpu().withLibrary(TestDelegatePlugin.library()));
+    try (LiteModel model = LiteModel.load(model("seed_mlp"), options)) {
+      ExecutionReport report = model.executionReport();
+      assertEquals(Accelerator.Kind.GPU, report.accelerator());
+      assertEquals(1, report.partitionsOf(TestDelegatePlugin.GPU_STAND_IN_KERNEL), report.toString());
+      assertTrue(report.partitionsOf(AcceleratorResolver.XNNPACK_KERNEL) >= 1, report.toString());
+      assertTrue(maxAbsDiff(expected, model.predictSingle(input)) <= 1e-5f);
+    }
+  }
+
+  @Test
+  void systemPropertyLocatesTheLibraryForAuto() {
+    String previous = System.getProperty(Accelerator.GPU_LIBRARY_PROPERTY);
+    System.setProperty(Accelerator.GPU_LIBRARY_PROPERTY, TestDelegatePlugin.library().toString());
+    try (LiteModel model = LiteModel.load(model("seed_mlp"),
+        LiteModel.Options.defaults().withAccelerator(Accelerator.auto()))) {
+      ExecutionReport report = model.executionReport();
+      assertEquals(Accelerator.Kind.GPU, report.accelerator(), report.toString());
+      assertEquals(1, report.partitionsOf(TestDelegatePlugin.GPU_STAND_IN_KERNEL), report.toString());
+    } finally {
+      restore(previous);
+    }
+  }
+
+  @Test
+  void aDelegateThatFailsOnThisMachineIsUnavailableForGpuAndFallsBackForAuto(@TempDir Path dir) {
+    // The stand-in fails in Prepare like the real delegate does without an OpenCL/OpenGL device.
+    Accelerator failing = Accelerator.gpu().withLibrary(TestDelegatePlugin.library())
+        .withSerialization(dir, "unavailable");
+    LiteModelException strict = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
+        LiteModel.Options.defaults().withAccelerator(failing)));
+    assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, strict.status());
+    assertTrue(strict.getMessage().contains("no OpenCL or OpenGL ES device available"), strict.getMessage());
+
+    Accelerator auto = Accelerator.auto().withLibrary(TestDelegatePlugin.library())
+        .withSerialization(dir, "unavailable");
+    float[] input = golden("seed_mlp", null, "input", null).row(0);
+    try (LiteModel model = LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(auto));
+        LiteModel cpu = LiteModel.load(model("seed_mlp"))) {
+      ExecutionReport report = model.executionReport();
+      assertEquals(Accelerator.Kind.CPU, report.accelerator());
+      assertTrue(report.notes().get(0).contains("no OpenCL or OpenGL ES device available"), report.toString());
+      assertTrue(report.fullyDelegated(), report.toString()); // XNNPACK takes the whole MLP
+      assertEquals(0, maxAbsDiff(cpu.predictSingle(input), model.predictSingle(input)));
+    }
+    List<String> trace = TestDelegatePlugin.trace(dir.resolve("gpu_trace.txt"));
+    assertEquals(TestDelegatePlugin.count(trace, "create"), TestDelegatePlugin.count(trace, "destroy"),
+        "every failed GPU delegate is destroyed: " + trace);
+  }
+
+  static void restore(String previous) {
+    if (previous == null) {
+      System.clearProperty(Accelerator.GPU_LIBRARY_PROPERTY);
+    } else {
+      System.setProperty(Accelerator.GPU_LIBRARY_PROPERTY, previous);
+    }
+  }
+}
