@@ -88,6 +88,7 @@ struct lm_api {
   int (*xnnpack_get_flags)(lm_opaque*);
   void* (*xnnpack_get_thread_pool)(lm_opaque*);
   void* (*weights_cache_create)(void);
+  void* (*weights_cache_create_with_size)(size_t);
   bool (*weights_cache_finalize_soft)(void*);
   bool (*weights_cache_finalize_hard)(void*);
   void (*weights_cache_delete)(void*);
@@ -151,6 +152,8 @@ static int lm_bind(const char* path, char* err, int errlen) {
             lm_resolve(handle, "TfLiteXNNPackDelegateGetFlags", &api.xnnpack_get_flags, err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateGetThreadPool", &api.xnnpack_get_thread_pool, err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheCreate", &api.weights_cache_create, err, errlen) &&
+            lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheCreateWithSize",
+                       &api.weights_cache_create_with_size, err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheFinalizeSoft", &api.weights_cache_finalize_soft,
                        err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheFinalizeHard", &api.weights_cache_finalize_hard,
@@ -312,6 +315,14 @@ static int lm_xnnpack_has_thread_pool(void* delegate) {
 /* A packed-weights cache shareable by every XNNPACK delegate of one model. */
 static void* lm_xnnpack_weights_cache_create(void) {
   return lm_tflite.bound ? lm_tflite.weights_cache_create() : NULL;
+}
+
+/* A cache with `size` bytes reserved up front. The cache's buffer must never grow while delegates are being built
+ * on it: growing moves it, and operators packed earlier keep pointing into the old buffer (observed with TensorFlow
+ * Lite 2.20 on MobileNetV2: sporadic crashes in the first Invoke). Reserving more than the packed weights need
+ * avoids that; untouched reserved pages cost no resident memory. */
+static void* lm_xnnpack_weights_cache_create_with_size(long long size) {
+  return (lm_tflite.bound && size > 0) ? lm_tflite.weights_cache_create_with_size((size_t)size) : NULL;
 }
 
 /* Soft finalization keeps the cache usable by delegates created later (cache hits only). Returns 1 on success. */

@@ -1000,7 +1000,8 @@ public final class LiteModel implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "Options[threads=" + threads + ", accelerator=" + accelerator + ", xnnpack=" + xnnpack
+      return "Options[threads=" + threads
+          + (accelerator.kind() != Accelerator.Kind.CPU ? ", accelerator=" + accelerator : "") + ", xnnpack=" + xnnpack
           + (xnnpackFlags != 0 ? ", xnnpackFlags+=0x" + Long.toHexString(xnnpackFlags) : "")
           + (xnnpackCleared != 0 ? ", xnnpackFlags-=0x" + Long.toHexString(xnnpackCleared) : "")
           + (weightsCache ? ", weightsCache" : "")

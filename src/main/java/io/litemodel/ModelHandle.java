@@ -85,7 +85,7 @@ final class ModelHandle {
       throw new IllegalStateException("the model was closed; load it again");
     }
     if (weightsCache == null) {
-      weightsCache = WeightsCache.create();
+      weightsCache = WeightsCache.create(size);
     }
     return weightsCache;
   }

@@ -24,10 +24,18 @@ final class WeightsCache {
     this.cache = cache;
   }
 
-  /** @throws LiteModelException if XNNPACK cannot create a cache */
-  static WeightsCache create() {
+  /**
+   * Packed weights take about as much room as the weights, plus per-operator padding; the reserve is generous
+   * because the cache must never grow while delegates are being built on it (see shim.h), and reserved pages that
+   * are never touched cost no resident memory.
+   *
+   * @param modelBytes size of the model the cache is for
+   * @throws LiteModelException if XNNPACK cannot create a cache
+   */
+  static WeightsCache create(long modelBytes) {
     NativeRuntime.ensureLoaded();
-    Pointer created = LiteModelShim.lm_xnnpack_weights_cache_create();
+    long reserve = 4 * modelBytes + (16L << 20);
+    Pointer created = LiteModelShim.lm_xnnpack_weights_cache_create_with_size(reserve);
     if (created == null || created.isNull()) {
       throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
           "could not create an XNNPACK weights cache");

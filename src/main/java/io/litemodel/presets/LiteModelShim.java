@@ -92,6 +92,12 @@ public final class LiteModelShim {
   /** @return a new shareable packed-weights cache, or null */
   public static native Pointer lm_xnnpack_weights_cache_create();
 
+  /**
+   * @param size bytes to reserve up front; the buffer must not need to grow while delegates are built on it
+   * @return a new shareable packed-weights cache, or null
+   */
+  public static native Pointer lm_xnnpack_weights_cache_create_with_size(long size);
+
   /** @return 1 when the cache was soft-finalized */
   public static native int lm_xnnpack_weights_cache_finalize_soft(Pointer cache);
 
