@@ -17,9 +17,14 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Decodes JPEG and PNG files (and whatever else ImageIO reads) into a reused 8-bit BGR image, with the JDK's ImageIO.
  *
- * <p>Why ImageIO: on the JDKs we measured it calls native libjpeg (Debian's OpenJDK links the system's
- * libjpeg-turbo); the alternatives measured by {@code benchmarks/throughput} (TwelveMonkeys, which wraps the same
- * reader, and OpenCV through JavaCPP, 50 MB of natives) did not pay for their weight; see the benchmark note.
+ * <p>Why ImageIO: it ships with the JDK (no dependency), and on Debian's OpenJDK it calls the system's
+ * libjpeg-turbo. {@code benchmarks/throughput} measures the alternatives on the same 450x450 JPEGs; in a quick run on
+ * a busy 2-core machine (one thread, bytes in memory): JDK ImageIO 1.92 ms/image, TwelveMonkeys ImageIO 3.12
+ * 1.61 ms, OpenCV 4.13 {@code imdecode} through JavaCPP 1.15 ms. OpenCV is the fastest, but costs about 50 MB of
+ * natives per platform (OpenCV plus OpenBLAS) for a saving of well under half of the preprocessing time, so it is
+ * not a library dependency; a user who wants it writes a {@link io.litemodel.batch.Preprocessor} around it.
+ * TwelveMonkeys is a drop-in ImageIO plugin: with its jar on the classpath, this class picks it up (it is the
+ * first "jpeg" reader ImageIO returns).
  *
  * <p>To keep allocation down, one instance keeps its ImageIO readers, the file-byte buffer and the destination
  * image between calls (the reader decodes straight into it when the image has the previous one's size). What ImageIO

@@ -1,0 +1,96 @@
+"""Python side of the throughput benchmark: tf.data feeding the TFLite interpreter, and Keras model.predict.
+
+Both read the same JPEGs with the same preprocessing as the Java pipeline (decode, bilinear resize to the model's
+H x W with half-pixel centres, scale to [-1, 1]), through tf.data with a parallel map and prefetching.
+
+Usage: python tf_bench.py MODEL.tflite MODEL.keras IMAGE_DIR OUT.json [--batch 32]
+"""
+
+import argparse
+import glob
+import json
+import os
+import time
+
+
+def dataset(tf, files, height, width, batch):
+    """tf.data: parallel decode + resize + normalize, batched, prefetched."""
+
+    def load(path):
+        image = tf.io.decode_jpeg(tf.io.read_file(path), channels=3)
+        image = tf.image.resize(image, (height, width), method="bilinear")
+        return image / 127.5 - 1.0
+
+    return (tf.data.Dataset.from_tensor_slices(files)
+            .map(load, num_parallel_calls=tf.data.AUTOTUNE)
+            .batch(batch)
+            .prefetch(tf.data.AUTOTUNE))
+
+
+def run_tflite(tf, model_path, files, batch, threads):
+    """Runs the TFLite interpreter over a tf.data pipeline; returns images per second of the measured pass."""
+    interpreter = tf.lite.Interpreter(model_path=model_path, num_threads=threads)
+    detail = interpreter.get_input_details()[0]
+    height, width = int(detail["shape_signature"][1]), int(detail["shape_signature"][2])
+    output_index = interpreter.get_output_details()[0]["index"]
+    current = [None]
+
+    def predict(images):
+        rows = images.shape[0]
+        if current[0] != rows:  # resize only when the batch size changes, like the Java side
+            interpreter.resize_tensor_input(detail["index"], [rows, height, width, 3])
+            interpreter.allocate_tensors()
+            current[0] = rows
+        interpreter.set_tensor(detail["index"], images)
+        interpreter.invoke()
+        return interpreter.get_tensor(output_index)
+
+    warm = dataset(tf, files[: 4 * batch], height, width, batch)
+    for images in warm:
+        predict(images.numpy())
+    start = time.perf_counter()
+    count = 0
+    for images in dataset(tf, files, height, width, batch):
+        predict(images.numpy())
+        count += images.shape[0]
+    return count / (time.perf_counter() - start), height, width
+
+
+def run_keras(tf, keras_path, files, batch, height, width):
+    """Keras model.predict over the same tf.data pipeline; returns images per second of the measured pass."""
+    import keras
+
+    model = keras.models.load_model(keras_path, compile=False)
+    model.predict(dataset(tf, files[: 4 * batch], height, width, batch), verbose=0)
+    start = time.perf_counter()
+    result = model.predict(dataset(tf, files, height, width, batch), verbose=0)
+    return len(result) / (time.perf_counter() - start)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tflite")
+    parser.add_argument("keras")
+    parser.add_argument("images")
+    parser.add_argument("out")
+    parser.add_argument("--batch", type=int, default=32)
+    args = parser.parse_args()
+
+    import tensorflow as tf
+
+    files = sorted(glob.glob(os.path.join(args.images, "*.jpg")))
+    cores = os.cpu_count()
+    result = {"images": len(files), "tensorflow": tf.__version__, "batch": args.batch}
+    for threads in sorted({1, cores}):
+        rate, height, width = run_tflite(tf, args.tflite, files, args.batch, threads)
+        result[f"tfdata_tflite_threads{threads}_images_per_second"] = rate
+        print(f"tf.data + TFLite ({threads} interpreter threads): {rate:.1f} images/s", flush=True)
+    rate = run_keras(tf, args.keras, files, args.batch, height, width)
+    result["keras_predict_images_per_second"] = rate
+    print(f"Keras model.predict over tf.data: {rate:.1f} images/s", flush=True)
+    with open(args.out, "w") as out:
+        json.dump(result, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()
