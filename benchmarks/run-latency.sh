@@ -88,12 +88,12 @@ floor seed_mlp_dynamic seed_mlp_dynamic
 floor seed_mlp_int8 seed_mlp_int8
 
 step "JMH, SampleTime (percentiles)"
-$PIN java -cp "$BENCH_CP" org.openjdk.jmh.Main "${JMH_SAMPLE[@]}" -jvmArgsAppend "-Dlitemodel.models=$ROOT/models" \
+# The forks run in this folder, where the benchmarks find models/ (the annotations set their heap flags).
+$PIN java -cp "$BENCH_CP" org.openjdk.jmh.Main "${JMH_SAMPLE[@]}" \
   -rf json -rff "$RAW/jmh-sample.json" "$JMH_REGEX" > "$RAW/jmh-sample.log" 2>&1
 
 step "JMH, AverageTime with -prof gc (bytes per call; SampleTime's own sample buffers would add ~10 B/op)"
-$PIN java -cp "$BENCH_CP" org.openjdk.jmh.Main -bm avgt "${JMH_ALLOC[@]}" -prof gc \
-  -jvmArgsAppend "-Dlitemodel.models=$ROOT/models" -rf json -rff "$RAW/jmh-alloc.json" \
+$PIN java -cp "$BENCH_CP" org.openjdk.jmh.Main -bm avgt "${JMH_ALLOC[@]}" -prof gc -rf json -rff "$RAW/jmh-alloc.json" \
   "$JMH_REGEX" > "$RAW/jmh-alloc.log" 2>&1
 
 step "error of each precision mode against Keras"
