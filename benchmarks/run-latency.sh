@@ -3,7 +3,7 @@
 # reduced precision), the Python anchors, the `latency` command over 1,000,000 calls with its plot, then
 # benchmarks/results/latency.md and latency.json with every row's ratio to the native floor.
 #
-# Usage (from anywhere; takes about 16 minutes on a quiet 2-core machine):
+# Usage (from anywhere; takes about 17 minutes on a quiet 2-core machine):
 #   bash benchmarks/run-latency.sh
 # Environment:
 #   LATENCY_QUICK=1        smoke run: 1 fork, 1 short iteration, few calls (about 3 minutes; figures are NOT
