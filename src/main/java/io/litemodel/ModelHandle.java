@@ -3,6 +3,8 @@ package io.litemodel;
 import io.litemodel.presets.LiteModelShim;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorflowlite.TfLiteInterpreter;
+import org.bytedeco.tensorflowlite.TfLiteInterpreterOptions;
 import org.bytedeco.tensorflowlite.TfLiteModel;
 import org.bytedeco.tensorflowlite.global.tensorflowlite;
 
@@ -62,10 +64,56 @@ final class ModelHandle {
             "model " + source + " was rejected by TensorFlow Lite (truncated or corrupt flatbuffer?)"
                 + (why.isEmpty() ? "" : ": " + why));
       }
-      return new ModelHandle(bytes, new TfLiteModel(created), size);
+      TfLiteModel model = new TfLiteModel(created);
+      String rejection = prepareWithBuiltinKernels(model, sink);
+      if (rejection != null) {
+        tensorflowlite.TfLiteModelDelete(model);
+        bytes.close();
+        boolean unresolved = rejection.contains("nresolved") || rejection.contains("Didn't find op");
+        throw new LiteModelException(
+            unresolved ? LiteModelException.Status.UNRESOLVED_OPS : LiteModelException.Status.INVALID_MODEL,
+            "model " + source + (unresolved ? " uses operators this TensorFlow Lite build cannot run"
+                : " is inconsistent (its operators reject their tensors)") + ": " + rejection);
+      }
+      return new ModelHandle(bytes, model, size);
     } finally {
       LiteModelShim.lm_error_sink_delete(sink);
     }
+  }
+
+  /**
+   * Builds a throw-away interpreter with only the built-in kernels and allocates its tensors, which runs every
+   * operator's own shape and type checks. The flatbuffer verifier checks structure, not meaning, and delegates such
+   * as XNNPACK trust the graph they are given: in a fuzzing round, corrupt models that the verifier accepted aborted
+   * the process inside XNNPACK's graph optimizer, while the built-in kernels rejected each of them with a message.
+   * Done once per loaded model (replicas reuse the verdict); costs one interpreter build at load time.
+   *
+   * @return null when the model prepares cleanly, else TensorFlow Lite's reason
+   */
+  private static String prepareWithBuiltinKernels(TfLiteModel model, Pointer sink) {
+    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
+    try {
+      LiteModelShim.lm_options_set_error_sink(options, sink);
+      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
+      if (interpreter == null || interpreter.isNull()) {
+        return reason(sink, "no interpreter could be built");
+      }
+      try {
+        if (tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter) != 0) {
+          return reason(sink, "allocating tensors failed");
+        }
+        return null;
+      } finally {
+        tensorflowlite.TfLiteInterpreterDelete(interpreter);
+      }
+    } finally {
+      tensorflowlite.TfLiteInterpreterOptionsDelete(options);
+    }
+  }
+
+  private static String reason(Pointer sink, String fallback) {
+    String text = LiteModelShim.lm_error_sink_text(sink).getString().strip();
+    return text.isEmpty() ? fallback : text;
   }
 
   /** @return the model for building an interpreter; valid while this caller holds a reference */

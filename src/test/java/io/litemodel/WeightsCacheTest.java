@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The XNNPACK weights cache shared by a model's replicas: same results, one cache, less memory. */
@@ -51,7 +48,7 @@ class WeightsCacheTest {
    * this model are about 1.6 MB per replica, so sharing them saves roughly 7 x 1.6 MB; we ask for half of that.
    */
   @Test
-  void sharedCacheCutsTheMemoryOfEightReplicas() throws Exception {
+  void sharedCacheCutsTheMemoryOfEightReplicas() {
     long withoutCache = probe("private");
     long withCache = probe("shared");
     String measured = "8 replicas of image_cnn: +" + withoutCache + " KiB without the cache, +" + withCache
@@ -60,20 +57,11 @@ class WeightsCacheTest {
     assertTrue(withoutCache - withCache >= 5_000, measured);
   }
 
-  private static long probe(String mode) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        ReplicaMemoryProbe.class.getName(), model("image_cnn").toString(), "8", mode)
-        .redirectErrorStream(true).start();
-    String output;
-    try (var in = process.getInputStream()) {
-      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "memory probe did not finish");
-    assertEquals(0, process.exitValue(), output);
-    List<String> lines = output.lines().filter(line -> line.startsWith("rss_delta_kib=")).toList();
-    assertEquals(1, lines.size(), output);
-    return Long.parseLong(lines.get(0).substring("rss_delta_kib=".length()));
+  private static long probe(String mode) {
+    ChildJvm.Result result = ChildJvm.run(List.of("-Xmx256m"), ReplicaMemoryProbe.class,
+        model("image_cnn").toString(), "8", mode);
+    assertEquals(0, result.exitCode(), result.output());
+    return Long.parseLong(result.value("rss_delta_kib"));
   }
 
   private static byte[] readModel(String name) {
