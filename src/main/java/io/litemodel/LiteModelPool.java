@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 
 /**
@@ -25,11 +26,14 @@ import java.util.function.Function;
 public final class LiteModelPool implements AutoCloseable {
   private final List<LiteModel> replicas;
   private final BlockingQueue<LiteModel> idle;
+  /** 1 while replica i is lent out: catches double release without allocating. */
+  private final AtomicIntegerArray lent;
   private volatile boolean closed;
 
   private LiteModelPool(List<LiteModel> replicas) {
     this.replicas = List.copyOf(replicas);
     this.idle = new ArrayBlockingQueue<>(replicas.size(), false, replicas);
+    this.lent = new AtomicIntegerArray(replicas.size());
   }
 
   /** Loads the model once and builds {@code size} replicas on it, with default options. */
@@ -84,7 +88,9 @@ public final class LiteModelPool implements AutoCloseable {
       throw new IllegalStateException("this LiteModelPool is closed");
     }
     try {
-      return idle.take();
+      LiteModel replica = idle.take();
+      lent.set(indexOf(replica), 1);
+      return replica;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LiteModelException(LiteModelException.Status.CANCELLED, "interrupted while waiting for a replica",
@@ -92,14 +98,30 @@ public final class LiteModelPool implements AutoCloseable {
     }
   }
 
-  /** Returns a replica borrowed with {@link #acquire()}. */
+  /**
+   * Returns a replica borrowed with {@link #acquire()}.
+   *
+   * @throws IllegalArgumentException if the replica is not from this pool
+   * @throws IllegalStateException if it is not lent out (released twice)
+   */
   public void release(LiteModel replica) {
-    if (!replicas.contains(replica)) {
+    int index = indexOf(replica);
+    if (index < 0) {
       throw new IllegalArgumentException("that LiteModel does not belong to this pool");
     }
-    if (!idle.offer(replica)) {
+    if (!lent.compareAndSet(index, 1, 0)) {
       throw new IllegalStateException("replica released twice");
     }
+    idle.offer(replica);
+  }
+
+  private int indexOf(LiteModel replica) {
+    for (int i = 0; i < replicas.size(); i++) {
+      if (replicas.get(i) == replica) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Runs {@code work} with a borrowed replica and returns its result. */
@@ -108,7 +130,7 @@ public final class LiteModelPool implements AutoCloseable {
     try {
       return work.apply(replica);
     } finally {
-      idle.offer(replica);
+      release(replica);
     }
   }
 
@@ -118,7 +140,7 @@ public final class LiteModelPool implements AutoCloseable {
     try {
       replica.predictSingle(input, output);
     } finally {
-      idle.offer(replica);
+      release(replica);
     }
   }
 

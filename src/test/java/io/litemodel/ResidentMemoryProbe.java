@@ -1,0 +1,64 @@
+package io.litemodel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Child-JVM program for {@link LiteModelLeakTest}: measures the process's resident memory (VmRSS) before and after
+ * many load/close cycles or many predictions, and prints the growth in KiB.
+ *
+ * <p>Usage: {@code ResidentMemoryProbe MODEL (load-close N | predict N)}. Run with {@code -Xms} equal to
+ * {@code -Xmx} and {@code -XX:+AlwaysPreTouch}, so the Java heap is fully resident from the start and its growth
+ * cannot be mistaken for a native leak.
+ */
+public final class ResidentMemoryProbe {
+  private ResidentMemoryProbe() {}
+
+  /**
+   * @param args model path, mode, count
+   * @throws Exception on I/O failure
+   */
+  public static void main(String[] args) throws Exception {
+    byte[] bytes = Files.readAllBytes(Path.of(args[0]));
+    String mode = args[1];
+    int count = Integer.parseInt(args[2]);
+    Runnable work;
+    LiteModel kept = LiteModel.load(bytes);
+    float[] in = new float[kept.inputs().get(0).shape()[1]];
+    float[] out = new float[kept.outputs().get(0).shape()[1]];
+    if (mode.equals("load-close")) {
+      kept.close();
+      work = () -> {
+        try (LiteModel model = LiteModel.load(bytes)) {
+          model.predictSingle(in, out);
+        }
+      };
+    } else {
+      work = () -> kept.predictSingle(in, out);
+    }
+    int warmUp = Math.max(50, count / 20); // let allocator arenas and JIT settle before the baseline
+    for (int i = 0; i < warmUp; i++) {
+      work.run();
+    }
+    System.gc();
+    long before = residentKib();
+    for (int i = 0; i < count; i++) {
+      work.run();
+    }
+    System.gc();
+    long after = residentKib();
+    System.out.println("rss_before_kib=" + before);
+    System.out.println("rss_after_kib=" + after);
+    System.out.println("rss_delta_kib=" + (after - before));
+    kept.close();
+  }
+
+  static long residentKib() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+}
