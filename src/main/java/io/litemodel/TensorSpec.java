@@ -99,6 +99,17 @@ public final class TensorSpec {
     return count;
   }
 
+  /**
+   * @return the number of elements in one row: the tensor without its first (batch) dimension, or the whole tensor
+   *     when it has fewer than two dimensions
+   */
+  public int rowElements() {
+    if (shape.length <= 1) {
+      return (int) elementCount();
+    }
+    return shape[0] == 0 ? 0 : (int) (elementCount() / shape[0]);
+  }
+
   /** @return true when the first dimension is declared dynamic ({@code -1}) and so can be resized for batching */
   public boolean hasDynamicBatch() {
     return shapeSignature.length > 0 && shapeSignature[0] == -1;
