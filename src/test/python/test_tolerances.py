@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from keras2tflite.tolerances import QUANTIZE_MODES, TOLERANCES, check
+from keras2tflite.tolerances import QUANTIZE_MODES, TOLERANCES, check, tolerance
 
 
 def test_every_mode_has_exactly_one_tolerance_and_they_loosen_with_quantization():
@@ -43,3 +43,16 @@ def test_nan_in_tflite_output_fails():
 def test_shape_mismatch_is_an_error():
     with pytest.raises(ValueError, match="shape"):
         check("y", np.zeros((2, 3)), np.zeros((3, 2)), "none")
+
+
+@pytest.mark.parametrize("mode", ["int4", "", None, "NONE"])
+def test_unknown_mode_is_the_documented_value_error(mode):
+    with pytest.raises(ValueError, match="unknown quantization mode .*expected one of none, float16, dynamic, int8"):
+        check("y", np.zeros(2), np.zeros(2), mode)
+    with pytest.raises(ValueError, match="unknown quantization mode"):
+        tolerance(mode)
+
+
+def test_tolerance_returns_the_table_entry():
+    for mode in QUANTIZE_MODES:
+        assert tolerance(mode) is TOLERANCES[mode]

@@ -138,7 +138,7 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
         runs = run_both(source, infos, Runner(model_bytes), feeds)
     if options.verify:
         reports = check_runs(runs, options.quantize)
-        tol = tolerances.TOLERANCES[options.quantize]
+        tol = tolerances.tolerance(options.quantize)
         multi = len(infos) > 1
         print(f"verification ({options.quantize}: pass when max_abs <= {tol.atol:g} + {tol.rtol:g} * "
               f"max|reference|; data: {verify_meta['kind']}, {verify_meta['samples']} samples)", file=out)

@@ -48,6 +48,25 @@ TOLERANCES: dict[str, Tolerance] = {
 }
 
 
+def tolerance(quantize: str) -> Tolerance:
+    """The tolerance of one quantization mode.
+
+    Args:
+        quantize: One of :data:`QUANTIZE_MODES`.
+
+    Returns:
+        Its entry in :data:`TOLERANCES`.
+
+    Raises:
+        ValueError: If ``quantize`` is not a known mode (a plain dict lookup would raise a bare ``KeyError``).
+    """
+    try:
+        return TOLERANCES[quantize]
+    except (KeyError, TypeError):  # TypeError: an unhashable value such as a list
+        raise ValueError(f"unknown quantization mode {quantize!r}; expected one of "
+                         f"{', '.join(QUANTIZE_MODES)}") from None
+
+
 @dataclass(frozen=True)
 class ErrorReport:
     """Error of one output tensor against its reference.
@@ -84,7 +103,7 @@ def check(name: str, actual: np.ndarray, reference: np.ndarray, quantize: str) -
     Raises:
         ValueError: If the shapes differ or the mode is unknown.
     """
-    tol = TOLERANCES[quantize]
+    tol = tolerance(quantize)
     actual = np.asarray(actual, dtype=np.float64)
     reference = np.asarray(reference, dtype=np.float64)
     if actual.shape != reference.shape:
