@@ -134,7 +134,9 @@ def test_int8_io_sidecar_and_golden_files(tiny_keras, tiny_calibration, tmp_path
     xf = np.load(tmp_path / files["input"]["file"])
     xq = np.load(tmp_path / files["input_int8"]["file"])
     assert xf.dtype == np.float32 and xq.dtype == np.int8
-    expect_q = np.clip(np.round(xf / x["scale"]) + x["zero_point"], -128, 127).astype(np.int8)
+    v = xf.astype(np.float64) / x["scale"]  # TFLite's rule: ties away from zero, float64, clamped
+    expect_q = np.clip(np.trunc(v) + np.where(np.abs(v - np.trunc(v)) >= 0.5, np.sign(v), 0) + x["zero_point"],
+                       -128, 127).astype(np.int8)
     np.testing.assert_array_equal(xq, expect_q)
     yq = _interpreter(out).get_signature_runner()(x=xq)["y"]
     np.testing.assert_array_equal(yq, np.load(tmp_path / files["tflite_int8"]["file"]))

@@ -138,10 +138,31 @@ def describe(model_bytes: bytes) -> tuple[list[SignatureInfo], list[str]]:
     return sorted(signatures, key=lambda s: s.key), sorted(custom)
 
 
+def round_half_away_from_zero(v: np.ndarray) -> np.ndarray:
+    """Rounds to the nearest integer, ties away from zero, like C's ``std::round`` that TFLite uses.
+
+    ``np.round`` rounds ties to even (2.5 -> 2), so it disagrees with TFLite on exact ties. ``floor(|v| + 0.5)`` is
+    not used either: the addition itself rounds (0.49999999999999994 + 0.5 == 1.0). ``v - trunc(v)`` is exact.
+
+    Args:
+        v: Floats.
+
+    Returns:
+        The rounded values, same dtype.
+    """
+    v = np.asarray(v)
+    t = np.trunc(v)
+    return t + np.where(np.abs(v - t) >= 0.5, np.sign(v), 0.0)
+
+
 def quantize(x: np.ndarray, info: TensorInfo) -> np.ndarray:
-    """Float -> int8/uint8 with the tensor's scale and zero point (round half to even, then clip)."""
+    """Float -> int8/uint8 with the tensor's scale and zero point.
+
+    ``q = round_half_away_from_zero(x / scale) + zero_point``, computed in float64, clamped to the dtype's range: the
+    rule of TFLite's own quantization (``std::round``), which the Java runtime applies too.
+    """
     dtype = np.dtype(info.dtype)
-    q = np.round(np.asarray(x, np.float64) / info.scale) + info.zero_point
+    q = round_half_away_from_zero(np.asarray(x, np.float64) / np.float64(info.scale)) + info.zero_point
     lim = np.iinfo(dtype)
     return np.clip(q, lim.min, lim.max).astype(dtype)
 
