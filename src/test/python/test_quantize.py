@@ -36,10 +36,10 @@ def test_clamped_to_the_dtype_range(dtype, lo, hi):
 
 
 def test_division_is_done_in_float64():
-    # In float64 0.25 / 0.1 == 2.5 exactly (a tie -> 3); in float32, 0.25 / float32(0.1) == 2.4999999 -> 2.
-    scale = 0.1
-    x = np.array([0.25, -0.25, 0.35], np.float64)  # / 0.1 -> 2.5, -2.5, 3.4999999999999996 in float64
-    np.testing.assert_array_equal(quantize(x, _info(scale, 0)), [3, -3, 3])
+    # 8.25 / 0.3 is exactly 27.5 in float64 (a tie -> 28); in float32 it is 27.499996 (-> 27).
+    x = np.array([8.25, -8.25], np.float32)
+    assert np.float32(8.25) / np.float32(0.3) < 27.5
+    np.testing.assert_array_equal(quantize(x, _info(0.3, 0)), [28, -28])
 
 
 def test_round_trip_within_half_a_step():
