@@ -2,8 +2,9 @@
 
 Steps, each failing with a :class:`~keras2tflite.errors.Keras2TfliteError` before anything is written:
 load the source; match calibration / verification data to its inputs; convert; read back the .tflite signatures;
-run source and TFLite side by side; check the tolerance; then write ``<name>.tflite``, golden files and the
-``<name>.json`` sidecar.
+run source and TFLite side by side; check the tolerance; build the golden files and the sidecar in memory; then write
+``<name>.tflite``, the golden files and the ``<name>.json`` sidecar all or nothing (see
+:mod:`keras2tflite.atomic_files`): a failure at any step leaves no new or partly replaced output behind.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import TextIO
 import numpy as np
 
 from keras2tflite import __version__, data, tolerances
+from keras2tflite.atomic_files import write_all_or_nothing
 from keras2tflite.converter import convert
 from keras2tflite.errors import Keras2TfliteError, VerificationError
 from keras2tflite.sources import load_keras, load_saved_model, sha256_of_path
 from keras2tflite.tflite_model import Runner, describe
-from keras2tflite.verify import check_runs, run_both, write_golden
+from keras2tflite.verify import check_runs, golden_files, run_both
 
 SIDECAR_FORMAT_VERSION = 1
 
@@ -160,13 +162,14 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
                 "(use --no-verify to write the model anyway)"
             )
 
+    # Everything that can fail (importing keras/tf for the version fields included) happens before the first byte
+    # is written; the files are then written all or nothing, the sidecar last.
     out_dir = os.path.dirname(os.path.abspath(options.output))
     stem = os.path.splitext(os.path.basename(options.output))[0]
-    with open(options.output, "wb") as f:
-        f.write(model_bytes)
+    golden_npy: list[tuple[dict, bytes]] = []
     golden = None
     if options.golden > 0:
-        files = write_golden(out_dir, stem, runs, infos, options.golden, source.reference_name)
+        golden_npy = golden_files(stem, runs, infos, options.golden, source.reference_name)
         golden = {
             "count": options.golden,
             "reference": source.reference_name,
@@ -179,9 +182,23 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
                 "tflite": "TFLite outputs as float32 (dequantized for int8 outputs)",
                 "tflite_int8": "raw int8 outputs of an int8-output model",
             },
-            "files": files,
+            "files": [entry for entry, _ in golden_npy],
         }
+    sidecar = _build_sidecar(options, source, model_bytes, infos, flex_ops, calibration_meta, verification, golden)
+    sidecar_text = json.dumps(sidecar, indent=2) + "\n"
 
+    write_all_or_nothing(
+        [(options.output, model_bytes)]
+        + [(os.path.join(out_dir, entry["file"]), content) for entry, content in golden_npy]
+        + [(sidecar_path(options.output), sidecar_text.encode("utf-8"))]
+    )
+    print(f"wrote {options.output} ({len(model_bytes)} bytes) and {sidecar_path(options.output)}"
+          + (f" and {len(golden['files'])} golden files" if golden else ""), file=out)
+    return sidecar
+
+
+def _build_sidecar(options: ConversionOptions, source, model_bytes: bytes, infos, flex_ops: list[str],
+                   calibration_meta: dict | None, verification: dict | None, golden: dict | None) -> dict:
     import keras
     import tensorflow as tf
 
@@ -191,7 +208,7 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
         "inputs": [t.to_json() for t in i.inputs],
         "outputs": [t.to_json() for t in i.outputs],
     } for i in infos]
-    sidecar = {
+    return {
         "format_version": SIDECAR_FORMAT_VERSION,
         "model_file": os.path.basename(options.output),
         "model_sha256": _sha256_bytes(model_bytes),
@@ -218,12 +235,6 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
         "verification": verification,
         "golden": golden,
     }
-    with open(sidecar_path(options.output), "w", encoding="utf-8") as f:
-        json.dump(sidecar, f, indent=2)
-        f.write("\n")
-    print(f"wrote {options.output} ({len(model_bytes)} bytes) and {sidecar_path(options.output)}"
-          + (f" and {len(golden['files'])} golden files" if golden else ""), file=out)
-    return sidecar
 
 
 def _file_meta(path: str, samples: int) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,7 +116,7 @@ def check_runs(runs: list[SignatureRun], quantize_mode: str) -> list[tuple[str, 
 
 
 def golden_file_name(stem: str, kind: str, signature: str | None, tensor: str | None) -> str:
-    """``<stem>.golden[.<signature>].<kind>[.<tensor>].npy``; see :func:`write_golden` for when the parts appear."""
+    """``<stem>.golden[.<signature>].<kind>[.<tensor>].npy``; see :func:`golden_files` for when the parts appear."""
     parts = [stem, "golden"]
     if signature is not None:
         parts.append(_safe(signature))
@@ -130,9 +130,9 @@ def _safe(name: str) -> str:
     return name.replace("/", "_")
 
 
-def write_golden(directory: str, stem: str, runs: list[SignatureRun], infos: list[SignatureInfo], count: int,
-                 reference_kind: str) -> list[dict]:
-    """Writes the first ``count`` samples of each run as plain .npy files.
+def golden_files(stem: str, runs: list[SignatureRun], infos: list[SignatureInfo], count: int,
+                 reference_kind: str) -> list[tuple[dict, bytes]]:
+    """Serializes the first ``count`` samples of each run as plain .npy files, in memory (the caller writes them).
 
     Kinds: ``input`` (inputs given to the reference), ``input_int8`` (what an int8-input model was fed),
     ``keras``/``tf`` (reference outputs), ``tflite`` (TFLite outputs as float32, dequantized if int8) and
@@ -140,7 +140,6 @@ def write_golden(directory: str, stem: str, runs: list[SignatureRun], infos: lis
     tensor part only when that side (inputs or outputs) has several tensors.
 
     Args:
-        directory: Output directory.
         stem: Model file name without ``.tflite``.
         runs: Results of :func:`run_both`.
         infos: TFLite signatures, for dtypes.
@@ -148,7 +147,7 @@ def write_golden(directory: str, stem: str, runs: list[SignatureRun], infos: lis
         reference_kind: ``keras`` or ``tf``.
 
     Returns:
-        One sidecar entry per file written.
+        ``(sidecar entry, .npy file content)`` per file; the entry's ``file`` is the name to write it under.
     """
     entries = []
     multi_sig = len(runs) > 1
@@ -177,9 +176,10 @@ def write_golden(directory: str, stem: str, runs: list[SignatureRun], infos: lis
                     arr = arr.astype(arr.dtype.newbyteorder("<"))
                 arr = np.ascontiguousarray(arr)
                 file_name = golden_file_name(stem, kind, sig_part, name if multi_tensor else None)
-                np.save(os.path.join(directory, file_name), arr, allow_pickle=False)
-                entries.append({
+                buf = io.BytesIO()
+                np.save(buf, arr, allow_pickle=False)
+                entries.append(({
                     "signature": run.key, "kind": kind, "role": role, "tensor": name, "file": file_name,
                     "dtype": str(arr.dtype), "shape": list(arr.shape),
-                })
+                }, buf.getvalue()))
     return entries
