@@ -29,14 +29,36 @@ final class BatchBuffer {
   int claimed;
   /** Rows in this batch, set when it is sealed (full, or the last partial batch). */
   int count;
-  int failures;
 
+  /**
+   * Allocates and zero-fills both memories. Zeroing once here means a slot that a preprocessor left partly unwritten
+   * (see {@link Preprocessor}) holds zeros or an earlier item's values, never uninitialized malloc memory (NaN or
+   * denormal bit patterns that would slow the model down).
+   *
+   * @throws OutOfMemoryError if either memory cannot be allocated; nothing stays allocated then
+   */
   BatchBuffer(int capacity, int inputRow, int outputRow) {
     this.capacity = capacity;
     // JavaCPP memory rather than ByteBuffer.allocateDirect: it can be freed explicitly on close(), instead of
     // whenever the garbage collector gets to a direct buffer.
-    this.inputMemory = new FloatPointer((long) capacity * inputRow);
-    this.outputMemory = new FloatPointer((long) capacity * outputRow);
+    FloatPointer in = new FloatPointer((long) capacity * inputRow);
+    FloatPointer out = null;
+    boolean allocated = false;
+    try {
+      out = new FloatPointer((long) capacity * outputRow);
+      in.zero();
+      out.zero();
+      allocated = true;
+    } finally {
+      if (!allocated) { // the ring never receives this buffer, so nobody else would free its memory
+        in.close();
+        if (out != null) {
+          out.close();
+        }
+      }
+    }
+    this.inputMemory = in;
+    this.outputMemory = out;
     this.input = inputMemory.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     this.output = outputMemory.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     this.inputSlots = new FloatBuffer[capacity];
@@ -55,7 +77,6 @@ final class BatchBuffer {
     this.firstItem = firstItem;
     this.claimed = 0;
     this.count = 0;
-    this.failures = 0;
     pending.set(capacity);
   }
 

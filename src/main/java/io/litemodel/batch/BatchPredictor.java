@@ -39,6 +39,10 @@ import java.util.function.Supplier;
  * loads near full use of the cores without oversubscribing them. With an inference-heavy model on many cores, more
  * replicas help; each replica is used by exactly one inference thread.
  *
+ * <p><b>Keep the consumer quick.</b> Results are delivered on the inference threads, so time spent in the
+ * {@link ResultConsumer} is time the model is not running; {@link PipelineStats#inferenceDelivering()} shows how much.
+ * Hand slow work (a network call, say) to another thread.
+ *
  * <p><b>Lifetime.</b> A predictor may run many times (one run at a time). {@link #close()} cancels a run in progress
  * (from any thread), waits until every pipeline thread has stopped, then frees all batch buffers and replicas.
  * Interrupting the thread blocked in {@link #run} cancels the run too. The caller's {@code LiteModel} is not used or
@@ -61,10 +65,15 @@ public final class BatchPredictor<T> implements AutoCloseable {
   private final BufferRing ring;
   /** Held for the whole of a run, so close() can wait for the run to tear down before freeing memory. */
   private final ReentrantLock lifecycle = new ReentrantLock();
-  private volatile PipelineRun<T> current;
+  /**
+   * Guards {@link #closed} together with {@link #current}: run() checks the one and publishes the other in one
+   * step, so close() either sees the run (and cancels it) or run() sees the close (and does not start).
+   */
+  private final Object state = new Object();
+  private volatile PipelineRun<T> current; // written under state; volatile for stats()
   private volatile PipelineStats lastStats;
-  private volatile boolean closed;
-  private boolean freed;
+  private volatile boolean closed; // written under state; volatile for isClosed() and toString()
+  private boolean freed; // guarded by lifecycle
 
   private BatchPredictor(Builder<T> builder) {
     LiteModel model = builder.model;
@@ -113,15 +122,12 @@ public final class BatchPredictor<T> implements AutoCloseable {
       throw new IllegalArgumentException("tensor '" + spec.name() + "' has shape " + Arrays.toString(shape)
           + "; the batch pipeline needs a leading batch dimension");
     }
-    long row = 1;
-    for (int d = 1; d < shape.length; d++) {
-      row *= shape[d];
-    }
-    if (row <= 0 || row > Integer.MAX_VALUE) {
+    int row = spec.rowElements();
+    if (row <= 0) {
       throw new IllegalArgumentException("tensor '" + spec.name() + "' has an unusable row shape "
           + Arrays.toString(shape));
     }
-    return (int) row;
+    return row;
   }
 
   /**
@@ -152,8 +158,8 @@ public final class BatchPredictor<T> implements AutoCloseable {
    * @param consumer receives each predicted row (serialized calls; in input order if the predictor is ordered)
    * @param failures hears about items whose preprocessing failed, under {@link ErrorPolicy#SKIP}
    * @return counts and the final statistics
-   * @throws ItemFailedException under {@link ErrorPolicy#FAIL_FAST}, at the first bad item (items before it were
-   *     delivered)
+   * @throws ItemFailedException under {@link ErrorPolicy#FAIL_FAST}, at the first bad item to reach delivery (see
+   *     {@link ErrorPolicy#FAIL_FAST} for which items were delivered before it)
    * @throws CancellationException if the run was cancelled by {@link #close()} or by interrupting this thread (the
    *     interrupt flag is then set again)
    * @throws BatchPredictionException if the source, the model or the consumer failed
@@ -168,11 +174,13 @@ public final class BatchPredictor<T> implements AutoCloseable {
       throw new IllegalStateException("this BatchPredictor is already running; runs cannot overlap");
     }
     try {
-      if (closed) {
-        throw new IllegalStateException("this BatchPredictor is closed");
-      }
       PipelineRun<T> run = new PipelineRun<>(this, items, consumer, failures);
-      current = run;
+      synchronized (state) {
+        if (closed) {
+          throw new IllegalStateException("this BatchPredictor is closed");
+        }
+        current = run;
+      }
       try {
         run.start();
         run.awaitDone();
@@ -180,12 +188,14 @@ public final class BatchPredictor<T> implements AutoCloseable {
         run.stopAndJoin();
         lastStats = run.stats();
         ring.reclaimAll();
-        current = null;
+        synchronized (state) {
+          current = null;
+        }
       }
       return run.finish();
     } finally {
       if (closed) {
-        free();
+        free(); // close() was called during the run, maybe from a pipeline thread that could not wait for it
       }
       lifecycle.unlock();
     }
@@ -239,11 +249,14 @@ public final class BatchPredictor<T> implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
-    PipelineRun<T> run = current;
+    PipelineRun<T> run;
+    synchronized (state) {
+      closed = true;
+      run = current;
+    }
     if (run != null) {
       run.cancel();
-      if (Thread.currentThread().getName().startsWith(THREAD_PREFIX)) {
+      if (run.isPipelineThread(Thread.currentThread())) {
         return; // run() frees once its threads, including this one, have stopped
       }
     }

@@ -8,7 +8,7 @@ public final class ItemFailedException extends RuntimeException {
 
   ItemFailedException(long index, Object item, long delivered, Exception cause) {
     super("item " + index + " (" + item + ") failed: " + cause.getMessage() + "; " + delivered
-        + " items before it were delivered", cause);
+        + " items were delivered before the run stopped", cause);
     this.index = index;
     this.item = item;
     this.delivered = delivered;

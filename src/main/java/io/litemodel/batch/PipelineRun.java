@@ -2,7 +2,6 @@ package io.litemodel.batch;
 
 import io.litemodel.LiteModel;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -15,15 +14,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * One run of a {@link BatchPredictor}: its threads, the claim of items into batch slots, the queue of full batches,
  * and in-order delivery.
  *
- * <p>Flow: a thread claims the next item under {@link #claimLock} (the source is not thread-safe, and the claim
- * assigns the item its batch and slot, so items land in batches in source order); it preprocesses outside the lock;
- * the thread that finishes a batch's last slot queues the batch in {@link #ready}; an inference thread runs it and
- * delivers it through the reorder array, which hands batches to the consumer in batch order and then recycles them.
+ * <p>Flow: a thread claims the next items under {@link #claimLock} (the source is not thread-safe, and the claim
+ * assigns each item its batch and slot, so items land in batches in source order); it preprocesses them outside the
+ * lock; the thread that finishes a batch's last slot queues the batch in {@link #ready}; an inference thread runs it
+ * and delivers it through the reorder array, which hands batches to the consumer in batch order and then recycles
+ * them.
+ *
+ * <p><b>Per-item cost of claiming.</b> A worker claims up to {@link #claimChunk} consecutive slots per lock
+ * acquisition (at most {@value #MAX_CLAIM}, fewer when the batch is small, so every thread still gets a share of each
+ * batch). On JDK 17 every contended {@code ReentrantLock} acquisition that has to park allocates a queue node, so
+ * taking the lock once per item made a fast, in-memory source allocate on every item; one acquisition per chunk
+ * divides that, and the lock traffic, by the chunk size. An inference thread that helps claims one item at a time,
+ * with {@code tryLock} (which never parks), so that it looks for a full batch again after every item.
+ *
+ * <p><b>Delivery runs on the inference thread</b>, under {@link #deliveryLock}: a slow consumer holds up inference
+ * (and, past the buffer ring's slack, preprocessing). The time shows up as
+ * {@link PipelineStats#inferenceDelivering()}.
  */
 final class PipelineRun<T> {
   private static final int CLAIMED = 0;
   private static final int DONE = -1;
   private static final int BUSY = -2;
+  /** Most slots a worker claims per acquisition of the claim lock. */
+  static final int MAX_CLAIM = 8;
 
   private final BatchPredictor<T> owner;
   private final Iterator<? extends T> items;
@@ -35,6 +48,8 @@ final class PipelineRun<T> {
   private final int inferenceThreads;
   private final boolean ordered;
   private final boolean skip;
+  /** Slots a worker claims per lock acquisition: see the class comment. */
+  private final int claimChunk;
 
   private final ReentrantLock claimLock = new ReentrantLock();
   // Guarded by claimLock.
@@ -64,11 +79,13 @@ final class PipelineRun<T> {
   private Throwable fatal; // guarded by this
   private ItemFailedException itemFailure; // guarded by deliveryLock
 
-  private final List<Thread> threads = new ArrayList<>();
+  /** Made in the constructor and started by {@link #start()}: fixed before any other thread can see the run. */
+  private final Thread[] threads;
   /** Per-thread nanoseconds, each slot written only by its own thread: workers first, then inference threads. */
   private final AtomicLongArray busyNanos;
   private final AtomicLongArray helpNanos;
   private final AtomicLongArray waitNanos;
+  private final AtomicLongArray deliverNanos;
   private long startNanos;
   private volatile long endNanos;
 
@@ -87,26 +104,39 @@ final class PipelineRun<T> {
     this.ready = new ArrayBlockingQueue<>(ring.size());
     this.reorder = new BatchBuffer[ring.size()];
     int threadCount = workers + inferenceThreads;
+    this.claimChunk = Math.max(1, Math.min(MAX_CLAIM, batchSize / threadCount));
     this.busyNanos = new AtomicLongArray(threadCount);
     this.helpNanos = new AtomicLongArray(threadCount);
     this.waitNanos = new AtomicLongArray(threadCount);
-  }
-
-  void start() {
-    startNanos = System.nanoTime();
+    this.deliverNanos = new AtomicLongArray(threadCount);
+    this.threads = new Thread[threadCount];
     for (int w = 0; w < workers; w++) {
       int id = w;
-      threads.add(newThread("worker-" + w, () -> workerLoop(id)));
+      threads[id] = newThread("worker-" + w, () -> workerLoop(id));
     }
     List<LiteModel> replicas = owner.replicaList();
     for (int r = 0; r < inferenceThreads; r++) {
       int id = workers + r;
       LiteModel replica = replicas.get(r);
-      threads.add(newThread("inference-" + r, () -> inferenceLoop(id, replica)));
+      threads[id] = newThread("inference-" + r, () -> inferenceLoop(id, replica));
     }
+  }
+
+  void start() {
+    startNanos = System.nanoTime();
     for (Thread thread : threads) {
       thread.start();
     }
+  }
+
+  /** @return true if {@code thread} is one of this run's pipeline threads (by identity, not by name) */
+  boolean isPipelineThread(Thread thread) {
+    for (Thread mine : threads) {
+      if (mine == thread) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Thread newThread(String name, Body body) {
@@ -130,10 +160,11 @@ final class PipelineRun<T> {
     void run() throws Exception;
   }
 
-  /** Reused by one thread for all its claims, so a claim allocates nothing. */
+  /** Reused by one thread for all its claims, so a claim allocates nothing: slots [first, first + count). */
   private static final class Claim {
     BatchBuffer batch;
-    int slot;
+    int first;
+    int count;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -142,7 +173,7 @@ final class PipelineRun<T> {
   private void workerLoop(int id) throws Exception {
     Preprocessor<? super T> preprocessor = owner.preprocessors().get();
     Claim claim = new Claim();
-    while (!halted && claim(claim, true) == CLAIMED) {
+    while (!halted && claim(claim, true, claimChunk) == CLAIMED) {
       long start = System.nanoTime();
       preprocess(claim, preprocessor);
       busyNanos.lazySet(id, busyNanos.get(id) + System.nanoTime() - start);
@@ -157,7 +188,7 @@ final class PipelineRun<T> {
       BatchBuffer batch = ready.poll();
       if (batch == null) {
         if (canHelp) {
-          int claimed = claim(claim, false);
+          int claimed = claim(claim, false, 1);
           if (claimed == CLAIMED) {
             long start = System.nanoTime();
             preprocess(claim, preprocessor);
@@ -172,8 +203,10 @@ final class PipelineRun<T> {
       }
       long start = System.nanoTime();
       infer(batch, replica);
-      busyNanos.lazySet(id, busyNanos.get(id) + System.nanoTime() - start);
+      long inferred = System.nanoTime();
+      busyNanos.lazySet(id, busyNanos.get(id) + inferred - start);
       deliver(batch);
+      deliverNanos.lazySet(id, deliverNanos.get(id) + System.nanoTime() - inferred);
     }
   }
 
@@ -181,12 +214,13 @@ final class PipelineRun<T> {
   // Claiming and preprocessing
 
   /**
-   * Claims the next item into a batch slot.
+   * Claims the next items, up to {@code max} and never past the end of the batch being filled, into consecutive
+   * slots of that batch.
    *
    * @param blocking wait for the lock and for a free buffer; otherwise give up at once ({@link #BUSY})
-   * @return {@link #CLAIMED}, {@link #DONE} when there is nothing more to claim, or {@link #BUSY}
+   * @return {@link #CLAIMED} (at least one item), {@link #DONE} when there is nothing more to claim, or {@link #BUSY}
    */
-  private int claim(Claim claim, boolean blocking) throws InterruptedException {
+  private int claim(Claim claim, boolean blocking, int max) throws InterruptedException {
     if (blocking) {
       claimLock.lockInterruptibly();
     } else if (!claimLock.tryLock()) {
@@ -210,25 +244,43 @@ final class PipelineRun<T> {
         buffer.reset(nextBatch++, nextItem);
         filling = buffer;
       }
-      T item;
-      try {
-        item = items.next();
-      } catch (RuntimeException e) {
-        fail(new BatchPredictionException("the item source failed at item " + nextItem, e));
-        endSource();
-        ended = true;
+      BatchBuffer batch = filling;
+      int first = batch.claimed;
+      int count = 0;
+      while (true) {
+        T item;
+        try {
+          item = items.next();
+        } catch (RuntimeException e) {
+          fail(new BatchPredictionException("the item source failed at item " + nextItem, e));
+          ended = true;
+          break;
+        }
+        batch.items[batch.claimed++] = item;
+        nextItem++;
+        count++;
+        if (batch.claimed == batchSize) {
+          batch.count = batchSize;
+          filling = null;
+          break;
+        }
+        if (count == max) {
+          break;
+        }
+        if (stopClaims || !hasNext()) {
+          ended = true;
+          break;
+        }
+      }
+      if (ended) {
+        endSource(); // seals the batch with the slots claimed so far, including this claim's
+      }
+      if (count == 0) {
         return DONE;
       }
-      BatchBuffer batch = filling;
-      int slot = batch.claimed++;
-      batch.items[slot] = item;
-      nextItem++;
-      if (batch.claimed == batchSize) {
-        batch.count = batchSize;
-        filling = null;
-      }
       claim.batch = batch;
-      claim.slot = slot;
+      claim.first = first;
+      claim.count = count;
       return CLAIMED;
     } finally {
       claimLock.unlock();
@@ -261,16 +313,38 @@ final class PipelineRun<T> {
     totalBatches = nextBatch;
   }
 
-  @SuppressWarnings("unchecked")
+  /** Preprocesses the claimed slots, then counts them off the batch (which the last one publishes). */
   private void preprocess(Claim claim, Preprocessor<? super T> preprocessor) {
     BatchBuffer batch = claim.batch;
-    int slot = claim.slot;
+    for (int slot = claim.first, end = claim.first + claim.count; slot < end; slot++) {
+      if (!halted) { // once halted, nothing will be delivered: only count the slots off
+        preprocessSlot(batch, slot, preprocessor);
+      }
+    }
+    if (batch.pending.addAndGet(-claim.count) == 0) {
+      ready.add(batch);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void preprocessSlot(BatchBuffer batch, int slot, Preprocessor<? super T> preprocessor) {
     FloatBuffer target = batch.inputSlots[slot];
     target.clear();
+    T item = (T) batch.items[slot];
+    Exception error = null;
     try {
-      preprocessor.write((T) batch.items[slot], target);
+      preprocessor.write(item, target);
+      int written = target.position();
+      // Position 0: absolute puts, which cannot be checked. Anything else must be a full row (see Preprocessor).
+      if (written != 0 && written != target.limit()) {
+        error = new IllegalStateException("the preprocessor wrote " + written + " of " + target.limit()
+            + " values for item " + (batch.firstItem + slot) + " (" + item + "); relative puts must fill the slot");
+      }
     } catch (Exception e) {
-      batch.errors[slot] = e;
+      error = e;
+    }
+    if (error != null) {
+      batch.errors[slot] = error;
       // A half-written slot still goes through the model with its batch; zeros keep NaN or denormal garbage from
       // slowing the invocation. The row's output is never delivered.
       for (int i = 0, n = target.limit(); i < n; i++) {
@@ -279,9 +353,6 @@ final class PipelineRun<T> {
       if (!skip) {
         stopClaims = true;
       }
-    }
-    if (batch.pending.decrementAndGet() == 0) {
-      ready.add(batch);
     }
   }
 
@@ -488,12 +559,14 @@ final class PipelineRun<T> {
     long inferBusy = 0;
     long inferWait = 0;
     long inferHelp = 0;
+    long inferDeliver = 0;
     for (int i = workers; i < workers + inferenceThreads; i++) {
       inferBusy += busyNanos.get(i);
       inferWait += waitNanos.get(i);
       inferHelp += helpNanos.get(i);
+      inferDeliver += deliverNanos.get(i);
     }
     return new PipelineStats(predicted + failed, failed, end - startNanos, workers, inferenceThreads, workerBusy,
-        inferBusy, inferWait, inferHelp);
+        inferBusy, inferWait, inferHelp, inferDeliver);
   }
 }

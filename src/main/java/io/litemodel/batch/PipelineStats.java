@@ -16,9 +16,11 @@ public final class PipelineStats {
   private final double inferenceBusy;
   private final double inferenceWaiting;
   private final double inferenceHelping;
+  private final double inferenceDelivering;
 
   PipelineStats(long itemsDone, long itemsFailed, long elapsedNanos, int workers, int inferenceThreads,
-      long workerBusyNanos, long inferenceBusyNanos, long inferenceWaitNanos, long inferenceHelpNanos) {
+      long workerBusyNanos, long inferenceBusyNanos, long inferenceWaitNanos, long inferenceHelpNanos,
+      long inferenceDeliverNanos) {
     this.itemsDone = itemsDone;
     this.itemsFailed = itemsFailed;
     this.elapsedNanos = elapsedNanos;
@@ -29,6 +31,7 @@ public final class PipelineStats {
     this.inferenceBusy = inferenceBusyNanos / (elapsed * inferenceThreads);
     this.inferenceWaiting = inferenceWaitNanos / (elapsed * inferenceThreads);
     this.inferenceHelping = inferenceHelpNanos / (elapsed * inferenceThreads);
+    this.inferenceDelivering = inferenceDeliverNanos / (elapsed * inferenceThreads);
   }
 
   /** @return items delivered so far: predicted plus skipped */
@@ -71,6 +74,15 @@ public final class PipelineStats {
     return inferenceHelping;
   }
 
+  /**
+   * @return the fraction of inference-thread time spent delivering results: in the {@link ResultConsumer} and the
+   *     {@link FailureListener}, or waiting for another inference thread's delivery. Results are delivered on the
+   *     inference threads, so a slow consumer shows up here and holds up inference for as long.
+   */
+  public double inferenceDelivering() {
+    return inferenceDelivering;
+  }
+
   /** @return the number of preprocessing worker threads */
   public int workers() {
     return workers;
@@ -85,8 +97,8 @@ public final class PipelineStats {
   public String toString() {
     return String.format(Locale.ROOT,
         "%d items (%d failed) in %.2f s, %.1f items/s; %d workers %.0f%% busy; %d inference threads "
-            + "%.0f%% in the model, %.0f%% helping preprocess, %.0f%% waiting for data",
+            + "%.0f%% in the model, %.0f%% helping preprocess, %.0f%% delivering results, %.0f%% waiting for data",
         itemsDone, itemsFailed, elapsedNanos / 1e9, itemsPerSecond(), workers, 100 * workerBusy, inferenceThreads,
-        100 * inferenceBusy, 100 * inferenceHelping, 100 * inferenceWaiting);
+        100 * inferenceBusy, 100 * inferenceHelping, 100 * inferenceDelivering, 100 * inferenceWaiting);
   }
 }

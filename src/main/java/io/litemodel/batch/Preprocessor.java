@@ -17,7 +17,11 @@ public interface Preprocessor<T> {
    *
    * @param item the item to preprocess
    * @param slot a direct, native-order view of exactly one input row: position 0, limit = the row's element count.
-   *     Write all {@code slot.limit()} values (relative or absolute puts); do not keep the reference.
+   *     Write all {@code slot.limit()} values, either with relative puts (which must leave the position at the
+   *     limit: the pipeline fails the item, naming it, when a relative writer stops short) or with absolute puts
+   *     (which leave the position at 0; the pipeline cannot check those, so an absolute writer that skips values
+   *     leaves whatever the slot held: zeros in a fresh buffer, an earlier item's values in a recycled one). Do not
+   *     keep the reference.
    * @throws Exception if the item cannot be turned into an input row; the pipeline handles it per its
    *     {@link ErrorPolicy}
    */

@@ -373,10 +373,12 @@ class BatchPredictorTest {
       assertEquals(1, stats.workers());
       assertEquals(1, stats.inferenceThreads());
       assertTrue(stats.itemsPerSecond() > 0);
-      double inference = stats.inferenceBusy() + stats.inferenceWaiting() + stats.inferenceHelping();
+      double inference = stats.inferenceBusy() + stats.inferenceWaiting() + stats.inferenceHelping()
+          + stats.inferenceDelivering();
       assertTrue(inference <= 1.01 && inference > 0, stats.toString());
       assertTrue(stats.workerBusy() >= 0 && stats.workerBusy() <= 1.01, stats.toString());
       assertTrue(stats.toString().contains("64 items"), stats.toString());
+      assertTrue(stats.toString().contains("delivering results"), stats.toString());
       assertEquals(stats.itemsDone(), predictor.stats().itemsDone());
     }
   }
@@ -405,5 +407,168 @@ class BatchPredictorTest {
     }
     assertEquals(items(30), collector.order);
     assertMatchesSingle(collector);
+  }
+
+  @Test
+  void slowConsumerTimeIsCountedAsDelivering() {
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(4).workers(1).build()) {
+      PipelineStats stats = predictor.run(items(40).iterator(), (index, item, output) -> Thread.sleep(2)).stats();
+      // 40 sleeps of 2 ms ran on the inference thread: at least 80 ms of its time, of a run that took longer.
+      assertTrue(stats.inferenceDelivering() * stats.elapsedNanos() >= TimeUnit.MILLISECONDS.toNanos(80),
+          stats.toString());
+    }
+  }
+
+  @Test
+  void relativeWriterThatStopsShortFailsTheItemByName() {
+    Supplier<Preprocessor<Integer>> shortAt3 = () -> (seed, slot) -> {
+      float[] values = row(seed);
+      slot.put(values, 0, seed == 3 ? values.length - 1 : values.length);
+    };
+    Collector collector = new Collector();
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, shortAt3).batchSize(4).build()) {
+      ItemFailedException error = assertThrows(ItemFailedException.class,
+          () -> predictor.run(items(10).iterator(), collector));
+      assertEquals(3, error.index());
+      assertTrue(error.getCause().getMessage().contains("wrote " + (inRow - 1) + " of " + inRow + " values for item 3"),
+          error.getCause().getMessage());
+    }
+    assertEquals(items(3), collector.order);
+    // Absolute puts leave the position at 0 and are accepted (they cannot be checked).
+    Supplier<Preprocessor<Integer>> absolute = () -> (seed, slot) -> slot.put(0, row(seed));
+    Collector again = new Collector();
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, absolute).batchSize(4).build()) {
+      predictor.run(items(10).iterator(), again);
+    }
+    assertEquals(items(10), again.order);
+    assertMatchesSingle(again);
+  }
+
+  @Test
+  void closeFromAThreadOnlyNamedLikeAPipelineThreadStillWaitsAndFrees() throws Exception {
+    Supplier<Preprocessor<Integer>> slow = () -> (seed, slot) -> {
+      Thread.sleep(2);
+      slot.put(row(seed));
+    };
+    BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, slow).batchSize(8).workers(1).build();
+    CountDownLatch started = new CountDownLatch(10);
+    Thread caller = new Thread(() -> {
+      try {
+        predictor.run(items(100_000).iterator(), (index, item, output) -> started.countDown());
+      } catch (java.util.concurrent.CancellationException expected) {
+        // close() cancels the run
+      }
+    });
+    caller.start();
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    AtomicReference<Integer> liveAfterClose = new AtomicReference<>();
+    Thread impostor = new Thread(() -> {
+      predictor.close();
+      liveAfterClose.set(predictor.liveBuffers());
+    }, BatchPredictor.THREAD_PREFIX + "impostor");
+    impostor.start();
+    impostor.join(30_000);
+    caller.join(30_000);
+    assertFalse(caller.isAlive());
+    // close() from a thread that is not one of the run's own waited for the run to end and freed everything.
+    assertEquals(0, liveAfterClose.get());
+  }
+
+  @Test
+  void closeRightAsARunStartsAlwaysEndsIt() throws Exception {
+    java.util.Iterator<Integer> endless = new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        return 1;
+      }
+    };
+    for (int attempt = 0; attempt < 30; attempt++) {
+      BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(8).workers(1).build();
+      AtomicReference<Throwable> outcome = new AtomicReference<>();
+      CountDownLatch go = new CountDownLatch(1);
+      Thread caller = new Thread(() -> {
+        try {
+          go.countDown();
+          predictor.run(endless, (index, item, output) -> { });
+        } catch (Throwable t) {
+          outcome.set(t);
+        }
+      });
+      caller.start();
+      go.await();
+      predictor.close(); // on an endless source, a close that missed the run would wait forever
+      caller.join(30_000);
+      assertFalse(caller.isAlive(), "attempt " + attempt);
+      Throwable t = outcome.get();
+      assertTrue(t instanceof java.util.concurrent.CancellationException || t instanceof IllegalStateException,
+          String.valueOf(t));
+      assertEquals(0, predictor.liveBuffers());
+    }
+  }
+
+  /**
+   * Steady state allocates (almost) nothing per item: every pipeline thread reads its own allocation counter in each
+   * preprocessor and consumer call between items {@code from} and {@code to}, as the throughput benchmark does, and
+   * the sum over threads of (last - first) reading is divided by the items in between. Contended lock acquisitions
+   * (which allocate a queue node on JDK 17) and per-batch queue waits are what remains; the bound catches a return to
+   * per-item locking or any per-item garbage.
+   */
+  @Test
+  void steadyStateAllocatesUnder64BytesPerItem() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    int count = 20_000;
+    long from = count / 10;
+    long to = count * 9L / 10;
+    List<Integer> items = items(count);
+    float[] values = row(1);
+    Map<Thread, long[]> readings = new ConcurrentHashMap<>();
+    ThreadLocal<long[]> mine = ThreadLocal.withInitial(() -> {
+      long[] reading = {-1, -1};
+      readings.put(Thread.currentThread(), reading);
+      return reading;
+    });
+    boolean[] measuring = {false};
+    java.util.function.LongConsumer note = index -> {
+      if (!measuring[0] || index < from || index > to) {
+        return;
+      }
+      long[] reading = mine.get();
+      long now = threads.getCurrentThreadAllocatedBytes();
+      if (reading[0] < 0) {
+        reading[0] = now;
+      }
+      reading[1] = now;
+    };
+    Supplier<Preprocessor<Integer>> copying = () -> (item, slot) -> {
+      note.accept(item);
+      slot.put(values);
+    };
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, copying).batchSize(32).build()) {
+      for (int warm = 0; warm < 3; warm++) { // let the JIT compile the loops (interpreted code allocates more)
+        predictor.run(items.iterator(), (index, item, output) -> note.accept(index));
+      }
+      for (long[] reading : readings.values()) {
+        reading[0] = -1;
+        reading[1] = -1;
+      }
+      measuring[0] = true;
+      RunSummary summary = predictor.run(items.iterator(), (index, item, output) -> note.accept(index));
+      assertEquals(count, summary.predicted());
+    }
+    long bytes = 0;
+    for (long[] reading : readings.values()) {
+      if (reading[0] >= 0) {
+        bytes += reading[1] - reading[0];
+      }
+    }
+    double perItem = bytes / (double) (to - from);
+    System.out.printf(java.util.Locale.ROOT, "steady state: %.2f bytes allocated per item%n", perItem);
+    assertTrue(perItem < 64, perItem + " bytes per item");
   }
 }
