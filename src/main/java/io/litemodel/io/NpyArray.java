@@ -60,7 +60,7 @@ public final class NpyArray {
     this.shape = shape;
     long row = 1;
     for (int d = 1; d < shape.length; d++) {
-      row *= shape[d];
+      row *= shape[d]; // cannot overflow: open() checked the product of all dimensions
     }
     if (row > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(file + ": rows of " + row + " elements are too long");
@@ -116,13 +116,19 @@ public final class NpyArray {
         throw new IllegalArgumentException(file + " is in Fortran order; save it with np.ascontiguousarray first");
       }
       long[] shape = shape(file, match(file, SHAPE, header, "shape"));
-      long elements = 1;
-      for (long dim : shape) {
-        elements *= dim;
+      long dataBytes;
+      try {
+        long elements = 1;
+        for (long dim : shape) {
+          elements = Math.multiplyExact(elements, dim);
+        }
+        dataBytes = Math.multiplyExact(elements, type.size);
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(file + " has shape " + Arrays.toString(shape)
+            + ", too large to address", e);
       }
       long dataStart = prefix + headerLength;
-      long dataBytes = elements * type.size;
-      if (dataStart + dataBytes > size) {
+      if (dataBytes > size - dataStart) {
         throw new IllegalArgumentException(file + " is truncated: shape " + Arrays.toString(shape) + " needs "
             + dataBytes + " data bytes, the file has " + (size - dataStart));
       }
@@ -168,11 +174,16 @@ public final class NpyArray {
     for (String part : parts) {
       String trimmed = part.trim();
       if (!trimmed.isEmpty()) {
+        long dim;
         try {
-          dims[count++] = Long.parseLong(trimmed);
+          dim = Long.parseLong(trimmed);
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(file + ": bad shape (" + text + ")", e);
         }
+        if (dim < 0) {
+          throw new IllegalArgumentException(file + ": negative dimension in shape (" + text + ")");
+        }
+        dims[count++] = dim;
       }
     }
     return Arrays.copyOf(dims, count);

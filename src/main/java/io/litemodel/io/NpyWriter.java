@@ -34,6 +34,8 @@ public final class NpyWriter implements AutoCloseable {
    *
    * @param rowShape the shape of one row, for example {@code {10}} for an output of 10 values
    * @throws IOException if the file cannot be created
+   * @throws IllegalArgumentException if the row shape has a negative dimension, is too large, or has too many
+   *     dimensions for the header (checked before the file is touched)
    */
   public NpyWriter(Path file, int... rowShape) throws IOException {
     this.file = file;
@@ -43,14 +45,29 @@ public final class NpyWriter implements AutoCloseable {
       if (dim < 0) {
         throw new IllegalArgumentException("negative dimension in row shape " + Arrays.toString(rowShape));
       }
-      elements *= dim;
+      elements = Math.min(Math.multiplyExact(elements, (long) dim), Integer.MAX_VALUE); // saturate, then reject
+    }
+    if (elements > Integer.MAX_VALUE / 4) {
+      throw new IllegalArgumentException("row shape " + Arrays.toString(rowShape) + " is too large");
     }
     this.rowElements = (int) elements;
+    // Checked before the file is opened, with the widest row count the final header can have: a row shape whose
+    // header does not fit fails here without touching the file, never later in close().
+    header(Long.MAX_VALUE);
     this.rowBytes = ByteBuffer.allocateDirect(rowElements * 4).order(ByteOrder.LITTLE_ENDIAN);
     this.rowFloats = rowBytes.asFloatBuffer();
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING);
-    writeHeader();
+    try {
+      writeHeader(header(0));
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -97,8 +114,9 @@ public final class NpyWriter implements AutoCloseable {
     return rows;
   }
 
-  private void writeHeader() throws IOException {
-    StringBuilder shape = new StringBuilder("(").append(rows).append(',');
+  /** @return the complete header for {@code rowCount} rows, ready to write */
+  private ByteBuffer header(long rowCount) {
+    StringBuilder shape = new StringBuilder("(").append(rowCount).append(',');
     for (int i = 0; i < rowShape.length; i++) {
       shape.append(i == 0 ? " " : ", ").append(rowShape[i]);
     }
@@ -118,6 +136,10 @@ public final class NpyWriter implements AutoCloseable {
     header.putShort((short) textLength);
     header.put(text.toString().getBytes(StandardCharsets.US_ASCII));
     header.flip();
+    return header;
+  }
+
+  private void writeHeader(ByteBuffer header) throws IOException {
     long at = 0;
     while (header.hasRemaining()) {
       at += channel.write(header, at);
@@ -135,7 +157,7 @@ public final class NpyWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      writeHeader();
+      writeHeader(header(rows));
     } finally {
       channel.close();
     }

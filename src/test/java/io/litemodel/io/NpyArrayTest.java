@@ -67,4 +67,63 @@ class NpyArrayTest {
     assertTrue(error.getMessage().contains("truncated"), error.getMessage());
     assertThrows(IndexOutOfBoundsException.class, () -> NpyArray.open(file).readRow(1, FloatBuffer.allocate(4)));
   }
+
+  /** A version 1.0 .npy file with the given header dictionary and data bytes. */
+  private Path npy(String name, String dict, int dataBytes) throws Exception {
+    StringBuilder text = new StringBuilder(dict);
+    while ((10 + text.length() + 1) % 64 != 0) {
+      text.append(' ');
+    }
+    text.append('\n');
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(10 + text.length() + dataBytes)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    bytes.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 1)
+        .put((byte) 0).putShort((short) text.length())
+        .put(text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return Files.write(dir.resolve(name), bytes.array());
+  }
+
+  @Test
+  void rejectsNegativeAndOverflowingDimensions() throws Exception {
+    Path negative = npy("neg.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (-2, -4), }", 32);
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> NpyArray.open(negative));
+    assertTrue(error.getMessage().contains("negative dimension"), error.getMessage());
+    // 2^32 * 2^32 elements: the product overflows a long (it used to wrap around to 0 and pass the size check).
+    Path huge = npy("huge.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", 0);
+    error = assertThrows(IllegalArgumentException.class, () -> NpyArray.open(huge));
+    assertTrue(error.getMessage().contains("too large"), error.getMessage());
+    Path big = npy("big.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846976,), }", 0);
+    error = assertThrows(IllegalArgumentException.class, () -> NpyArray.open(big));
+    assertTrue(error.getMessage().contains("too large"), error.getMessage());
+  }
+
+  @Test
+  void readsOneDimensionalArraysAsRowsOfOne() throws Exception {
+    Path file = npy("v.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 12);
+    byte[] bytes = Files.readAllBytes(file);
+    java.nio.ByteBuffer.wrap(bytes, bytes.length - 12, 12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putFloat(1.5f).putFloat(-2f).putFloat(7f);
+    Files.write(file, bytes);
+    NpyArray array = NpyArray.open(file);
+    assertEquals(3, array.rows());
+    assertEquals(1, array.rowElements());
+    FloatBuffer row = FloatBuffer.allocate(1);
+    array.readRow(1, row);
+    assertEquals(-2f, row.get(0));
+  }
+
+  @Test
+  void writerRejectsAnUnfittableShapeWithoutTouchingTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("keep.npy"), "precious");
+    int[] manyDims = new int[40]; // 40 dimensions of 1: "(N, 1, 1, ...)" is longer than the 118-byte header text
+    java.util.Arrays.fill(manyDims, 1);
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> new NpyWriter(file, manyDims));
+    assertTrue(error.getMessage().contains("does not fit the header"), error.getMessage());
+    assertEquals("precious", Files.readString(file));
+    Path fresh = dir.resolve("fresh.npy");
+    assertThrows(IllegalArgumentException.class, () -> new NpyWriter(fresh, manyDims));
+    assertTrue(Files.notExists(fresh));
+    assertThrows(IllegalArgumentException.class, () -> new NpyWriter(fresh, 65536, 65536));
+    assertTrue(Files.notExists(fresh));
+  }
 }
