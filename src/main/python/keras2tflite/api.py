@@ -17,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from keras2tflite import __version__, data, tolerances
+from keras2tflite import __version__, data, native_stderr, tolerances
 from keras2tflite.atomic_files import write_all_or_nothing
 from keras2tflite.converter import convert
 from keras2tflite.errors import Keras2TfliteError, VerificationError
@@ -46,7 +46,7 @@ class ConversionOptions:
         verify_samples: Number of random verification samples.
         golden: Number of golden input/output pairs to write (0: none).
         seed: Seed for random verification data.
-        verbose: Show the converter's native diagnostics.
+        verbose: Show TensorFlow's native stderr unfiltered (see :mod:`keras2tflite.native_stderr`).
     """
 
     output: str
@@ -85,6 +85,11 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
         VerificationError: If an output exceeds the tolerance (nothing is written then).
     """
     out = sys.stdout if out is None else out
+    with native_stderr.filtered(enabled=not options.verbose):
+        return _run(options, out)
+
+
+def _run(options: ConversionOptions, out: TextIO) -> dict:
     _quiet_python_logging()
     if options.keras:
         source = load_keras(options.keras, options.batch)
@@ -124,7 +129,7 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
                                     f"has {available}")
 
     model_bytes = convert(source, options.quantize, options.int8_io, options.select_tf_ops, calibration,
-                          options.batch, options.verbose)
+                          options.batch)
     infos, custom_ops = describe(model_bytes)
     flex_ops = [op for op in custom_ops if op.startswith("Flex")]
 

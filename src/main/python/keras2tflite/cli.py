@@ -7,12 +7,9 @@ errors are printed on stdout, nothing is written).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-import tempfile
 import zipfile
-from typing import Iterator
 
 from keras2tflite.errors import Keras2TfliteError, VerificationError
 from keras2tflite.tolerances import QUANTIZE_MODES, TOLERANCES
@@ -61,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--golden", type=int, default=0, metavar="N",
                    help="write N golden input/output pairs as .npy files next to the model")
     p.add_argument("--seed", type=int, default=0, help="seed of the random verification data (default: 0)")
-    p.add_argument("-v", "--verbose", action="store_true", help="show the converter's own diagnostics")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="show TensorFlow's native stderr unfiltered (start-up messages, converter diagnostics)")
     return p
 
 
@@ -164,39 +162,6 @@ def _check_saved_model_dir(path: str) -> None:
         _check_readable_file(pb, "--saved-model")
 
 
-# Start-up chatter that TensorFlow's C++ side prints whatever TF_CPP_MIN_LOG_LEVEL says; dropped unless --verbose.
-_NOISE = (
-    "All log messages before absl::InitializeLog() is called are written to STDERR",
-    "oneDNN custom operations are on",
-    "Created TensorFlow Lite XNNPACK delegate for CPU",
-    "This TensorFlow binary is optimized to use available CPU instructions",
-    "To enable the following instructions:",
-    "tf.lite.Interpreter is deprecated",
-)
-
-
-@contextlib.contextmanager
-def _filtered_native_stderr(enabled: bool) -> Iterator[None]:
-    """Collects file descriptor 2 while TensorFlow runs, then replays it without the known start-up chatter."""
-    if not enabled:
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile(mode="w+b") as scratch:
-        os.dup2(scratch.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            scratch.seek(0)
-            for line in scratch.read().decode("utf-8", "replace").splitlines():
-                if line.strip() and not any(n in line for n in _NOISE) and not line.startswith("I0000 "):
-                    print(line, file=sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Runs the CLI.
 
@@ -215,8 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         options = validate_args(args)
         from keras2tflite.api import run
 
-        with _filtered_native_stderr(enabled=not options.verbose):
-            run(options)
+        run(options)  # filters TensorFlow's native stderr itself unless --verbose (keras2tflite.native_stderr)
     except VerificationError as e:
         print(f"keras2tflite: error: {e}", file=sys.stderr)
         return 2

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import sys
-import tempfile
-from typing import Iterator
 
 import numpy as np
 
+from keras2tflite import native_stderr
 from keras2tflite.errors import Keras2TfliteError
 from keras2tflite.sources import Source
 
@@ -22,7 +18,6 @@ def convert(
     select_tf_ops: bool,
     calibration: dict[str, dict[str, np.ndarray]] | None,
     batch: int | None,
-    verbose: bool = False,
 ) -> bytes:
     """Converts a loaded model to a TFLite flatbuffer.
 
@@ -33,7 +28,6 @@ def convert(
         select_tf_ops: Allow TensorFlow (Flex) ops that TFLite has no builtin kernel for.
         calibration: With ``int8``: representative inputs per signature (see :mod:`keras2tflite.data`).
         batch: Fixed batch size the model was traced with, or ``None``; calibration is fed in batches of it.
-        verbose: Let the converter's own diagnostics through to stderr.
 
     Returns:
         The .tflite bytes.
@@ -65,7 +59,9 @@ def convert(
     elif quantize != "none":
         raise Keras2TfliteError(f"unknown quantization mode {quantize!r}")
 
-    with _quiet_native_stderr(enabled=not verbose):
+    # The MLIR diagnostics the converter prints repeat its exception text, which explain_failure condenses; they are
+    # held back (and still shown if the converter crashes the process), see keras2tflite.native_stderr.
+    with native_stderr.converter_diagnostics_held():
         try:
             return bytes(converter.convert())
         except Exception as e:  # noqa: BLE001 (ConverterError and friends; all mean "cannot convert")
@@ -112,25 +108,3 @@ def explain_failure(text: str, select_tf_ops: bool) -> str:
     errors = [ln for ln in lines if "error:" in ln]
     detail = (errors[0].split("error:", 1)[1].strip() if errors else (lines[0] if lines else "unknown error"))
     return f"TFLite conversion failed: {detail[:400]}"
-
-
-@contextlib.contextmanager
-def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
-    """Sends file descriptor 2 (MLIR diagnostics written by C++) to a scratch file while converting.
-
-    The converter also puts those diagnostics into its exception text, which :func:`explain_failure` reads, so
-    nothing is lost; ``--verbose`` turns this off.
-    """
-    if not enabled:
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as scratch:
-        os.dup2(scratch.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
