@@ -54,7 +54,9 @@ final class LatencyCommand implements Callable<Integer> {
       description = "Untimed calls first, for JIT and caches (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--threads", defaultValue = "1", description = "Inference threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "1",
+      description = "Threads TensorFlow Lite (and XNNPACK) may use inside each call; the calls themselves run one at "
+          + "a time on one thread (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--window", defaultValue = "100000",
@@ -183,10 +185,7 @@ final class LatencyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("latency times predictSingle, which needs one " + kind + "; this model has "
           + specs.size());
     }
-    TensorSpec tensor = specs.get(0);
-    int[] shape = tensor.shape();
-    long elements = tensor.elementCount();
-    return (int) (shape.length >= 2 && shape[0] > 0 ? elements / shape[0] : elements);
+    return specs.get(0).rowElements();
   }
 
   private static float[][] randomInputs(int length) {

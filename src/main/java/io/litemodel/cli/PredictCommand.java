@@ -1,6 +1,7 @@
 package io.litemodel.cli;
 
 import io.litemodel.LiteModel;
+import io.litemodel.TensorSpec;
 import io.litemodel.batch.BatchPredictor;
 import io.litemodel.batch.ErrorPolicy;
 import io.litemodel.batch.ItemFailedException;
@@ -10,6 +11,7 @@ import io.litemodel.image.Normalization;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,9 +20,11 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,7 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = {"Predict every item of a folder of images (.jpg, .jpeg, .png), a .npy array or a .csv file.",
         "Output rows follow input order (images sorted by file name). In .npy output a skipped item is a NaN row; "
-            + "in .csv output the 'item' column names each row."})
+            + "in .csv output the 'item' column names each row.",
+        "The output is written to a temporary file beside it and moved into place when the run ends, also when it "
+            + "ends early: then it holds every row predicted before the failure."})
 final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -72,10 +78,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
 
+  private ErrorPolicy policy;
+  private Normalization normalization;
+
   @Override
   public Integer call() throws IOException {
-    ErrorPolicy policy = policy(onError);
-    Normalization normalization = Normalization.parse(normalize);
+    validate();
     LiteModel.Options options = LiteModel.Options.defaults().withThreads(threads);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -85,28 +93,77 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  private static ErrorPolicy policy(String text) {
+  /**
+   * Checks every option before the model is loaded, so that a usage mistake exits with status 2 (picocli's
+   * {@link ParameterException}) and a clear message, not with a failure halfway through.
+   */
+  private void validate() throws IOException {
+    CommandLine cli = spec.commandLine();
+    policy = policy(cli, onError);
+    try {
+      normalization = Normalization.parse(normalize);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cli, "--normalize: " + e.getMessage(), e, null, normalize);
+    }
+    if (batch < 1) {
+      throw new ParameterException(cli, "--batch must be at least 1, got " + batch);
+    }
+    if (replicas < 1) {
+      throw new ParameterException(cli, "--replicas must be at least 1, got " + replicas);
+    }
+    if (threads < 1) {
+      throw new ParameterException(cli, "--threads must be at least 1, got " + threads);
+    }
+    if (workers < -1) {
+      throw new ParameterException(cli, "--workers must be 0 or more (or -1 for the default), got " + workers);
+    }
+    if (!Files.isRegularFile(model)) {
+      throw new ParameterException(cli, "--model: no such file: " + model);
+    }
+    if (!Files.exists(input)) {
+      throw new ParameterException(cli, "--input " + input + " does not exist");
+    }
+    String outName = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!outName.endsWith(".npy") && !outName.endsWith(".csv")) {
+      throw new ParameterException(cli, "--output " + output + " must end in .npy or .csv");
+    }
+    Path folder = output.toAbsolutePath().getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new ParameterException(cli, "--output: folder does not exist: " + folder);
+    }
+    if (Files.isDirectory(output)) {
+      throw new ParameterException(cli, "--output " + output + " is a folder");
+    }
+    // Writing over the input would destroy it while it is read (a mapped .npy even crashes the JVM with SIGBUS);
+    // isSameFile also sees through other spellings, symbolic links and hard links.
+    if (Files.exists(output) && Files.isSameFile(input, output)) {
+      throw new ParameterException(cli, "--output " + output + " is the --input file; write the output elsewhere");
+    }
+  }
+
+  private static ErrorPolicy policy(CommandLine cli, String text) {
     switch (text) {
       case "fail":
         return ErrorPolicy.FAIL_FAST;
       case "skip":
         return ErrorPolicy.SKIP;
       default:
-        throw new IllegalArgumentException("--on-error must be 'fail' or 'skip', got '" + text + "'");
+        throw new ParameterException(cli, "--on-error must be 'fail' or 'skip', got '" + text + "'");
     }
   }
 
   private <T> int run(LiteModel loaded, PredictSource<T> source, ErrorPolicy policy, PrintWriter out,
       PrintWriter err) throws IOException {
-    int[] outShape = loaded.outputs().get(0).shape();
-    int[] rowShape = Arrays.copyOfRange(outShape, 1, outShape.length);
+    TensorSpec outSpec = loaded.outputs().get(0);
+    int[] outShape = outSpec.shape();
+    int[] rowShape = Arrays.copyOfRange(outShape, 1, outShape.length); // the .npy row shape, not just its size
     BatchPredictor.Builder<T> builder = BatchPredictor.builder(loaded, source.preprocessors()).batchSize(batch)
         .replicas(replicas).errorPolicy(policy);
     if (workers >= 0) {
       builder.workers(workers);
     }
     try (BatchPredictor<T> predictor = builder.build();
-        PredictSink sink = PredictSink.create(output, rowShape)) {
+        PredictSink sink = PredictSink.create(output, rowShape, outSpec.rowElements())) {
       ProgressBar progress = progressBar(source.count());
       out.println("predicting " + source.count() + " items from " + input + " with " + predictor);
       long[] done = {0};
@@ -131,6 +188,10 @@ final class PredictCommand implements Callable<Integer> {
         out.println("stopped at " + source.name(item) + " (use --on-error skip to go on); wrote the "
             + sink.rows() + " rows predicted before it to " + output);
         return 1;
+      } catch (RuntimeException e) {
+        // The sink still moves what it has into place when it closes, right after this.
+        out.println("stopped by an error; writing the " + sink.rows() + " rows predicted before it to " + output);
+        throw e;
       } finally {
         closeQuietly(progress); // before the summary lines, so they do not interleave with the bar
       }
@@ -143,10 +204,12 @@ final class PredictCommand implements Callable<Integer> {
     PipelineStats stats = summary.stats();
     return String.format(Locale.ROOT,
         "predicted %d items, skipped %d, in %.2f s: %.1f items/s%nworkers %d x %.0f%% busy; inference %d x %.0f%% "
-            + "in the model, %.0f%% helping preprocess, %.0f%% waiting for data%nwrote %d rows to %s",
+            + "in the model, %.0f%% helping preprocess, %.0f%% writing results, %.0f%% waiting for data%n"
+            + "wrote %d rows to %s",
         summary.predicted(), summary.failed(), stats.elapsedNanos() / 1e9, stats.itemsPerSecond(), stats.workers(),
         100 * stats.workerBusy(), stats.inferenceThreads(), 100 * stats.inferenceBusy(),
-        100 * stats.inferenceHelping(), 100 * stats.inferenceWaiting(), rows, output);
+        100 * stats.inferenceHelping(), 100 * stats.inferenceDelivering(), 100 * stats.inferenceWaiting(), rows,
+        output);
   }
 
   private ProgressBar progressBar(long count) {

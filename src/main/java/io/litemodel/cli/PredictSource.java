@@ -66,12 +66,7 @@ abstract class PredictSource<T> implements AutoCloseable {
   }
 
   static int inputRow(LiteModel model) {
-    int[] shape = model.inputs().get(0).shape();
-    int row = 1;
-    for (int d = 1; d < shape.length; d++) {
-      row *= shape[d];
-    }
-    return row;
+    return model.inputs().get(0).rowElements();
   }
 
   /** Image files (.jpg, .jpeg, .png) directly in a directory, sorted by name. */
@@ -115,12 +110,18 @@ abstract class PredictSource<T> implements AutoCloseable {
     }
   }
 
-  /** Rows of a .npy array; its row length must match the model's input row. */
+  /**
+   * Rows of a .npy array; its row length must match the model's input row. A 1-D array of N values is N rows of one
+   * value, which fits a model whose input row is a single value.
+   */
   static final class Npy extends PredictSource<Long> {
     private final NpyArray array;
 
     Npy(NpyArray array, int modelRow) {
-      if (array.rowElements() != modelRow || array.shape().length < 2) {
+      if (array.shape().length == 0) {
+        throw new IllegalArgumentException(array.file() + " holds a single scalar, not rows");
+      }
+      if (array.rowElements() != modelRow) {
         throw new IllegalArgumentException(array.file() + " has shape " + java.util.Arrays.toString(array.shape())
             + ": rows of " + array.rowElements() + " values; the model's input takes " + modelRow + " per row");
       }

@@ -219,16 +219,69 @@ class PredictCommandTest {
     assertTrue(Float.isFinite(row.get(0)));
   }
 
+  /** Runs predict with one bad setting and checks it is a usage error (status 2) with {@code message}. */
+  private void assertUsageError(String message, String... args) {
+    err.getBuffer().setLength(0);
+    assertEquals(2, predict(args), err.toString());
+    assertTrue(err.toString().contains(message), err.toString());
+  }
+
   @Test
-  void badOptionsGetClearMessages() throws Exception {
-    Path input = csvInput(2, -1);
-    assertEquals(1, predict("--model", MLP, "--input", input.toString(), "--output", dir.resolve("x.txt").toString()));
-    assertTrue(err.toString().contains("must end in .npy or .csv"), err.toString());
-    assertEquals(1, predict("--model", MLP, "--input", input.toString(), "--output", dir.resolve("x.csv").toString(),
-        "--on-error", "ignore"));
-    assertTrue(err.toString().contains("--on-error must be 'fail' or 'skip'"), err.toString());
-    assertEquals(1, predict("--model", MLP, "--input", dir.resolve("missing").toString(), "--output",
-        dir.resolve("x.csv").toString()));
-    assertTrue(err.toString().contains("does not exist"), err.toString());
+  void badOptionsAreUsageErrorsWithClearMessages() throws Exception {
+    String in = csvInput(2, -1).toString();
+    String out = dir.resolve("x.csv").toString();
+    assertUsageError("must end in .npy or .csv", "--model", MLP, "--input", in, "--output",
+        dir.resolve("x.txt").toString());
+    assertUsageError("--on-error must be 'fail' or 'skip'", "--model", MLP, "--input", in, "--output", out,
+        "--on-error", "ignore");
+    assertUsageError("--normalize: unknown normalization 'bright'", "--model", MLP, "--input", in, "--output", out,
+        "--normalize", "bright");
+    assertUsageError("--batch must be at least 1, got 0", "--model", MLP, "--input", in, "--output", out,
+        "--batch", "0");
+    assertUsageError("--replicas must be at least 1, got 0", "--model", MLP, "--input", in, "--output", out,
+        "--replicas", "0");
+    assertUsageError("--threads must be at least 1", "--model", MLP, "--input", in, "--output", out,
+        "--threads", "0");
+    assertUsageError("--workers must be 0 or more", "--model", MLP, "--input", in, "--output", out,
+        "--workers", "-5");
+    assertUsageError("does not exist", "--model", MLP, "--input", dir.resolve("missing").toString(), "--output",
+        out);
+    assertUsageError("--model: no such file", "--model", dir.resolve("none.tflite").toString(), "--input", in,
+        "--output", out);
+    assertUsageError("folder does not exist", "--model", MLP, "--input", in, "--output",
+        dir.resolve("nowhere/x.csv").toString());
+    assertTrue(Files.notExists(Path.of(out)));
+  }
+
+  @Test
+  void outputNamingTheInputIsRefusedAndTheInputSurvives() throws Exception {
+    Path npy = dir.resolve("in.npy");
+    Files.copy(Path.of("models/seed_mlp.golden.input.npy"), npy);
+    byte[] npyBytes = Files.readAllBytes(npy);
+    assertUsageError("is the --input file", "--model", MLP, "--input", npy.toString(), "--output", npy.toString());
+    // Another spelling of the same file.
+    String other = dir.resolve("sub/../in.npy").toString();
+    Files.createDirectory(dir.resolve("sub"));
+    assertUsageError("is the --input file", "--model", MLP, "--input", npy.toString(), "--output", other);
+    assertArrayEquals(npyBytes, Files.readAllBytes(npy));
+
+    Path csv = csvInput(3, -1);
+    byte[] csvBytes = Files.readAllBytes(csv);
+    assertUsageError("is the --input file", "--model", MLP, "--input", csv.toString(), "--output", csv.toString());
+    assertArrayEquals(csvBytes, Files.readAllBytes(csv));
+  }
+
+  @Test
+  void outputReplacesAnOldFileAtomicallyAndLeavesNoTemporaryFile() throws Exception {
+    Path output = dir.resolve("out.npy");
+    Files.writeString(output, "old results");
+    int status = predict("--model", MLP, "--input", "models/seed_mlp.golden.input.npy", "--output",
+        output.toString());
+    assertEquals(0, status, err.toString());
+    assertEquals(8, NpyArray.open(output).rows());
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of("out.npy"), files.map(f -> f.getFileName().toString()).collect(
+          java.util.stream.Collectors.toList()));
+    }
   }
 }

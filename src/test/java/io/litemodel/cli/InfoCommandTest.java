@@ -1,0 +1,24 @@
+package io.litemodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class InfoCommandTest {
+  @Test
+  void printsTheModelToTheCommandLinesOutput() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = LiteModelCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int status = cli.execute("info", "--model", "models/seed_mlp.tflite");
+    assertEquals(0, status, err.toString());
+    // Printed through picocli's writer (so embedding callers and tests capture it), not straight to System.out.
+    assertTrue(out.toString().contains("seed_mlp"), out.toString());
+  }
+}
