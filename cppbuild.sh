@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds LiteModel's own native programs in native/ (see native/CMakeLists.txt) against the TensorFlow Lite library
 # shipped in the bytedeco Maven artifact. Headers and libraries come from Maven artifacts or from this repository;
-# nothing is downloaded from anywhere else. Called by the Maven build (generate-resources); runnable by hand.
+# missing build tools (g++, cmake, make) come from Debian's packages; nothing is downloaded from anywhere else.
+# Called by the Maven build (generate-resources); runnable by hand.
 #
 # Usage: ./cppbuild.sh [clean]
 set -eu
@@ -12,15 +13,31 @@ case $PLATFORM in
   linux-x86_64) ;;
   *)
     echo "cppbuild.sh: platform '$PLATFORM' is not supported yet (supported: linux-x86_64)." >&2
-    echo "cppbuild.sh: the Java library still works wherever bytedeco ships TensorFlow Lite natives;" >&2
-    echo "cppbuild.sh: only the native helper programs are skipped. Set PLATFORM to override detection." >&2
-    exit 0
+    echo "cppbuild.sh: LiteModel's JNI shim (built by the JavaCPP Maven plugin) and the native programs in native/" >&2
+    echo "cppbuild.sh: are built and tested for linux-x86_64 only. Set PLATFORM to override detection." >&2
+    exit 1
     ;;
 esac
 
 if [ "${1:-}" = clean ]; then
   rm -rf native/build
   exit 0
+fi
+
+# Build tools: g++ (also used by the JavaCPP plugin for our JNI shim) and cmake. Installed from Debian's packages
+# when missing and we may (root with apt-get); otherwise a message says what to install.
+missing=()
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v make >/dev/null 2>&1 || missing+=(make)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "cppbuild.sh: installing ${missing[*]} with apt-get" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "cppbuild.sh: missing build tools: ${missing[*]} (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
 fi
 
 TFLITE_VERSION=2.20.0-1.5.13
@@ -35,7 +52,8 @@ BUILD=${LITEMODEL_NATIVE_BUILD:-native/build/$PLATFORM}
 mkdir -p "$BUILD/tflite"
 # The native programs link the very library the Java side loads: extract it from the Maven artifact.
 if [ ! -f "$BUILD/tflite/libjnitensorflowlite.so" ] || [ "$JAR" -nt "$BUILD/tflite/libjnitensorflowlite.so" ]; then
-  unzip -q -o -j "$JAR" "org/bytedeco/tensorflowlite/$PLATFORM/libjnitensorflowlite.so" -d "$BUILD/tflite"
+  python3 -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+    "$JAR" "org/bytedeco/tensorflowlite/$PLATFORM/libjnitensorflowlite.so" "$BUILD/tflite/libjnitensorflowlite.so"
 fi
 
 if [ -f native/CMakeLists.txt ]; then

@@ -268,6 +268,28 @@ def build_seed_mlp_onnx(out: str) -> None:
     _to_onnx(out, "seed_mlp")
 
 
+def build_seed_classifier_fixed(out: str) -> None:
+    """seed_classifier with its batch dimension fixed at 1 (the Java side then predicts batches row by row)."""
+    to_tflite(out, "seed_classifier_fixed", "seed_classifier.keras", batch=1,
+              verify_data=os.path.join(out, "seed_classifier.verify.npy"))
+
+
+def build_token_embedding(out: str) -> None:
+    """int32 token ids [-1, 4] -> Embedding(50, 3) -> Flatten -> Dense(2): a model whose input is not float."""
+    import keras
+
+    reset_seeds(7)
+    tokens = keras.Input((4,), dtype="int32", name="tokens")
+    h = keras.layers.Embedding(50, 3, name="embed")(tokens)
+    h = keras.layers.Flatten(name="flat")(h)
+    y = keras.layers.Dense(2, name="output")(h)
+    keras.Model(tokens, y, name="token_embedding").save(os.path.join(out, "token_embedding.keras"))
+    ids = np.random.default_rng(SEED + 7).integers(0, 50, size=(16, 4)).astype(np.int32)
+    np.save(os.path.join(out, "token_embedding.verify.npy"), ids, allow_pickle=False)
+    to_tflite(out, "token_embedding", "token_embedding.keras", golden=0,
+              verify_data=os.path.join(out, "token_embedding.verify.npy"))
+
+
 def build_seed_classifier_onnx(out: str) -> None:
     """seed_classifier.onnx, same weights as seed_classifier.keras."""
     _to_onnx(out, "seed_classifier")
@@ -283,6 +305,8 @@ MODELS = {
     "seed_mlp_onnx": (build_seed_mlp_onnx, ("seed_mlp",)),
     "seed_classifier": (build_seed_classifier, ()),
     "seed_classifier_onnx": (build_seed_classifier_onnx, ("seed_classifier",)),
+    "seed_classifier_fixed": (build_seed_classifier_fixed, ("seed_classifier",)),
+    "token_embedding": (build_token_embedding, ()),
     "image_cnn": (build_image_cnn, ()),
     "multi_io": (build_multi_io, ()),
     "multi_signature": (build_multi_signature, ()),

@@ -87,10 +87,8 @@ struct lm_api {
   void (*xnnpack_delete)(lm_opaque*);
   int (*xnnpack_get_flags)(lm_opaque*);
   void* (*xnnpack_get_thread_pool)(lm_opaque*);
-  void* (*weights_cache_create)(void);
   void* (*weights_cache_create_with_size)(size_t);
   bool (*weights_cache_finalize_soft)(void*);
-  bool (*weights_cache_finalize_hard)(void*);
   void (*weights_cache_delete)(void*);
   void (*options_set_error_reporter)(lm_opaque*, lm_reporter_fn, void*);
   lm_opaque* (*model_create_with_error_reporter)(const void*, size_t, lm_reporter_fn, void*);
@@ -151,12 +149,9 @@ static int lm_bind(const char* path, char* err, int errlen) {
             lm_resolve(handle, "TfLiteXNNPackDelegateDelete", &api.xnnpack_delete, err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateGetFlags", &api.xnnpack_get_flags, err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateGetThreadPool", &api.xnnpack_get_thread_pool, err, errlen) &&
-            lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheCreate", &api.weights_cache_create, err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheCreateWithSize",
                        &api.weights_cache_create_with_size, err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheFinalizeSoft", &api.weights_cache_finalize_soft,
-                       err, errlen) &&
-            lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheFinalizeHard", &api.weights_cache_finalize_hard,
                        err, errlen) &&
             lm_resolve(handle, "TfLiteXNNPackDelegateWeightsCacheDelete", &api.weights_cache_delete, err, errlen) &&
             lm_resolve(handle, "TfLiteInterpreterOptionsSetErrorReporter", &api.options_set_error_reporter, err,
@@ -176,6 +171,28 @@ static int lm_bind(const char* path, char* err, int errlen) {
   /* tflite::Verify(const void*, size_t, tflite::ErrorReporter*): checks tensors, buffers and operator indices, not
    * just the flatbuffer structure that TfLiteModelCreate checks. A C++ symbol, so resolved by its mangled name. */
   if (!lm_resolve(handle, "_ZN6tflite6VerifyEPKvmPNS_13ErrorReporterE", &api.verify_model, err, errlen)) return -1;
+  /* Check our lm_xnnpack_options layout against this build once, with flags that differ from the defaults (with
+   * the defaults a wrong layout would read back "correctly"). TRANSIENT_INDIRECTION_BUFFER only changes when
+   * XNNPACK builds indirection buffers, so toggling it is harmless. */
+  lm_xnnpack_options_padded probe_options = api.xnnpack_options_default();
+  uint32_t wanted = probe_options.options.flags ^ 0x20u;
+  probe_options.options.flags = wanted;
+  probe_options.options.num_threads = 1;
+  lm_opaque* layout_probe = api.xnnpack_create(&probe_options.options);
+  if (layout_probe == NULL) {
+    lm_copy_message(err, errlen, "XNNPACK delegate could not be created to check its options layout");
+    return -1;
+  }
+  uint32_t seen = (uint32_t)api.xnnpack_get_flags(layout_probe);
+  api.xnnpack_delete(layout_probe);
+  if (seen != wanted) {
+    char message[256];
+    snprintf(message, sizeof message,
+             "XNNPACK options layout mismatch (set flags 0x%x, delegate reports 0x%x): this TensorFlow Lite build "
+             "is not supported by this LiteModel version", wanted, seen);
+    lm_copy_message(err, errlen, message);
+    return -1;
+  }
   api.bound = true;
   lm_tflite = api;
   return 0;
@@ -312,11 +329,6 @@ static int lm_xnnpack_has_thread_pool(void* delegate) {
   return lm_tflite.xnnpack_get_thread_pool(static_cast<lm_opaque*>(delegate)) != NULL ? 1 : 0;
 }
 
-/* A packed-weights cache shareable by every XNNPACK delegate of one model. */
-static void* lm_xnnpack_weights_cache_create(void) {
-  return lm_tflite.bound ? lm_tflite.weights_cache_create() : NULL;
-}
-
 /* A cache with `size` bytes reserved up front. The cache's buffer must never grow while delegates are being built
  * on it: growing moves it, and operators packed earlier keep pointing into the old buffer (observed with TensorFlow
  * Lite 2.20 on MobileNetV2: sporadic crashes in the first Invoke). Reserving more than the packed weights need
@@ -325,7 +337,8 @@ static void* lm_xnnpack_weights_cache_create_with_size(long long size) {
   return (lm_tflite.bound && size > 0) ? lm_tflite.weights_cache_create_with_size((size_t)size) : NULL;
 }
 
-/* Soft finalization keeps the cache usable by delegates created later (cache hits only). Returns 1 on success. */
+/* Soft finalization keeps the cache usable by delegates created later, which may insert packed weights only when
+ * they are cache hits (TensorFlow Lite's contract). Returns 1 on success. */
 static int lm_xnnpack_weights_cache_finalize_soft(void* cache) {
   return (lm_tflite.bound && cache != NULL && lm_tflite.weights_cache_finalize_soft(cache)) ? 1 : 0;
 }
@@ -351,7 +364,6 @@ typedef struct {
   int cpu_nodes;        /* nodes left to the built-in kernels */
   /* one entry per plan node: builtin code, or -1 for a delegate kernel */
   int codes[LM_PROBE_MAX_NODES];
-  int replaced[LM_PROBE_MAX_NODES]; /* for delegate kernels: nodes replaced */
   char names[LM_PROBE_MAX_NODES][48]; /* delegate kernel or custom op name ("" for builtins) */
 } lm_probe_report;
 
@@ -382,7 +394,6 @@ static int lm_probe_prepare(lm_opaque* context, lm_opaque* delegate, void* data)
     }
     if (i < LM_PROBE_MAX_NODES) {
       report->codes[i] = code == LM_BUILTIN_DELEGATE ? -1 : code;
-      report->replaced[i] = replaced;
       snprintf(report->names[i], sizeof report->names[i], "%s", name != NULL ? name : "");
     }
   }
@@ -433,11 +444,6 @@ static int lm_probe_count(void* probe, int field) {
 static int lm_probe_node_code(void* probe, int i) {
   if (probe == NULL || i < 0 || i >= LM_PROBE_MAX_NODES) return -2;
   return static_cast<lm_probe*>(probe)->report.codes[i];
-}
-
-static int lm_probe_node_replaced(void* probe, int i) {
-  if (probe == NULL || i < 0 || i >= LM_PROBE_MAX_NODES) return 0;
-  return static_cast<lm_probe*>(probe)->report.replaced[i];
 }
 
 static const char* lm_probe_node_name(void* probe, int i) {

@@ -80,6 +80,12 @@ final class AcceleratorResolver {
     }
     ExecutionReport report = built.report();
     int acceleratorPartitions = report.partitions() - report.partitionsOf(XNNPACK_KERNEL);
+    if (report.planSize() >= 0 && acceleratorPartitions == 0 && options.accelerator().kind() == Accelerator.Kind.AUTO) {
+      // AUTO promises "GPU if usable": a GPU that takes no operator is not, so don't keep its delegate around.
+      built.close();
+      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
+          kind + " took no operator of this model (none it supports)");
+    }
     if (report.planSize() >= 0 && acceleratorPartitions == 0) {
       notes.add(kind + " took no operator (none it supports); everything runs on the CPU"
           + (options.xnnpack() ? " (XNNPACK and built-in kernels)" : " (built-in kernels)"));

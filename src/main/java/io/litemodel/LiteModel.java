@@ -78,7 +78,15 @@ public final class LiteModel implements AutoCloseable {
   /** Batch dimension handling: -1 when every input's first dimension is dynamic, else the fixed batch size. */
   private final int fixedBatch;
   private final int[][] resizeDims;
+  /** The batch size tensors are allocated for; 0 while unknown (after a failed resize). */
   private int currentBatch;
+  /** The only input and output, when the model has exactly one of each that the float API can use; else null. */
+  private final TensorBinding singleInput;
+  private final TensorBinding singleOutput;
+  /** Why predictSingle/predict cannot be used on this model, or null. */
+  private final String singleProblem;
+  /** What runs where, read once after each (re)allocation so that reading it needs no native call. */
+  private volatile ExecutionReport report;
 
   private LiteModel(ModelHandle model, Options options, String source) {
     this.model = model;
@@ -104,6 +112,23 @@ public final class LiteModel implements AutoCloseable {
       resizeDims[i] = inputs[i].shapeView().clone();
     }
     this.currentBatch = inputs.length > 0 && inputs[0].shapeView().length > 0 ? inputs[0].shapeView()[0] : 1;
+    this.singleProblem = singleProblem(inputs, outputs);
+    this.singleInput = singleProblem == null ? inputs[0] : null;
+    this.singleOutput = singleProblem == null ? outputs[0] : null;
+    this.report = interpreter.report();
+  }
+
+  private static String singleProblem(TensorBinding[] inputs, TensorBinding[] outputs) {
+    if (inputs.length != 1) {
+      return "predictSingle/predict need a model with one input; this one has " + inputs.length
+          + ": use run(...) or setInput/invoke/getOutput";
+    }
+    if (outputs.length != 1) {
+      return "predictSingle/predict need a model with one output; this one has " + outputs.length
+          + ": use run(...) or setInput/invoke/getOutput";
+    }
+    String problem = inputs[0].floatApiProblem();
+    return problem != null ? problem : outputs[0].floatApiProblem();
   }
 
   private static int batchOf(TensorBinding[] inputs) {
@@ -297,16 +322,19 @@ public final class LiteModel implements AutoCloseable {
 
   /** @return the model's signature keys (empty if it declares none) */
   public List<String> signatureKeys() {
+    checkOpen();
     return interpreter.signatureKeys();
   }
 
   /** @return the signature this instance runs, or null when it runs the main graph */
   public String signatureKey() {
+    checkOpen();
     return interpreter.signatureKey();
   }
 
   /** @return true when the batch dimension is dynamic and batches run in one invocation */
   public boolean hasDynamicBatch() {
+    checkOpen();
     return fixedBatch < 0;
   }
 
@@ -318,7 +346,7 @@ public final class LiteModel implements AutoCloseable {
   /** @return what actually runs: delegates, partitions, and operators left to the CPU kernels */
   public ExecutionReport executionReport() {
     checkOpen();
-    return interpreter.report();
+    return report;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -487,13 +515,30 @@ public final class LiteModel implements AutoCloseable {
     }
   }
 
-  /** Resizes the batch dimension of every input and reallocates. Cold path: only when the batch size changes. */
+  /**
+   * Resizes the batch dimension of every input and reallocates. Cold path: only when the batch size changes. If
+   * TensorFlow Lite fails half way, tensor memory may already have moved: every cached view is dropped and the batch
+   * size marked unknown, so the next call resizes again instead of touching freed memory.
+   */
   private void resizeBatch(int rows) {
+    for (TensorBinding in : inputs) {
+      if ((long) rows * in.rowElements() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("a batch of " + rows + " rows of input '" + in.name() + "' has more "
+            + "than " + Integer.MAX_VALUE + " elements");
+      }
+    }
+    currentBatch = 0;
     for (int i = 0; i < inputs.length; i++) {
       resizeDims[i][0] = rows;
     }
-    interpreter.resize(resizeDims);
+    try {
+      interpreter.resize(resizeDims);
+    } catch (RuntimeException e) {
+      interpreter.invalidateBindings();
+      throw e;
+    }
     currentBatch = rows;
+    report = interpreter.report();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -779,7 +824,7 @@ public final class LiteModel implements AutoCloseable {
       text.append("  signatures: ").append(signatureKeys())
           .append(signatureKey() != null ? ", running '" + signatureKey() + "'" : "").append('\n');
     }
-    text.append("  threads: ").append(options.threads()).append(", runs on: ").append(interpreter.report())
+    text.append("  threads: ").append(options.threads()).append(", runs on: ").append(report)
         .append(']');
     return text.toString();
   }
@@ -812,26 +857,23 @@ public final class LiteModel implements AutoCloseable {
     if (status != 0) {
       throw interpreter.failure(status, "invoke failed");
     }
+    if (interpreter.hasDynamicOutputs()) {
+      interpreter.refreshDynamicOutputs();
+    }
   }
 
   private TensorBinding singleInput() {
-    if (inputs.length != 1) {
-      throw new IllegalArgumentException("predictSingle/predict need a model with one input; this one has "
-          + inputs.length + ": use run(...) or setInput/invoke/getOutput");
+    if (singleInput == null) {
+      throw new IllegalArgumentException(singleProblem);
     }
-    TensorBinding in = inputs[0];
-    in.requireFloatConvertible();
-    return in;
+    return singleInput;
   }
 
   private TensorBinding singleOutput() {
-    if (outputs.length != 1) {
-      throw new IllegalArgumentException("predictSingle/predict need a model with one output; this one has "
-          + outputs.length + ": use run(...) or setInput/invoke/getOutput");
+    if (singleOutput == null) {
+      throw new IllegalArgumentException(singleProblem);
     }
-    TensorBinding out = outputs[0];
-    out.requireFloatConvertible();
-    return out;
+    return singleOutput;
   }
 
   private TensorBinding input(int index) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 
@@ -84,13 +85,23 @@ public final class LiteModelPool implements AutoCloseable {
    * @throws LiteModelException with status CANCELLED if the thread is interrupted while waiting
    */
   public LiteModel acquire() {
-    if (closed) {
-      throw new IllegalStateException("this LiteModelPool is closed");
-    }
     try {
-      LiteModel replica = idle.take();
-      lent.set(indexOf(replica), 1);
-      return replica;
+      while (true) {
+        if (closed) {
+          throw new IllegalStateException("this LiteModelPool is closed");
+        }
+        // Timed, so a thread waiting here notices close() instead of blocking forever.
+        LiteModel replica = idle.poll(50, TimeUnit.MILLISECONDS);
+        if (replica != null) {
+          int index = indexOf(replica);
+          lent.set(index, 1);
+          if (closed) {
+            release(replica); // closes it
+            throw new IllegalStateException("this LiteModelPool is closed");
+          }
+          return replica;
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LiteModelException(LiteModelException.Status.CANCELLED, "interrupted while waiting for a replica",
@@ -112,7 +123,21 @@ public final class LiteModelPool implements AutoCloseable {
     if (!lent.compareAndSet(index, 1, 0)) {
       throw new IllegalStateException("replica released twice");
     }
+    if (closed) {
+      replica.close(); // the pool closed while it was lent: it was left for its borrower to bring back
+      return;
+    }
     idle.offer(replica);
+    if (closed) {
+      closeIdle(); // close() ran between the check and the offer
+    }
+  }
+
+  private void closeIdle() {
+    LiteModel replica;
+    while ((replica = idle.poll()) != null) {
+      replica.close();
+    }
   }
 
   private int indexOf(LiteModel replica) {
@@ -145,26 +170,12 @@ public final class LiteModelPool implements AutoCloseable {
   }
 
   /**
-   * Closes every replica; the shared model bytes are freed with the last one.
-   *
-   * @throws IllegalStateException if a replica is still in use
+   * Closes the pool: idle replicas at once, replicas in use when their borrowers release them. Waiting
+   * {@link #acquire()} calls fail. The shared model bytes are freed with the last replica. Idempotent.
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
     closed = true;
-    RuntimeException failure = null;
-    for (LiteModel replica : replicas) {
-      try {
-        replica.close();
-      } catch (RuntimeException e) {
-        failure = failure == null ? e : failure;
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    closeIdle();
   }
 }

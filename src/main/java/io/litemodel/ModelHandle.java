@@ -21,13 +21,19 @@ final class ModelHandle {
   private TfLiteModel model;
   private final long size;
   private int references = 1;
+  /**
+   * The error sink the model was created with. TensorFlow Lite keeps the reporter's user data for the model's whole
+   * life (it may report through it when interpreters are built), so the sink lives exactly as long as the model.
+   */
+  private Pointer errorSink;
   /** XNNPACK packed weights shared by this model's interpreters; created on first use, freed with the model. */
   private WeightsCache weightsCache;
 
-  private ModelHandle(BytePointer bytes, TfLiteModel model, long size) {
+  private ModelHandle(BytePointer bytes, TfLiteModel model, long size, Pointer errorSink) {
     this.bytes = bytes;
     this.model = model;
     this.size = size;
+    this.errorSink = errorSink;
   }
 
   /**
@@ -55,29 +61,34 @@ final class ModelHandle {
     bytes.position(0).limit(size);
     bytes.asBuffer().put(data.duplicate());
     Pointer sink = LiteModelShim.lm_error_sink_create();
+    TfLiteModel model = null;
     try {
       Pointer created = LiteModelShim.lm_model_create(bytes, size, sink);
       if (created == null || created.isNull()) {
         String why = LiteModelShim.lm_error_sink_text(sink).getString().strip();
-        bytes.close();
         throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
             "model " + source + " was rejected by TensorFlow Lite (truncated or corrupt flatbuffer?)"
                 + (why.isEmpty() ? "" : ": " + why));
       }
-      TfLiteModel model = new TfLiteModel(created);
+      model = new TfLiteModel(created);
       String rejection = prepareWithBuiltinKernels(model, sink);
       if (rejection != null) {
-        tensorflowlite.TfLiteModelDelete(model);
-        bytes.close();
         boolean unresolved = rejection.contains("nresolved") || rejection.contains("Didn't find op");
         throw new LiteModelException(
             unresolved ? LiteModelException.Status.UNRESOLVED_OPS : LiteModelException.Status.INVALID_MODEL,
             "model " + source + (unresolved ? " uses operators this TensorFlow Lite build cannot run"
                 : " is inconsistent (its operators reject their tensors)") + ": " + rejection);
       }
-      return new ModelHandle(bytes, model, size);
-    } finally {
+      LiteModelShim.lm_error_sink_clear(sink);
+      return new ModelHandle(bytes, model, size, sink);
+    } catch (RuntimeException | Error e) {
+      // Nothing owns these yet: free them here, model before the bytes it points into.
+      if (model != null) {
+        tensorflowlite.TfLiteModelDelete(model);
+      }
+      bytes.close();
       LiteModelShim.lm_error_sink_delete(sink);
+      throw e;
     }
   }
 
@@ -167,10 +178,8 @@ final class ModelHandle {
       model = null;
       bytes.close();
       bytes = null;
+      LiteModelShim.lm_error_sink_delete(errorSink);
+      errorSink = null;
     }
-  }
-
-  synchronized int references() {
-    return references;
   }
 }

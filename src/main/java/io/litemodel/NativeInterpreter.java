@@ -35,6 +35,7 @@ final class NativeInterpreter {
   private final String buildErrors;
   private Accelerator.Kind runsOn = Accelerator.Kind.CPU;
   private List<String> notes = List.of();
+  private boolean dynamicOutputs;
 
   private NativeInterpreter(ModelHandle model, Pointer errorSink, List<NativeDelegate> delegates, Pointer probe,
       TfLiteInterpreter interpreter, TfLiteSignatureRunner runner, String signatureKey, List<String> signatureKeys) {
@@ -87,6 +88,7 @@ final class NativeInterpreter {
     Pointer probe = null;
     TfLiteInterpreterOptions interpreterOptions = null;
     TfLiteInterpreter interpreter = null;
+    TfLiteSignatureRunner runner = null;
     NativeInterpreter built;
     try {
       errorSink = LiteModelShim.lm_error_sink_create();
@@ -126,7 +128,6 @@ final class NativeInterpreter {
       for (int i = 0; i < signatureCount; i++) {
         keys.add(tensorflowlite.TfLiteInterpreterGetSignatureKey(interpreter, i).getString());
       }
-      TfLiteSignatureRunner runner = null;
       if (options.signature() != null) {
         if (!keys.contains(options.signature())) {
           throw new IllegalArgumentException("model has no signature '" + options.signature() + "'; it has "
@@ -141,6 +142,9 @@ final class NativeInterpreter {
       built = new NativeInterpreter(model, errorSink, delegates, probe, interpreter, runner,
           options.signature(), List.copyOf(keys));
     } catch (RuntimeException | Error e) {
+      if (runner != null && !runner.isNull()) {
+        tensorflowlite.TfLiteSignatureRunnerDelete(runner);
+      }
       if (interpreter != null) {
         tensorflowlite.TfLiteInterpreterDelete(interpreter);
       }
@@ -198,6 +202,7 @@ final class NativeInterpreter {
       String name = runner != null ? outputName(i) : outputAliases != null ? outputAliases[i] : tensorName(tensor);
       outputs[i] = new TensorBinding(i, name, tensor);
     }
+    noteDynamicOutputs();
   }
 
   private static String tensorName(TfLiteTensor tensor) {
@@ -323,13 +328,49 @@ final class NativeInterpreter {
     refreshBindings();
   }
 
-  /** Rebuilds every cached tensor view (after an allocation, or an invoke that reallocated dynamic outputs). */
+  /** Rebuilds every cached tensor view after an allocation. */
   void refreshBindings() {
     for (int i = 0; i < inputs.length; i++) {
       inputs[i].refresh(inputTensor(i));
     }
     for (int i = 0; i < outputs.length; i++) {
       outputs[i].refresh(outputTensor(i));
+    }
+    noteDynamicOutputs();
+  }
+
+  private void noteDynamicOutputs() {
+    boolean any = false;
+    for (TensorBinding output : outputs) {
+      any |= !output.stableAddress();
+    }
+    dynamicOutputs = any;
+  }
+
+  /**
+   * True when some output's memory is allocated by {@code Invoke} itself (data-dependent shapes): its view must be
+   * rebuilt after every invocation. False for ordinary models, whose outputs live in the arena.
+   */
+  boolean hasDynamicOutputs() {
+    return dynamicOutputs;
+  }
+
+  /** Rebuilds the views of the outputs that {@code Invoke} (re)allocates. Allocates; only for such models. */
+  void refreshDynamicOutputs() {
+    for (int i = 0; i < outputs.length; i++) {
+      if (!outputs[i].stableAddress()) {
+        outputs[i].refresh(outputTensor(i));
+      }
+    }
+  }
+
+  /** Drops every cached view after a failed reallocation, so nothing can touch memory TensorFlow Lite moved. */
+  void invalidateBindings() {
+    for (TensorBinding binding : inputs) {
+      binding.invalidate();
+    }
+    for (TensorBinding binding : outputs) {
+      binding.invalidate();
     }
   }
 

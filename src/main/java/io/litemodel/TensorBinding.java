@@ -26,13 +26,15 @@ final class TensorBinding {
   private final int[] shapeSignature;
   private final DataType dataType;
   private final float scale;
-  private final float inverseScale;
+  /** 1 / scale in double: multiplying is several times cheaper than dividing, per element of the hot path. */
+  private final double inverseScale;
   private final int zeroPoint;
 
   private int[] shape;
   private int elementCount;
   private int rowElements;
   private long byteSize;
+  private boolean stableAddress;
   private ByteBuffer bytes;
   private FloatBuffer floats;
   private ShortBuffer shorts;
@@ -46,7 +48,7 @@ final class TensorBinding {
       this.scale = quantization.scale();
       this.zeroPoint = quantization.zero_point();
     }
-    this.inverseScale = scale != 0f ? 1f / scale : 0f;
+    this.inverseScale = scale != 0f ? 1.0 / scale : 0.0;
     int[] dims = readShape(tensor);
     TfLiteIntArray signature = tensorflowlite.TfLiteTensorGetDimsSignature(tensor);
     if (signature != null && !signature.isNull() && signature.size() == dims.length) {
@@ -84,6 +86,9 @@ final class TensorBinding {
     rowElements = shape.length <= 1 ? elementCount : (shape[0] == 0 ? 0 : elementCount / shape[0]);
     byteSize = tensorflowlite.TfLiteTensorByteSize(tensor);
     Pointer data = tensorflowlite.TfLiteTensorData(tensor);
+    int strategy = tensorflowlite.TfLiteTensorGetAllocationStrategy(tensor);
+    stableAddress = data != null && !data.isNull() && (strategy == tensorflowlite.kTfLiteAllocationStrategyArena
+        || strategy == tensorflowlite.kTfLiteAllocationStrategyMMap);
     if (data == null || data.isNull() || byteSize == 0) {
       bytes = null;
       floats = null;
@@ -97,6 +102,14 @@ final class TensorBinding {
 
   int index() {
     return index;
+  }
+
+  /**
+   * @return true when the tensor lives in the interpreter's arena (or the model's mapped memory), so its address only
+   *     changes when tensors are reallocated; false when {@code Invoke} may (re)allocate it
+   */
+  boolean stableAddress() {
+    return stableAddress;
   }
 
   String name() {
@@ -141,10 +154,31 @@ final class TensorBinding {
 
   /** Throws unless the float API can convert this tensor's type. */
   void requireFloatConvertible() {
-    if (!dataType.isFloatConvertible()) {
-      throw new IllegalArgumentException("tensor '" + name + "' holds " + dataType
-          + ", which the float API cannot convert; use inputBuffer()/outputBuffer() for raw access");
+    String problem = floatApiProblem();
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
+  }
+
+  /** @return why the float API cannot read or write this tensor, or null when it can */
+  String floatApiProblem() {
+    if (!dataType.isFloatConvertible()) {
+      return "tensor '" + name + "' holds " + dataType
+          + ", which the float API cannot convert; use setInputBytes()/getOutputBytes() for raw access";
+    }
+    boolean integer = dataType == DataType.INT8 || dataType == DataType.UINT8 || dataType == DataType.INT16;
+    if (integer && scale == 0f) {
+      return "tensor '" + name + "' holds " + dataType + " without quantization parameters, so its values have "
+          + "no float meaning; use setInputBytes()/getOutputBytes() for raw access";
+    }
+    return null;
+  }
+
+  /** Drops the cached views (after a failed reallocation), so any use fails cleanly until the next refresh. */
+  void invalidate() {
+    bytes = null;
+    floats = null;
+    shorts = null;
   }
 
   private ByteBuffer checkedBytes() {
@@ -278,9 +312,21 @@ final class TensorBinding {
     }
   }
 
-  /** Affine quantization: round(x / scale) + zeroPoint, saturated. NaN maps to the zero point. */
+  /**
+   * Affine quantization with TensorFlow Lite's rounding: round half away from zero of {@code x / scale}, plus the
+   * zero point, saturated to the type's range. Computed in double (with the inverse scale, see its field) so that
+   * huge values and infinities saturate instead of overflowing an int; NaN maps to the zero point.
+   */
   private int quantize(float value, int min, int max) {
-    int q = Math.round(value * inverseScale) + zeroPoint;
-    return q < min ? min : (q > max ? max : q);
+    if (value != value) {
+      return clamp(zeroPoint, min, max);
+    }
+    double scaled = value * inverseScale;
+    double q = (scaled < 0 ? -Math.floor(-scaled + 0.5) : Math.floor(scaled + 0.5)) + zeroPoint;
+    return q <= min ? min : (q >= max ? max : (int) q);
+  }
+
+  private static int clamp(int value, int min, int max) {
+    return value < min ? min : (value > max ? max : value);
   }
 }

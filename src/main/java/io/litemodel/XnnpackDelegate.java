@@ -9,13 +9,6 @@ import org.bytedeco.javacpp.Pointer;
  * (it runs TensorFlow Lite's reference kernels), so LiteModel creates this delegate explicitly.
  */
 final class XnnpackDelegate implements NativeDelegate {
-  /** {@code TFLITE_XNNPACK_DELEGATE_FLAG_QS8}: signed 8-bit quantized operators. */
-  static final long FLAG_QS8 = 0x1;
-  /** {@code TFLITE_XNNPACK_DELEGATE_FLAG_QU8}: unsigned 8-bit quantized operators. */
-  static final long FLAG_QU8 = 0x2;
-  /** {@code TFLITE_XNNPACK_DELEGATE_FLAG_FORCE_FP16}: run float32 operators in half precision. */
-  static final long FLAG_FORCE_FP16 = 0x4;
-
   private final int threads;
   private final boolean sharedWeights;
   private Pointer delegate;

@@ -75,4 +75,15 @@ class LiteModelPoolTest {
     assertEquals("this LiteModelPool is closed", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LiteModelPool.around(LiteModel.load(model("seed_mlp")), 0));
   }
+
+  @Test
+  void aReplicaLentWhenThePoolClosesIsClosedOnItsReturn() {
+    LiteModelPool pool = LiteModelPool.around(LiteModel.load(model("seed_classifier")), 2);
+    LiteModel lent = pool.acquire();
+    pool.close();
+    assertTrue(!lent.isClosed(), "its borrower may finish its call");
+    lent.predictSingle(new float[20]);
+    pool.release(lent);
+    assertTrue(lent.isClosed());
+  }
 }

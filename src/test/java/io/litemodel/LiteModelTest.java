@@ -98,7 +98,8 @@ class LiteModelTest {
       ByteBuffer rawIn = ByteBuffer.allocateDirect(256);
       ByteBuffer rawOut = ByteBuffer.allocateDirect(32);
       for (int r = 0; r < inputs.rows(); r++) {
-        // Float API: LiteModel quantizes exactly like the converter did, so the result is the same int8 result.
+        // Float API: LiteModel quantizes the float inputs as the converter did (the golden int8 inputs), so the
+        // int8 result is the same as feeding those int8 inputs directly, exactly.
         model.predictSingle(inputs.row(r), result);
         assertTrue(maxAbsDiff(result, tflite.row(r)) <= out.scale() * 1.01f,
             "row " + r + ": " + maxAbsDiff(result, tflite.row(r)) + " > one step " + out.scale());
@@ -116,6 +117,8 @@ class LiteModelTest {
         float[] expected = tfliteInt8.row(r);
         for (int i = 0; i < 32; i++) {
           assertTrue(Math.abs(rawOut.get(i) - expected[i]) <= 1, "row " + r + " element " + i);
+          assertEquals((rawOut.get(i) - out.zeroPoint()) * out.scale(), result[i], 1e-7f,
+              "row " + r + " element " + i + ": float API and raw API agree exactly");
         }
       }
     }
@@ -350,6 +353,52 @@ class LiteModelTest {
     }
   }
 
+  @Test
+  void fixedBatchModelsRunRowByRowAndSaySo() {
+    Npy inputs = golden("seed_classifier_fixed", null, "input", null);
+    Npy tflite = golden("seed_classifier_fixed", null, "tflite", null);
+    try (LiteModel model = LiteModel.load(model("seed_classifier_fixed"))) {
+      assertFalse(model.hasDynamicBatch());
+      assertArrayEquals(new int[] {1, 20}, model.inputs().get(0).shapeSignature());
+      assertTrue(model.toString().contains("batch: fixed at 1, batches run in chunks of 1"), model.toString());
+      float[][] rows = new float[inputs.rows()][];
+      for (int r = 0; r < rows.length; r++) {
+        rows[r] = inputs.row(r);
+      }
+      float[][] out = model.predict(rows);
+      FloatBuffer viaBuffers = FloatBuffer.allocate(rows.length * 2);
+      model.predict(FloatBuffer.wrap(inputs.values()), viaBuffers, rows.length);
+      for (int r = 0; r < rows.length; r++) {
+        assertTrue(maxAbsDiff(out[r], tflite.row(r)) <= 1e-5f, "row " + r);
+        float[] row = new float[2];
+        viaBuffers.get(r * 2, row);
+        assertArrayEquals(out[r], row);
+      }
+    }
+  }
+
+  @Test
+  void nonFloatTensorsNeedTheRawApi() {
+    try (LiteModel model = LiteModel.load(model("token_embedding"))) {
+      assertEquals(DataType.INT32, model.inputs().get(0).dataType());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> model.predictSingle(new float[4], new float[2]));
+      assertEquals("tensor 'tokens' holds INT32, which the float API cannot convert; use "
+          + "setInputBytes()/getOutputBytes() for raw access", e.getMessage());
+      ByteBuffer ids = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+      ids.putInt(3).putInt(1).putInt(4).putInt(1).flip();
+      model.setInputBytes(0, ids);
+      model.invoke();
+      float[] out = new float[2];
+      model.getOutput(0, out);
+      assertTrue(Float.isFinite(out[0]) && Float.isFinite(out[1]));
+      ByteBuffer wrongSize = ByteBuffer.allocate(12);
+      IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+          () -> model.setInputBytes(0, wrongSize));
+      assertTrue(size.getMessage().contains("holds 16 bytes (INT32[1, 4]), given 12"), size.getMessage());
+    }
+  }
+
   // ---- bad input -------------------------------------------------------------------------------------------------
 
   @Test
@@ -380,16 +429,35 @@ class LiteModelTest {
       float[] out = model.predictSingle(in);
       assertTrue(Float.isNaN(out[0]), "NaN propagates through a dense layer");
       in[0] = Float.POSITIVE_INFINITY;
-      model.predictSingle(in, out); // no exception: values pass through as given
-    }
-    try (LiteModel model = LiteModel.load(model("seed_mlp_int8"))) {
-      float[] in = new float[256];
-      in[0] = Float.NaN;
-      in[1] = Float.NEGATIVE_INFINITY;
-      float[] out = model.predictSingle(in); // NaN quantizes to the zero point, infinity saturates
+      model.predictSingle(in, out); // allowed: no exception, the value is passed through as given
+      boolean nonFinite = false;
       for (float value : out) {
-        assertFalse(Float.isNaN(value));
+        nonFinite |= !Float.isFinite(value);
       }
+      assertTrue(nonFinite, "an infinite input reaches the model");
+    }
+  }
+
+  @Test
+  void quantizedInputsSaturateAndNanMapsToTheZeroPoint() {
+    try (LiteModel model = LiteModel.load(model("seed_mlp_int8"))) {
+      float scale = model.inputs().get(0).scale();
+      float[] infinite = new float[256];
+      float[] largest = new float[256];
+      float[] huge = new float[256];
+      for (int i = 0; i < 256; i++) {
+        boolean negative = i % 2 == 0;
+        infinite[i] = negative ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        largest[i] = (negative ? -128 : 127) * scale; // exactly the extreme int8 codes
+        huge[i] = negative ? -3e38f : 3e38f; // x / scale far beyond the int range
+      }
+      float[] expected = model.predictSingle(largest);
+      assertArrayEquals(expected, model.predictSingle(infinite), "infinities saturate to -128 / 127");
+      assertArrayEquals(expected, model.predictSingle(huge), "huge values saturate, not wrap around");
+      float[] zeros = new float[256];
+      float[] nans = new float[256];
+      java.util.Arrays.fill(nans, Float.NaN);
+      assertArrayEquals(model.predictSingle(zeros), model.predictSingle(nans), "NaN quantizes to the zero point");
     }
   }
 
@@ -436,10 +504,11 @@ class LiteModelTest {
           assertTrue(e.getMessage().contains("in use by another thread"), e.getMessage());
           rejected++;
         }
-        // The batch is running right now: close() must refuse rather than free memory under it.
+        // The batch was running a moment ago: close() must refuse while it still is. If it succeeds, the batch
+        // call has already returned (its Future may not be marked done yet), and the loop ends.
         try {
           model.close();
-          assertTrue(longBatch.isDone(), "close() succeeded while a call was running");
+          break;
         } catch (IllegalStateException e) {
           assertEquals("close() called while another thread is using this LiteModel", e.getMessage());
           closeRefused++;

@@ -5,7 +5,6 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.annotation.Cast;
-import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.javacpp.annotation.Properties;
 
@@ -89,8 +88,6 @@ public final class LiteModelShim {
   /** @return 1 when the delegate owns a thread pool */
   public static native int lm_xnnpack_has_thread_pool(Pointer delegate);
 
-  /** @return a new shareable packed-weights cache, or null */
-  public static native Pointer lm_xnnpack_weights_cache_create();
 
   /**
    * @param size bytes to reserve up front; the buffer must not need to grow while delegates are built on it
@@ -119,8 +116,6 @@ public final class LiteModelShim {
   /** @return the builtin operator code of plan node {@code i}, or -1 for a delegate kernel */
   public static native int lm_probe_node_code(Pointer probe, int i);
 
-  /** @return for a delegate kernel at plan node {@code i}, how many original nodes it replaced */
-  public static native int lm_probe_node_replaced(Pointer probe, int i);
 
   /** @return the delegate kernel's or custom operator's name at plan node {@code i} ("" for builtins) */
   public static native @Cast("const char*") BytePointer lm_probe_node_name(Pointer probe, int i);
