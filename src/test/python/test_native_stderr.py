@@ -1,4 +1,4 @@
-"""TensorFlow's native stderr: filtered line by line as it comes, converter diagnostics held, nothing lost on a crash."""
+"""TensorFlow's native stderr: filtered line by line as it comes, converter diagnostics held, none lost in a crash."""
 
 import io
 import os
@@ -43,8 +43,10 @@ def test_forward_drops_noise_and_held_lines_that_were_dropped():
 
 def test_forward_prints_held_lines_when_input_ends_while_holding():
     out = _forwarded(b"kept\n", (_HOLD + "\n").encode(), b"error: the last words\n", NOISE)
-    assert out.splitlines() == [b"kept", b"keras2tflite: the process ended during conversion; the converter had written:",
-                                b"error: the last words"]
+    assert out.splitlines() == [
+        b"kept", b"keras2tflite: the process ended during conversion; the converter had written:",
+        b"error: the last words",
+    ]
 
 
 def test_lines_are_forwarded_while_the_block_still_runs():
