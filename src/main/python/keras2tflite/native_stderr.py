@@ -13,8 +13,9 @@ scratch file replayed at the end is never replayed after a segfault.
 
 The converter's diagnostics are held (not dropped) by the child while the conversion runs:
 :func:`converter_diagnostics_held` sends a *hold* marker through the same pipe before converting and a *drop* marker
-when the converter returns or raises. If the process dies in between, the child prints the held lines at end of input, so a converter crash still
-shows the last diagnostics before it. Markers travel in the pipe itself, so they stay in order with native writes.
+when the converter returns or raises. If the process dies in between, the child prints the held lines at end of
+input, so a converter crash still shows the last diagnostics before it. Markers travel in the pipe itself, so they
+stay in order with native writes.
 """
 
 from __future__ import annotations
