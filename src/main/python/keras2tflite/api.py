@@ -83,6 +83,7 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
     Raises:
         Keras2TfliteError: For any user-fixable problem.
         VerificationError: If an output exceeds the tolerance (nothing is written then).
+        OSError: If an output file cannot be written; the outputs are then left as they were before the call.
     """
     out = sys.stdout if out is None else out
     with native_stderr.filtered(enabled=not options.verbose):
