@@ -60,11 +60,6 @@ public final class ImageDecoder {
     }
   }
 
-  /** @return the bytes of the last file read (valid up to the length that decode used) */
-  byte[] buffer() {
-    return bytes;
-  }
-
   private int readAll(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       int length = 0;
@@ -120,13 +115,15 @@ public final class ImageDecoder {
   }
 
   private BufferedImage decodeOther(int length) throws IOException {
-    try (ImageInputStream input = new ByteArrayImageInput(bytes, length)) {
-      BufferedImage image = ImageIO.read(input);
-      if (image == null) {
-        throw new IOException("not a JPEG, PNG or other format ImageIO knows");
-      }
-      return toBgr(image);
+    ImageInputStream input = new ByteArrayImageInput(bytes, length);
+    // Not try-with-resources: ImageIO.read closes the stream itself once a reader took it, and closing it a second
+    // time throws "closed" (which made every format other than JPEG and PNG fail).
+    BufferedImage image = ImageIO.read(input);
+    if (image == null) {
+      input.close(); // no reader took it, so ImageIO left it open
+      throw new IOException("not a JPEG, PNG or other format ImageIO knows");
     }
+    return toBgr(image);
   }
 
   private static ImageReader reader(String format) {

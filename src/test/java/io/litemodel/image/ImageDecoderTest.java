@@ -1,0 +1,136 @@
+package io.litemodel.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageDecoderTest {
+  @TempDir
+  Path dir;
+
+  private final ImageDecoder decoder = new ImageDecoder();
+
+  private static BufferedImage pattern(int width, int height, int type) {
+    BufferedImage image = new BufferedImage(width, height, type);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, new Color((x * 40) % 256, (y * 50) % 256, (x * y * 9) % 256).getRGB());
+      }
+    }
+    return image;
+  }
+
+  private Path write(BufferedImage image, String format, String name) throws IOException {
+    Path file = dir.resolve(name);
+    assertTrue(ImageIO.write(image, format, file.toFile()), "no writer for " + format);
+    return file;
+  }
+
+  private static void assertSameRgb(BufferedImage expected, BufferedImage actual) {
+    assertEquals(expected.getWidth(), actual.getWidth());
+    assertEquals(expected.getHeight(), actual.getHeight());
+    for (int y = 0; y < expected.getHeight(); y++) {
+      for (int x = 0; x < expected.getWidth(); x++) {
+        assertEquals(expected.getRGB(x, y) & 0xffffff, actual.getRGB(x, y) & 0xffffff, "pixel " + x + "," + y);
+      }
+    }
+  }
+
+  @Test
+  void pngDecodesExactlyToBgr() throws Exception {
+    BufferedImage source = pattern(13, 9, BufferedImage.TYPE_INT_RGB);
+    BufferedImage decoded = decoder.decode(write(source, "png", "a.png"));
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, decoded.getType());
+    assertSameRgb(source, decoded);
+  }
+
+  @Test
+  void jpegDecodesToBgrCloseToTheSource() throws Exception {
+    BufferedImage source = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = source.createGraphics();
+    g.setColor(new Color(200, 60, 30));
+    g.fillRect(0, 0, 32, 24);
+    g.dispose();
+    BufferedImage decoded = decoder.decode(write(source, "jpg", "a.jpg"));
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, decoded.getType());
+    assertEquals(32, decoded.getWidth());
+    Color centre = new Color(decoded.getRGB(16, 12));
+    // Lossy, but a flat colour survives within a few levels.
+    assertTrue(Math.abs(centre.getRed() - 200) <= 4 && Math.abs(centre.getGreen() - 60) <= 4
+        && Math.abs(centre.getBlue() - 30) <= 4, centre.toString());
+  }
+
+  @Test
+  void sameSizeReusesTheDestinationImage() throws Exception {
+    BufferedImage first = decoder.decode(write(pattern(10, 8, BufferedImage.TYPE_INT_RGB), "jpg", "1.jpg"));
+    BufferedImage second = decoder.decode(write(pattern(10, 8, BufferedImage.TYPE_INT_RGB), "jpg", "2.jpg"));
+    assertSame(first, second);
+    BufferedImage other = decoder.decode(write(pattern(11, 8, BufferedImage.TYPE_INT_RGB), "jpg", "3.jpg"));
+    assertEquals(11, other.getWidth());
+  }
+
+  @Test
+  void greyAlphaAndOtherFormatsBecomeBgr() throws Exception {
+    BufferedImage grey = pattern(6, 5, BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage decodedGrey = decoder.decode(write(grey, "png", "grey.png"));
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, decodedGrey.getType());
+    // The grey levels stored in the file become R = G = B, as Python decoders give them (no gamma conversion).
+    for (int y = 0; y < 5; y++) {
+      for (int x = 0; x < 6; x++) {
+        int level = grey.getRaster().getSample(x, y, 0);
+        assertEquals(level * 0x010101, decodedGrey.getRGB(x, y) & 0xffffff, "pixel " + x + "," + y);
+      }
+    }
+
+    BufferedImage alpha = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
+    alpha.setRGB(0, 0, 0x00ff0000); // fully transparent red: black after compositing over black
+    alpha.setRGB(1, 0, 0xff00ff00); // opaque green
+    BufferedImage decodedAlpha = decoder.decode(write(alpha, "png", "alpha.png"));
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, decodedAlpha.getType());
+    assertEquals(0x000000, decodedAlpha.getRGB(0, 0) & 0xffffff);
+    assertEquals(0x00ff00, decodedAlpha.getRGB(1, 0) & 0xffffff);
+
+    BufferedImage bmp = pattern(7, 3, BufferedImage.TYPE_3BYTE_BGR);
+    assertSameRgb(bmp, decoder.decode(write(bmp, "bmp", "c.bmp"))); // neither JPEG nor PNG: ImageIO.read
+  }
+
+  @Test
+  void unreadableFilesFailWithTheirName() throws Exception {
+    Path broken = Files.write(dir.resolve("broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3, 4});
+    IOException error = assertThrows(IOException.class, () -> decoder.decode(broken));
+    assertTrue(error.getMessage().contains("broken.jpg"), error.getMessage());
+    Path text = Files.writeString(dir.resolve("notes.png"), "not an image at all");
+    error = assertThrows(IOException.class, () -> decoder.decode(text));
+    assertTrue(error.getMessage().contains("notes.png") && error.getMessage().contains("not a JPEG, PNG"),
+        error.getMessage());
+    assertThrows(IOException.class, () -> decoder.decode(dir.resolve("missing.png")));
+    // The decoder still works after failures.
+    BufferedImage source = pattern(3, 3, BufferedImage.TYPE_INT_RGB);
+    assertSameRgb(source, decoder.decode(write(source, "png", "ok.png")));
+  }
+
+  @Test
+  void largeFilesGrowTheByteBuffer() throws Exception {
+    // A noisy PNG well over the initial 64 KiB buffer.
+    BufferedImage noise = new BufferedImage(300, 300, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(3);
+    for (int y = 0; y < 300; y++) {
+      for (int x = 0; x < 300; x++) {
+        noise.setRGB(x, y, random.nextInt(1 << 24));
+      }
+    }
+    Path file = write(noise, "png", "noise.png");
+    assertTrue(Files.size(file) > 1 << 16);
+    assertSameRgb(noise, decoder.decode(file));
+  }
+}
