@@ -13,8 +13,9 @@ import pytest
 from conftest import MODELS, REPO
 from keras2tflite.tolerances import check
 
-EXPECTED = ["image_cnn", "multi_io", "multi_signature", "seed_classifier", "seed_mlp", "seed_mlp_dynamic",
-            "seed_mlp_float16", "seed_mlp_int8"]
+EXPECTED = ["image_cnn", "multi_io", "multi_signature", "seed_classifier", "seed_classifier_fixed", "seed_mlp",
+            "seed_mlp_dynamic",
+            "seed_mlp_float16", "seed_mlp_int8", "token_embedding"]
 
 
 def _sidecar(name, directory=MODELS):
