@@ -1,12 +1,11 @@
 package io.litemodel.cli;
 
 import io.litemodel.LiteModel;
-import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code info}: loads a model and prints its inputs, outputs, batching and what runs where. */
@@ -16,20 +15,14 @@ final class InfoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "The .tflite file.")
-  Path model;
-
-  @Option(names = "--threads", defaultValue = "1", description = "Threads (default: ${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(names = "--no-xnnpack", description = "Run without the XNNPACK delegate.")
-  boolean noXnnpack;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Override
   public Integer call() {
-    LiteModel.Options options = LiteModel.Options.defaults().withThreads(threads).withXnnpack(!noXnnpack);
+    modelOptions.validate(spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
-    try (LiteModel loaded = LiteModel.load(model, options)) {
+    try (LiteModel loaded = LiteModel.load(modelOptions.model, modelOptions.toOptions())) {
       out.println(loaded);
     }
     out.flush();

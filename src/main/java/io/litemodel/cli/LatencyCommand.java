@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -44,8 +45,8 @@ final class LatencyCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "The .tflite file (one float input, one output).")
-  Path model;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Option(names = "--calls", defaultValue = "100000", description = "Timed calls (default: ${DEFAULT-VALUE}).")
   int calls;
@@ -54,17 +55,9 @@ final class LatencyCommand implements Callable<Integer> {
       description = "Untimed calls first, for JIT and caches (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--threads", defaultValue = "1",
-      description = "Threads TensorFlow Lite (and XNNPACK) may use inside each call; the calls themselves run one at "
-          + "a time on one thread (default: ${DEFAULT-VALUE}).")
-  int threads;
-
   @Option(names = "--window", defaultValue = "100000",
       description = "Calls per drift window (default: ${DEFAULT-VALUE}).")
   int window;
-
-  @Option(names = "--no-xnnpack", description = "Run without the XNNPACK delegate.")
-  boolean noXnnpack;
 
   @Option(names = "--force-fp16", description = "Ask XNNPACK to compute float32 models in half precision.")
   boolean forceFp16;
@@ -79,13 +72,13 @@ final class LatencyCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     validate();
     PrintWriter out = spec.commandLine().getOut();
-    LiteModel.Options options = LiteModel.Options.defaults().withThreads(threads).withXnnpack(!noXnnpack)
+    LiteModel.Options options = modelOptions.toOptions()
         .withXnnpackForceFp16(forceFp16);
     long[] samples = new long[calls];
     Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
     long allocated;
     long gcCount;
-    try (LiteModel loaded = LiteModel.load(model, options)) {
+    try (LiteModel loaded = LiteModel.load(modelOptions.model, options)) {
       float[][] inputs = randomInputs(rowElements(loaded.inputs(), "input"));
       float[] output = new float[rowElements(loaded.outputs(), "output")];
       // Warm up through the very loop that is timed next, so the JIT has compiled that loop (not only
@@ -107,8 +100,8 @@ final class LatencyCommand implements Callable<Integer> {
       allocated = allocatedBefore < 0 || allocatedAfter < 0 ? -1
           : Math.max(0, allocatedAfter - allocatedBefore - probeCost);
       gcCount = gcCollections() - gcBefore;
-      out.printf(Locale.ROOT, "latency: %s, %d calls after %d warm-up, threads %d, %s%n", model, calls, warmup,
-          threads, noXnnpack ? "XNNPACK off" : forceFp16 ? "XNNPACK on, force fp16" : "XNNPACK on");
+      out.printf(Locale.ROOT, "latency: %s, %d calls after %d warm-up, threads %d, %s%n", modelOptions.model, calls,
+          warmup, modelOptions.threads, modelOptions.noXnnpack ? "XNNPACK off" : forceFp16 ? "XNNPACK on, force fp16" : "XNNPACK on");
     }
     LatencyReport report = LatencyReport.of(histogram, samples, calls, window);
     out.print(report.format());
@@ -116,13 +109,14 @@ final class LatencyCommand implements Callable<Integer> {
         allocated < 0 ? "unknown (not measurable on this JVM)"
             : String.format(Locale.ROOT, "%d bytes (%.2f B/call)", allocated, (double) allocated / calls), gcCount);
     if (plot != null) {
-      int bucket = LatencyPlot.write(plot, "LiteModel.predictSingle latency per call: " + model.getFileName(),
+      int bucket = LatencyPlot.write(plot, "LiteModel.predictSingle latency per call: " + modelOptions.model.getFileName(),
           samples, calls, report.p50Nanos());
       out.printf(Locale.ROOT, "plot: %s (%s)%n", plot,
           bucket == 1 ? "every call" : "each point is the maximum of " + bucket + " consecutive calls");
     }
     if (json != null) {
-      Files.writeString(json, report.toJson(model.toString(), threads, !noXnnpack, forceFp16, warmup, allocated,
+      Files.writeString(json, report.toJson(modelOptions.model.toString(), modelOptions.threads,
+          !modelOptions.noXnnpack, forceFp16, warmup, allocated,
           gcCount) + "\n", StandardCharsets.UTF_8);
       out.printf("json: %s%n", json);
     }
@@ -150,17 +144,12 @@ final class LatencyCommand implements Callable<Integer> {
     if (warmup < 0) {
       throw new ParameterException(spec.commandLine(), "--warmup must be 0 or more, got " + warmup);
     }
-    if (threads < 1) {
-      throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
-    }
+    modelOptions.validate(spec.commandLine());
     if (window < 1) {
       throw new ParameterException(spec.commandLine(), "--window must be at least 1, got " + window);
     }
-    if (forceFp16 && noXnnpack) {
+    if (forceFp16 && modelOptions.noXnnpack) {
       throw new ParameterException(spec.commandLine(), "--force-fp16 needs XNNPACK; drop --no-xnnpack");
-    }
-    if (!Files.isRegularFile(model)) {
-      throw new ParameterException(spec.commandLine(), "--model: no such file: " + model);
     }
     checkOutput(plot, "--plot", ".png");
     checkOutput(json, "--json", ".json");

@@ -23,6 +23,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -41,8 +42,8 @@ final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "The .tflite file (one input, one output).")
-  Path model;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Option(names = "--input", required = true, description = "A directory of images, or a .npy or .csv file.")
   Path input;
@@ -60,10 +61,6 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--replicas", defaultValue = "1",
       description = "Model replicas, one inference thread each (default: ${DEFAULT-VALUE}).")
   int replicas;
-
-  @Option(names = "--threads", defaultValue = "1",
-      description = "TensorFlow Lite threads per replica (default: ${DEFAULT-VALUE}).")
-  int threads;
 
   @Option(names = "--on-error", defaultValue = "fail",
       description = "A bad item (unreadable image, wrong row length): 'fail' stops the run, 'skip' reports it and "
@@ -84,10 +81,10 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     validate();
-    LiteModel.Options options = LiteModel.Options.defaults().withThreads(threads);
+    LiteModel.Options options = modelOptions.toOptions();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (LiteModel loaded = LiteModel.load(model, options);
+    try (LiteModel loaded = LiteModel.load(modelOptions.model, options);
         PredictSource<?> source = PredictSource.open(input, loaded, normalization)) {
       return run(loaded, source, policy, out, err);
     }
@@ -111,15 +108,10 @@ final class PredictCommand implements Callable<Integer> {
     if (replicas < 1) {
       throw new ParameterException(cli, "--replicas must be at least 1, got " + replicas);
     }
-    if (threads < 1) {
-      throw new ParameterException(cli, "--threads must be at least 1, got " + threads);
-    }
     if (workers < -1) {
       throw new ParameterException(cli, "--workers must be 0 or more (or -1 for the default), got " + workers);
     }
-    if (!Files.isRegularFile(model)) {
-      throw new ParameterException(cli, "--model: no such file: " + model);
-    }
+    modelOptions.validate(cli);
     if (!Files.exists(input)) {
       throw new ParameterException(cli, "--input " + input + " does not exist");
     }

@@ -1,0 +1,44 @@
+package io.litemodel.cli;
+
+import io.litemodel.LiteModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options every command that loads a model shares ({@code --model}, {@code --threads}, {@code --no-xnnpack}),
+ * as a picocli mixin, with their validation and their translation into {@link LiteModel.Options}.
+ */
+final class ModelOptions {
+  @Option(names = "--model", required = true, paramLabel = "MODEL.tflite", description = "The .tflite file.")
+  Path model;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "Threads TensorFlow Lite (and XNNPACK) may use inside each invocation (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--no-xnnpack", description = "Run without the XNNPACK delegate (built-in kernels only).")
+  boolean noXnnpack;
+
+  /**
+   * Checks the options before anything is loaded, so that mistakes are usage errors (exit status 2).
+   *
+   * @param commandLine the command, for the exception
+   * @throws ParameterException on a bad value
+   */
+  void validate(CommandLine commandLine) {
+    if (threads < 1) {
+      throw new ParameterException(commandLine, "--threads must be at least 1, got " + threads);
+    }
+    if (!Files.isRegularFile(model)) {
+      throw new ParameterException(commandLine, "--model: no such file: " + model);
+    }
+  }
+
+  /** @return the options these flags ask for */
+  LiteModel.Options toOptions() {
+    return LiteModel.Options.defaults().withThreads(threads).withXnnpack(!noXnnpack);
+  }
+}
