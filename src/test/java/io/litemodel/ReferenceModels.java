@@ -2,17 +2,11 @@ package io.litemodel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.litemodel.io.NpyArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Test access to the reference models in {@code models/}: paths, JSON sidecars written by keras2tflite, and golden
@@ -21,8 +15,6 @@ import java.util.regex.Pattern;
 final class ReferenceModels {
   static final Path DIR = locate();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
-  private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']*)'");
 
   private ReferenceModels() {}
 
@@ -80,44 +72,18 @@ final class ReferenceModels {
 
     static Npy read(Path path) {
       try {
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.get(0) != (byte) 0x93 || bytes.get(1) != 'N' || bytes.get(6) != 1) {
-          throw new IllegalArgumentException(path + " is not an .npy v1 file");
+        NpyArray array = NpyArray.open(path);
+        long[] dims = array.shape();
+        int[] shape = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+          shape[i] = Math.toIntExact(dims[i]);
         }
-        int headerLength = bytes.getShort(8) & 0xffff;
-        String header = new String(bytes.array(), 10, headerLength, StandardCharsets.US_ASCII);
-        if (header.contains("'fortran_order': True")) {
-          throw new IllegalArgumentException(path + " is Fortran-ordered");
+        float[][] rows = array.toMatrix();
+        float[] values = new float[rows.length * array.rowElements()];
+        for (int r = 0; r < rows.length; r++) {
+          System.arraycopy(rows[r], 0, values, r * rows[r].length, rows[r].length);
         }
-        Matcher descr = DESCR.matcher(header);
-        Matcher shapeText = SHAPE.matcher(header);
-        if (!descr.find() || !shapeText.find()) {
-          throw new IllegalArgumentException(path + ": unreadable header " + header);
-        }
-        List<Integer> dims = new ArrayList<>();
-        for (String dim : shapeText.group(1).split(",")) {
-          if (!dim.isBlank()) {
-            dims.add(Integer.parseInt(dim.strip()));
-          }
-        }
-        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
-        int count = 1;
-        for (int dim : shape) {
-          count *= dim;
-        }
-        float[] values = new float[count];
-        bytes.position(10 + headerLength);
-        String type = descr.group(1);
-        switch (type) {
-          case "<f4" -> bytes.asFloatBuffer().get(values);
-          case "|i1" -> {
-            for (int i = 0; i < count; i++) {
-              values[i] = bytes.get();
-            }
-          }
-          default -> throw new IllegalArgumentException(path + ": unsupported dtype " + type);
-        }
-        return new Npy(shape, values, type);
+        return new Npy(shape, values, array.type().name());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

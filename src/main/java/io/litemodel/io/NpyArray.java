@@ -250,6 +250,23 @@ public final class NpyArray {
     }
   }
 
+  /**
+   * Reads the whole array into one {@code float[]} per row (converted to float). Allocates; for small arrays such as
+   * golden vectors, not for streaming.
+   *
+   * @throws IllegalArgumentException if the array has more rows than a Java array can hold
+   */
+  public float[][] toMatrix() {
+    if (rows > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(file + ": " + rows + " rows do not fit in a Java array");
+    }
+    float[][] matrix = new float[(int) rows][rowElements];
+    for (int r = 0; r < matrix.length; r++) {
+      readRow(r, FloatBuffer.wrap(matrix[r]));
+    }
+    return matrix;
+  }
+
   @Override
   public String toString() {
     return "NpyArray[" + file + ", " + type + Arrays.toString(shape) + "]";

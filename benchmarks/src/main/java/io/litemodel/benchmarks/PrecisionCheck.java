@@ -1,5 +1,6 @@
 package io.litemodel.benchmarks;
 
+import io.litemodel.io.NpyArray;
 import io.litemodel.LiteModel;
 import java.io.IOException;
 import java.util.Locale;
@@ -24,8 +25,8 @@ public final class PrecisionCheck {
    */
   public static void main(String[] args) throws IOException {
     for (PrecisionMode mode : PrecisionMode.values()) {
-      float[][] inputs = Npy.readMatrix(BenchData.model(mode.model(), ".golden.input.npy"));
-      float[][] keras = Npy.readMatrix(BenchData.model(mode.model(), ".golden.keras.npy"));
+      float[][] inputs = NpyArray.open(BenchData.model(mode.model(), ".golden.input.npy")).toMatrix();
+      float[][] keras = NpyArray.open(BenchData.model(mode.model(), ".golden.keras.npy")).toMatrix();
       double max = 0;
       double sum = 0;
       long count = 0;
