@@ -39,6 +39,11 @@ def load(path):
         return json.load(f)
 
 
+def runs(values):
+    """Formats the images/s of every measured run, or a dash when there was one run."""
+    return ", ".join(f"{v:.0f}" for v in values) if values else "-"
+
+
 def main():
     java_path, decoders_path, python_path, out_dir, mode = sys.argv[1:6]
     java = load(java_path)
@@ -78,23 +83,28 @@ def main():
         "",
         "## Throughput",
         "",
-        "| variant | images/s | efficiency | pipeline heap bytes/item | workers busy | inference: model / helping "
-        "/ waiting |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "Each row is the median of several measured runs (all runs listed); the machine is shared and moves by "
+        "10-20% between runs, so compare rows only within this table.",
+        "",
+        "| variant | images/s (median) | all runs | efficiency | pipeline heap bytes/item | workers busy | "
+        "inference: model / helping / delivering / waiting |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
         f"| Java naive loop (read, preprocess, predictSingle, one at a time) | {java['naive_images_per_second']:.1f} | "
-        f"{java['naive_images_per_second'] / ideal:.2f} | | | |",
+        f"{runs(java.get('naive_runs_images_per_second'))} | {java['naive_images_per_second'] / ideal:.2f} | | | |",
     ]
     for row in java["pipeline"] + [java["pipeline_in_memory"]]:
         lines.append(
-            f"| Java pipeline: {row['variant']} | {row['images_per_second']:.1f} | {row['efficiency']:.2f} | "
+            f"| Java pipeline: {row['variant']} | {row['images_per_second']:.1f} | "
+            f"{runs(row.get('runs_images_per_second'))} | {row['efficiency']:.2f} | "
             f"{row['alloc_bytes_per_item']:.0f} | {100 * row['worker_busy']:.0f}% | "
             f"{100 * row['inference_busy']:.0f}% / {100 * row['inference_helping']:.0f}% / "
-            f"{100 * row['inference_waiting']:.0f}% |")
-    for key, label in sorted((k, k) for k in python if k.endswith("_images_per_second")):
+            f"{100 * row.get('inference_delivering', 0):.0f}% / {100 * row['inference_waiting']:.0f}% |")
+    for key in sorted(k for k in python if k.endswith("_images_per_second") and "_runs_" not in k):
         name = {"keras_predict_images_per_second": "Python Keras model.predict over tf.data"}.get(
             key, "Python tf.data (parallel map, prefetch) + TFLite, "
             + key.split("threads")[1].split("_")[0] + " interpreter thread(s)" if "threads" in key else key)
-        lines.append(f"| {name} | {python[key]:.1f} | {python[key] / ideal:.2f} | | | |")
+        all_runs = python.get(key.replace("_images_per_second", "_runs_images_per_second"))
+        lines.append(f"| {name} | {python[key]:.1f} | {runs(all_runs)} | {python[key] / ideal:.2f} | | | |")
     lines += [
         "",
         "The in-memory row feeds the pipeline items that are already preprocessed (a bulk copy into the slot), so "

@@ -10,7 +10,11 @@ import argparse
 import glob
 import json
 import os
+import statistics
 import time
+
+# Measured passes per variant; the median is reported (the machine moves 10-20% between runs).
+REPEATS = 3
 
 
 def dataset(tf, files, height, width, batch):
@@ -28,7 +32,7 @@ def dataset(tf, files, height, width, batch):
 
 
 def run_tflite(tf, model_path, files, batch, threads):
-    """Runs the TFLite interpreter over a tf.data pipeline; returns images per second of the measured pass."""
+    """Runs the TFLite interpreter over a tf.data pipeline; returns images per second of each measured pass."""
     interpreter = tf.lite.Interpreter(model_path=model_path, num_threads=threads)
     detail = interpreter.get_input_details()[0]
     height, width = int(detail["shape_signature"][1]), int(detail["shape_signature"][2])
@@ -48,23 +52,29 @@ def run_tflite(tf, model_path, files, batch, threads):
     warm = dataset(tf, files[: 4 * batch], height, width, batch)
     for images in warm:
         predict(images.numpy())
-    start = time.perf_counter()
-    count = 0
-    for images in dataset(tf, files, height, width, batch):
-        predict(images.numpy())
-        count += images.shape[0]
-    return count / (time.perf_counter() - start), height, width
+    rates = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        count = 0
+        for images in dataset(tf, files, height, width, batch):
+            predict(images.numpy())
+            count += images.shape[0]
+        rates.append(count / (time.perf_counter() - start))
+    return rates, height, width
 
 
 def run_keras(tf, keras_path, files, batch, height, width):
-    """Keras model.predict over the same tf.data pipeline; returns images per second of the measured pass."""
+    """Keras model.predict over the same tf.data pipeline; returns images per second of each measured pass."""
     import keras
 
     model = keras.models.load_model(keras_path, compile=False)
     model.predict(dataset(tf, files[: 4 * batch], height, width, batch), verbose=0)
-    start = time.perf_counter()
-    result = model.predict(dataset(tf, files, height, width, batch), verbose=0)
-    return len(result) / (time.perf_counter() - start)
+    rates = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        result = model.predict(dataset(tf, files, height, width, batch), verbose=0)
+        rates.append(len(result) / (time.perf_counter() - start))
+    return rates
 
 
 def main():
@@ -82,12 +92,16 @@ def main():
     cores = os.cpu_count()
     result = {"images": len(files), "tensorflow": tf.__version__, "batch": args.batch}
     for threads in sorted({1, cores}):
-        rate, height, width = run_tflite(tf, args.tflite, files, args.batch, threads)
-        result[f"tfdata_tflite_threads{threads}_images_per_second"] = rate
-        print(f"tf.data + TFLite ({threads} interpreter threads): {rate:.1f} images/s", flush=True)
-    rate = run_keras(tf, args.keras, files, args.batch, height, width)
-    result["keras_predict_images_per_second"] = rate
-    print(f"Keras model.predict over tf.data: {rate:.1f} images/s", flush=True)
+        rates, height, width = run_tflite(tf, args.tflite, files, args.batch, threads)
+        result[f"tfdata_tflite_threads{threads}_images_per_second"] = statistics.median(rates)
+        result[f"tfdata_tflite_threads{threads}_runs_images_per_second"] = rates
+        print(f"tf.data + TFLite ({threads} interpreter threads): {statistics.median(rates):.1f} images/s "
+              f"(median of {rates})", flush=True)
+    rates = run_keras(tf, args.keras, files, args.batch, height, width)
+    result["keras_predict_images_per_second"] = statistics.median(rates)
+    result["keras_predict_runs_images_per_second"] = rates
+    print(f"Keras model.predict over tf.data: {statistics.median(rates):.1f} images/s (median of {rates})",
+          flush=True)
     with open(args.out, "w") as out:
         json.dump(result, out, indent=2)
 
