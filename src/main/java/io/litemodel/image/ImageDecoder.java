@@ -21,8 +21,8 @@ import javax.imageio.stream.ImageInputStream;
  * libjpeg-turbo. {@code benchmarks/throughput} measures the alternatives on the same 450x450 JPEGs; in a quick run on
  * a busy 2-core machine (one thread, bytes in memory): JDK ImageIO 1.92 ms/image, TwelveMonkeys ImageIO 3.12
  * 1.61 ms, OpenCV 4.13 {@code imdecode} through JavaCPP 1.15 ms. OpenCV is the fastest, but costs about 50 MB of
- * natives per platform (OpenCV plus OpenBLAS) for a saving of well under half of the preprocessing time, so it is
- * not a library dependency; a user who wants it writes a {@link io.litemodel.batch.Preprocessor} around it.
+ * natives per platform (OpenCV plus OpenBLAS), so it is an optional dependency: with it on the classpath,
+ * {@link ImagePreprocessor} decodes with {@link OpenCvImageDecoder} instead (see {@link DecoderKind}).
  * TwelveMonkeys is a drop-in ImageIO plugin: with its jar on the classpath, this class picks it up (it is the
  * first "jpeg" reader ImageIO returns).
  *
@@ -32,7 +32,7 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p><b>Not thread-safe:</b> use one instance per thread (as {@link ImagePreprocessor} does).
  */
-public final class ImageDecoder {
+public final class ImageDecoder implements BgrDecoder {
   private byte[] bytes = new byte[1 << 16];
   private ImageReader jpegReader;
   private ImageReadParam jpegParam;
@@ -50,6 +50,7 @@ public final class ImageDecoder {
    * @return a {@link BufferedImage#TYPE_3BYTE_BGR} image, <b>reused by the next call</b>
    * @throws IOException if the file cannot be read or is not a decodable image (the message names the file)
    */
+  @Override
   public BufferedImage decode(Path file) throws IOException {
     int length = readAll(file);
     try {
@@ -59,6 +60,10 @@ public final class ImageDecoder {
       throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
     }
   }
+
+  /** Nothing to release: ImageIO's readers hold only Java memory. Present so that callers can treat decoders alike. */
+  @Override
+  public void close() {}
 
   private int readAll(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {

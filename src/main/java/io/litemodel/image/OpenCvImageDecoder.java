@@ -1,0 +1,166 @@
+package io.litemodel.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Decodes JPEG, PNG and the other formats OpenCV reads with OpenCV's {@code imdecode} (libjpeg-turbo, libpng)
+ * through JavaCPP, into a reused 8-bit BGR image: about twice as fast as {@link ImageDecoder} on JPEGs, with almost
+ * no Java heap allocation. Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
+ * automatically when it is there).
+ *
+ * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV
+ * reuses its pixels when the size does not change), and copied once into a reused Java {@link BufferedImage}, so the
+ * resizer reads plain byte arrays (one ~600 KB copy for a 450x450 image, a few percent of the decode time). What still
+ * allocates per file: the {@link FileChannel}, and the {@code Mat} header JavaCPP returns from {@code imdecode} (a
+ * small Java object, closed at once).
+ *
+ * <p>Differences from ImageIO, on purpose or not: EXIF orientation is ignored, as ImageIO does; an alpha channel is
+ * dropped (ImageIO's path draws it over black); grey images become three equal channels (as with ImageIO); JPEG
+ * pixels may differ by a few levels, since the two decoders' IDCT and chroma upsampling differ.
+ *
+ * <p><b>Not thread-safe:</b> one instance per thread. Close it to free its native memory at once; otherwise
+ * JavaCPP frees it after garbage collection.
+ */
+public final class OpenCvImageDecoder implements BgrDecoder {
+  /** The Maven dependency that brings OpenCV's classes and natives (kept in step with pom.xml's opencv.version). */
+  public static final String DEPENDENCY = "org.bytedeco:opencv-platform:4.13.0-1.5.13";
+
+  // IMREAD_COLOR gives 8-bit BGR for grey, colour, 16-bit and alpha inputs alike; ImageIO ignores EXIF orientation,
+  // so OpenCV must too for the two decoders to agree.
+  private static final int FLAGS = opencv_imgcodecs.IMREAD_COLOR | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+
+  private BytePointer encodedBytes;
+  private ByteBuffer encodedView;
+  private Mat encodedAll;
+  private Mat encoded;
+  private int encodedLength;
+  private final Mat decoded = new Mat();
+  private BytePointer decodedData;
+  private BufferedImage destination;
+  private boolean closed;
+
+  /** Creates a decoder; native buffers grow on first use. */
+  public OpenCvImageDecoder() {
+    capacity(1 << 16);
+  }
+
+  /**
+   * Decodes an image file.
+   *
+   * @param file a JPEG, PNG, or other file OpenCV's imgcodecs reads
+   * @return a {@link BufferedImage#TYPE_3BYTE_BGR} image, <b>reused by the next call</b>
+   * @throws IOException if the file cannot be read or is not a decodable image (the message names the file)
+   * @throws IllegalStateException if the decoder is closed
+   */
+  @Override
+  public BufferedImage decode(Path file) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("decoder is closed");
+    }
+    int length = readAll(file);
+    if (length == 0) {
+      throw new IOException("cannot decode image " + file + ": the file is empty");
+    }
+    // Move the right edge of the reused 1-row header over the encoded bytes: no new Mat per file.
+    encoded.adjustROI(0, 0, 0, length - encodedLength);
+    encodedLength = length;
+    try (Mat header = opencv_imgcodecs.imdecode(encoded, FLAGS, decoded)) {
+      // imdecode returns a second header of `decoded`; closing it drops that reference only.
+    } catch (RuntimeException e) {
+      decodedData = null; // OpenCV may have released the pixels
+      throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+    }
+    if (decoded.empty()) {
+      decodedData = null;
+      throw new IOException("cannot decode image " + file + ": OpenCV does not recognise or cannot read the data");
+    }
+    if (decoded.type() != opencv_core.CV_8UC3 || !decoded.isContinuous()) {
+      throw new IOException("cannot decode image " + file + ": OpenCV gave Mat type " + decoded.type()
+          + ", expected 8-bit BGR");
+    }
+    return copyOut(decoded.cols(), decoded.rows());
+  }
+
+  /** Reads the file into the native buffer, growing it if needed; returns its length. */
+  private int readAll(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException("cannot decode image " + file + ": " + size + " bytes is too large");
+      }
+      if (size > encodedView.capacity()) {
+        capacity((int) size);
+      }
+      encodedView.clear();
+      while (encodedView.hasRemaining() && channel.read(encodedView) >= 0) {
+        // keep reading: the file may be longer than size() said by the time we read it, up to capacity
+      }
+      return encodedView.position();
+    }
+  }
+
+  private void capacity(int bytes) {
+    releaseEncoded();
+    encodedBytes = new BytePointer(bytes);
+    encodedView = encodedBytes.asBuffer();
+    encodedAll = new Mat(1, bytes, opencv_core.CV_8UC1, encodedBytes);
+    // A second header over the same bytes whose width follows each file's length (see decode).
+    encoded = new Mat(encodedAll, new org.bytedeco.opencv.opencv_core.Rect(0, 0, bytes, 1));
+    encodedLength = bytes;
+  }
+
+  private BufferedImage copyOut(int width, int height) {
+    if (destination == null || destination.getWidth() != width || destination.getHeight() != height
+        || decodedData == null) {
+      if (destination == null || destination.getWidth() != width || destination.getHeight() != height) {
+        destination = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+      }
+      if (decodedData != null) {
+        decodedData.close();
+      }
+      decodedData = decoded.data();
+    }
+    byte[] pixels = ((DataBufferByte) destination.getRaster().getDataBuffer()).getData();
+    // OpenCV reallocates `decoded` only when the size or type changes (Mat::create), so the cached pointer stays
+    // valid for same-sized images; it is refreshed on any size change or failure above.
+    decodedData.get(pixels, 0, pixels.length);
+    return destination;
+  }
+
+  private void releaseEncoded() {
+    if (encoded != null) {
+      encoded.close();
+      encodedAll.close();
+      encodedBytes.close();
+      encoded = null;
+      encodedAll = null;
+      encodedBytes = null;
+      encodedView = null;
+    }
+  }
+
+  /** Frees the native buffers; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    releaseEncoded();
+    if (decodedData != null) {
+      decodedData.close();
+      decodedData = null;
+    }
+    decoded.close();
+  }
+}

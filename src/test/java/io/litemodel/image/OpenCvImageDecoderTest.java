@@ -1,0 +1,162 @@
+package io.litemodel.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenCvImageDecoderTest {
+  @TempDir
+  Path dir;
+
+  private final OpenCvImageDecoder decoder = new OpenCvImageDecoder();
+
+  @AfterEach
+  void close() {
+    decoder.close();
+  }
+
+  static BufferedImage pattern(int width, int height, int type) {
+    BufferedImage image = new BufferedImage(width, height, type);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, new Color((x * 40) % 256, (y * 50) % 256, (x * y * 9) % 256).getRGB());
+      }
+    }
+    return image;
+  }
+
+  private Path write(BufferedImage image, String format, String name) throws IOException {
+    Path file = dir.resolve(name);
+    assertTrue(ImageIO.write(image, format, file.toFile()), "no writer for " + format);
+    return file;
+  }
+
+  private static byte[] bytes(BufferedImage image) {
+    return ((DataBufferByte) image.getRaster().getDataBuffer()).getData().clone();
+  }
+
+  @Test
+  void pngDecodesToTheSameBgrBytesAsImageIo() throws Exception {
+    Path file = write(pattern(13, 9, BufferedImage.TYPE_INT_RGB), "png", "a.png");
+    BufferedImage decoded = decoder.decode(file);
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, decoded.getType());
+    assertEquals(13, decoded.getWidth());
+    assertEquals(9, decoded.getHeight());
+    assertArrayEquals(bytes(new ImageDecoder().decode(file)), bytes(decoded));
+  }
+
+  @Test
+  void greyPngBecomesThreeEqualChannelsLikeImageIo() throws Exception {
+    Path file = write(pattern(10, 7, BufferedImage.TYPE_BYTE_GRAY), "png", "grey.png");
+    byte[] decoded = bytes(decoder.decode(file));
+    for (int i = 0; i < decoded.length; i += 3) {
+      assertEquals(decoded[i], decoded[i + 1]);
+      assertEquals(decoded[i], decoded[i + 2]);
+    }
+    assertArrayEquals(bytes(new ImageDecoder().decode(file)), decoded);
+  }
+
+  @Test
+  void jpegIsWithinAFewLevelsOfImageIo() throws Exception {
+    BufferedImage source = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = source.createGraphics();
+    g.setPaint(new java.awt.GradientPaint(0, 0, Color.RED, 64, 48, Color.BLUE));
+    g.fillRect(0, 0, 64, 48);
+    g.setColor(Color.GREEN);
+    g.fillOval(10, 10, 30, 20);
+    g.dispose();
+    Path file = write(source, "jpg", "a.jpg");
+    byte[] expected = bytes(new ImageDecoder().decode(file));
+    byte[] actual = bytes(decoder.decode(file));
+    assertEquals(expected.length, actual.length);
+    int max = 0;
+    for (int i = 0; i < expected.length; i++) {
+      max = Math.max(max, Math.abs((expected[i] & 0xff) - (actual[i] & 0xff)));
+    }
+    // Both decode with libjpeg(-turbo) family code, but IDCT and chroma upsampling settings may differ.
+    assertTrue(max <= 8, "max difference " + max);
+  }
+
+  @Test
+  void imagesOfDifferentSizesInTurnDecodeCorrectly() throws Exception {
+    // The decoder caches OpenCV's pixel pointer per size: a size change must refresh it.
+    Path big = write(pattern(40, 30, BufferedImage.TYPE_INT_RGB), "png", "big.png");
+    Path small = write(pattern(17, 11, BufferedImage.TYPE_INT_RGB), "png", "small.png");
+    byte[] bigBytes = bytes(new ImageDecoder().decode(big));
+    byte[] smallBytes = bytes(new ImageDecoder().decode(small));
+    assertArrayEquals(bigBytes, bytes(decoder.decode(big)));
+    assertArrayEquals(smallBytes, bytes(decoder.decode(small)));
+    assertArrayEquals(bigBytes, bytes(decoder.decode(big)));
+    assertArrayEquals(bigBytes, bytes(decoder.decode(big)));
+  }
+
+  @Test
+  void fileLargerThanTheInitialBufferDecodes() throws Exception {
+    BufferedImage noisy = new BufferedImage(300, 300, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(1);
+    for (int y = 0; y < 300; y++) {
+      for (int x = 0; x < 300; x++) {
+        noisy.setRGB(x, y, random.nextInt(0xffffff));
+      }
+    }
+    Path file = write(noisy, "png", "noisy.png");
+    assertTrue(Files.size(file) > 1 << 16, "test file must outgrow the 64 KiB initial buffer");
+    assertArrayEquals(bytes(new ImageDecoder().decode(file)), bytes(decoder.decode(file)));
+    Path small = write(pattern(17, 11, BufferedImage.TYPE_INT_RGB), "png", "small.png");
+    assertArrayEquals(bytes(new ImageDecoder().decode(small)), bytes(decoder.decode(small)));
+  }
+
+  @Test
+  void badFilesFailWithTheFileNameAndTheDecoderGoesOn() throws Exception {
+    Path text = dir.resolve("notes.jpg");
+    Files.writeString(text, "not an image at all");
+    IOException e = assertThrows(IOException.class, () -> decoder.decode(text));
+    assertTrue(e.getMessage().contains("notes.jpg"), e.getMessage());
+    Path empty = Files.createFile(dir.resolve("empty.png"));
+    e = assertThrows(IOException.class, () -> decoder.decode(empty));
+    assertTrue(e.getMessage().contains("empty.png") && e.getMessage().contains("empty"), e.getMessage());
+    IOException missing = assertThrows(IOException.class, () -> decoder.decode(dir.resolve("missing.png")));
+    assertTrue(missing.getMessage().contains("missing.png"), missing.getMessage());
+    Path good = write(pattern(5, 4, BufferedImage.TYPE_INT_RGB), "png", "good.png");
+    assertArrayEquals(bytes(new ImageDecoder().decode(good)), bytes(decoder.decode(good)));
+  }
+
+  @Test
+  void closeIsIdempotentAndDecodeAfterCloseFails() throws Exception {
+    Path file = write(pattern(5, 4, BufferedImage.TYPE_INT_RGB), "png", "a.png");
+    decoder.close();
+    decoder.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> decoder.decode(file));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+  }
+
+  @Test
+  void steadyStateDecodingAllocatesLittleJavaHeap() throws Exception {
+    // ImageIO allocates about 1.3 MB per 450x450 JPEG; this decoder should allocate only small headers. Counting
+    // this thread's bytes is exact (not a timing); the bound leaves room for JDK internals of FileChannel.open.
+    Path file = write(pattern(450, 450, BufferedImage.TYPE_INT_RGB), "jpg", "big.jpg");
+    for (int i = 0; i < 20; i++) {
+      decoder.decode(file);
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 50; i++) {
+      decoder.decode(file);
+    }
+    long perDecode = (threads.getCurrentThreadAllocatedBytes() - before) / 50;
+    assertTrue(perDecode < 8192, perDecode + " bytes per decode");
+  }
+}
