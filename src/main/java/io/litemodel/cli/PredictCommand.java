@@ -7,6 +7,7 @@ import io.litemodel.batch.ErrorPolicy;
 import io.litemodel.batch.ItemFailedException;
 import io.litemodel.batch.PipelineStats;
 import io.litemodel.batch.RunSummary;
+import io.litemodel.image.DecoderKind;
 import io.litemodel.image.Normalization;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,11 +73,17 @@ final class PredictCommand implements Callable<Integer> {
           + "(on [0,1] values) (default: ${DEFAULT-VALUE}).")
   String normalize;
 
+  @Option(names = "--decoder", defaultValue = "auto",
+      description = "Image decoder: opencv (OpenCV imdecode, needs org.bytedeco:opencv-platform on the classpath), "
+          + "imageio (the JDK's), or auto: opencv when present, else imageio (default: ${DEFAULT-VALUE}).")
+  String decoder;
+
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
 
   private ErrorPolicy policy;
   private Normalization normalization;
+  private DecoderKind decoderKind;
 
   @Override
   public Integer call() throws IOException {
@@ -85,7 +92,7 @@ final class PredictCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (LiteModel loaded = LiteModel.load(modelOptions.model, options);
-        PredictSource<?> source = PredictSource.open(input, loaded, normalization)) {
+        PredictSource<?> source = PredictSource.open(input, loaded, normalization, decoderKind)) {
       return run(loaded, source, policy, out, err);
     }
   }
@@ -101,6 +108,11 @@ final class PredictCommand implements Callable<Integer> {
       normalization = Normalization.parse(normalize);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(cli, "--normalize: " + e.getMessage(), e, null, normalize);
+    }
+    try {
+      decoderKind = DecoderKind.parse(decoder);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cli, "--decoder: " + e.getMessage(), e, null, decoder);
     }
     if (batch < 1) {
       throw new ParameterException(cli, "--batch must be at least 1, got " + batch);
@@ -157,7 +169,7 @@ final class PredictCommand implements Callable<Integer> {
     try (BatchPredictor<T> predictor = builder.build();
         PredictSink sink = PredictSink.create(output, rowShape, outSpec.rowElements())) {
       ProgressBar progress = progressBar(source.count());
-      out.println("predicting " + source.count() + " items from " + input + " with " + predictor);
+      out.println("predicting " + source.count() + " items from " + input + source.reading() + " with " + predictor);
       long[] done = {0};
       RunSummary summary;
       try {

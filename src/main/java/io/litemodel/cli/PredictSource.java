@@ -2,6 +2,7 @@ package io.litemodel.cli;
 
 import io.litemodel.LiteModel;
 import io.litemodel.batch.Preprocessor;
+import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
 import io.litemodel.io.CsvRows;
@@ -39,17 +40,25 @@ abstract class PredictSource<T> implements AutoCloseable {
   /** @return the item's name in reports and in CSV output */
   abstract String name(T item);
 
+  /** @return how items are read, for the command's first line (empty, or starting with ", ") */
+  String reading() {
+    return "";
+  }
+
   @Override
   public void close() throws IOException {}
 
   /**
    * Opens {@code input} by kind: a directory of images, or a file ending in {@code .npy} or {@code .csv}.
    *
+   * @param decoder how image files are decoded (images only)
    * @throws IllegalArgumentException if the input is none of those or does not fit the model
+   * @throws IllegalStateException if {@code decoder} is OPENCV and OpenCV does not load
    */
-  static PredictSource<?> open(Path input, LiteModel model, Normalization normalization) throws IOException {
+  static PredictSource<?> open(Path input, LiteModel model, Normalization normalization, DecoderKind decoder)
+      throws IOException {
     if (Files.isDirectory(input)) {
-      return new Images(input, model, normalization);
+      return new Images(input, model, normalization, decoder);
     }
     if (!Files.isRegularFile(input)) {
       throw new IllegalArgumentException("input " + input + " does not exist");
@@ -73,9 +82,11 @@ abstract class PredictSource<T> implements AutoCloseable {
   static final class Images extends PredictSource<Path> {
     private final List<Path> files;
     private final Supplier<ImagePreprocessor> factory;
+    private final DecoderKind decoder;
 
-    Images(Path directory, LiteModel model, Normalization normalization) throws IOException {
-      this.factory = ImagePreprocessor.factory(model, normalization);
+    Images(Path directory, LiteModel model, Normalization normalization, DecoderKind decoder) throws IOException {
+      this.decoder = decoder.resolve();
+      this.factory = ImagePreprocessor.factory(model, normalization, this.decoder);
       try (Stream<Path> listing = Files.list(directory)) {
         this.files = listing.filter(Images::isImage).sorted().collect(Collectors.toList());
       }
@@ -97,6 +108,11 @@ abstract class PredictSource<T> implements AutoCloseable {
     @Override
     long count() {
       return files.size();
+    }
+
+    @Override
+    String reading() {
+      return ", decoding with " + decoder.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

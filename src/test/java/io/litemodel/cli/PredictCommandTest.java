@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litemodel.LiteModel;
+import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
 import io.litemodel.io.NpyArray;
@@ -108,6 +109,57 @@ class PredictCommandTest {
         assertArrayEquals(expected, actual, 1e-5f, name);
       }
     }
+  }
+
+  @Test
+  void decoderOptionChoosesTheDecoder() throws Exception {
+    Path images = Files.createDirectory(dir.resolve("images"));
+    Random random = new Random(3);
+    BufferedImage image = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 200; y++) {
+      for (int x = 0; x < 300; x++) {
+        image.setRGB(x, y, (x * 255 / 300) << 16 | (y * 255 / 200) << 8 | random.nextInt(256));
+      }
+    }
+    ImageIO.write(image, "jpg", images.resolve("a.jpg").toFile());
+    ImageIO.write(image, "png", images.resolve("b.png").toFile());
+    try (LiteModel model = LiteModel.load(Path.of(CNN))) {
+      for (DecoderKind kind : new DecoderKind[] {DecoderKind.IMAGEIO, DecoderKind.OPENCV}) {
+        Path output = dir.resolve(kind + ".csv");
+        int status = predict("--model", CNN, "--input", images.toString(), "--output", output.toString(),
+            "--decoder", kind.name().toLowerCase(Locale.ROOT));
+        assertEquals(0, status, err.toString());
+        assertTrue(out.toString().contains(", decoding with " + kind.name().toLowerCase(Locale.ROOT) + " with "),
+            out.toString());
+        out.getBuffer().setLength(0);
+        List<String[]> rows = csv(output);
+        try (ImagePreprocessor preprocessor =
+            ImagePreprocessor.factory(model, Normalization.unit(), kind).get()) {
+          FloatBuffer input = FloatBuffer.allocate(preprocessor.elements());
+          for (int i = 0; i < 2; i++) {
+            String name = rows.get(i + 1)[0];
+            preprocessor.write(images.resolve(name), input);
+            float[] expected = new float[10];
+            model.predictSingle(input.array(), expected);
+            float[] actual = new float[10];
+            for (int k = 0; k < 10; k++) {
+              actual[k] = Float.parseFloat(rows.get(i + 1)[k + 1]);
+            }
+            assertArrayEquals(expected, actual, 1e-5f, kind + " " + name);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void defaultDecoderIsAutoWhichIsOpenCvWhenPresent() throws Exception {
+    Path images = Files.createDirectory(dir.resolve("images"));
+    ImageIO.write(new BufferedImage(30, 20, BufferedImage.TYPE_INT_RGB), "png", images.resolve("a.png").toFile());
+    int status = predict("--model", CNN, "--input", images.toString(), "--output", dir.resolve("o.csv").toString());
+    assertEquals(0, status, err.toString());
+    // The test classpath has OpenCV (pom.xml); the fallback without it is tested in DecoderResolverTest.
+    assertTrue(out.toString().contains(", decoding with opencv with "), out.toString());
   }
 
   @Test
@@ -236,6 +288,8 @@ class PredictCommandTest {
         "--on-error", "ignore");
     assertUsageError("--normalize: unknown normalization 'bright'", "--model", MLP, "--input", in, "--output", out,
         "--normalize", "bright");
+    assertUsageError("--decoder: unknown decoder 'turbo'; use auto, imageio or opencv", "--model", MLP, "--input", in,
+        "--output", out, "--decoder", "turbo");
     assertUsageError("--batch must be at least 1, got 0", "--model", MLP, "--input", in, "--output", out,
         "--batch", "0");
     assertUsageError("--replicas must be at least 1, got 0", "--model", MLP, "--input", in, "--output", out,
