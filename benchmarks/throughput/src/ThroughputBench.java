@@ -5,9 +5,11 @@ import io.litemodel.batch.PipelineStats;
 import io.litemodel.batch.Preprocessor;
 import io.litemodel.batch.RunSummary;
 import io.litemodel.image.BilinearResizer;
+import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImageDecoder;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
+import io.litemodel.image.OpenCvImageDecoder;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -44,6 +46,9 @@ import javax.imageio.stream.ImageOutputStream;
  *   java ThroughputBench generate DIR COUNT          450x450 JPEGs, cached
  *   java ThroughputBench measure MODEL DIR OUT.json   P, I, naive loop, pipeline variants, allocation per item
  * </pre>
+ *
+ * The ImageIO rows decode with the JDK's ImageIO (DecoderKind.IMAGEIO, chosen explicitly, since AUTO would pick
+ * OpenCV: run.sh puts OpenCV on the classpath); the "OpenCV decoding" rows and P_opencv use OpenCvImageDecoder.
  *
  * Not a JMH benchmark on purpose: the quantity is end-to-end throughput of a multi-threaded pipeline over files,
  * one long measured run per variant after a warm-up run, which JMH's per-invocation model does not fit.
@@ -131,7 +136,8 @@ public final class ThroughputBench {
     result.put("tflite", LiteModel.tensorFlowLiteVersion());
     Normalization norm = Normalization.symmetric();
     try (LiteModel model = LiteModel.load(modelFile)) {
-      Supplier<ImagePreprocessor> factory = ImagePreprocessor.factory(model, norm);
+      Supplier<ImagePreprocessor> factory = ImagePreprocessor.factory(model, norm, DecoderKind.IMAGEIO);
+      Supplier<ImagePreprocessor> opencvFactory = ImagePreprocessor.factory(model, norm, DecoderKind.OPENCV);
       int[] hwc = ImagePreprocessor.imageShape(model);
       int row = hwc[0] * hwc[1] * hwc[2];
 
@@ -172,6 +178,7 @@ public final class ThroughputBench {
       }
       double resize = (System.nanoTime() - t0) / 1e9 / sample;
       long resizeAlloc = (allocated() - alloc0) / sample;
+      result.put("decoder", "imageio");
       result.put("P_seconds", p);
       result.put("decode_seconds", decode);
       result.put("resize_normalize_seconds", resize);
@@ -180,6 +187,19 @@ public final class ThroughputBench {
       result.put("resize_alloc_bytes_per_image", resizeAlloc);
       System.out.printf(Locale.ROOT, "P = %.2f ms (decode %.2f, resize+normalize %.2f); alloc/image: decode %d B, "
           + "resize %d B%n", p * 1e3, decode * 1e3, resize * 1e3, decodeAlloc, resizeAlloc);
+
+      // The same with OpenCV decoding (resize + normalize is the same code, measured above).
+      double[] opencvP = preprocessCost(opencvFactory.get(), files, sample, slot);
+      double[] opencvDecode;
+      try (OpenCvImageDecoder opencv = new OpenCvImageDecoder()) {
+        opencvDecode = decodeCost(opencv::decode, files, sample);
+      }
+      result.put("P_opencv_seconds", opencvP[0]);
+      result.put("preprocess_opencv_alloc_bytes_per_image", (long) opencvP[1]);
+      result.put("decode_opencv_seconds", opencvDecode[0]);
+      result.put("decoder_opencv_alloc_bytes_per_image", (long) opencvDecode[1]);
+      System.out.printf(Locale.ROOT, "P with OpenCV = %.2f ms (decode %.2f); alloc/image: preprocess %d B, "
+          + "decode %d B%n", opencvP[0] * 1e3, opencvDecode[0] * 1e3, (long) opencvP[1], (long) opencvDecode[1]);
 
       // I: single-thread inference per image at batch BATCH (one replica, one thread, as the pipeline uses).
       int batch = Math.min(BATCH, files.size());
@@ -207,6 +227,7 @@ public final class ThroughputBench {
         System.out.printf(Locale.ROOT, "I = %.2f ms per image at batch %d%n", inference * 1e3, batch);
         double ideal = cores / (p + inference);
         result.put("ideal_images_per_second", ideal);
+        result.put("ideal_opencv_images_per_second", cores / (opencvP[0] + inference));
 
         // Naive loop: read, preprocess, predict, one image at a time, on one thread.
         float[] input = new float[row];
@@ -235,13 +256,17 @@ public final class ThroughputBench {
 
       // Pipeline variants over the JPEG files.
       List<Map<String, Object>> variants = new ArrayList<>();
+      double idealOpencv = (double) result.get("ideal_opencv_images_per_second");
       variants.add(pipeline("default (workers=cores-1, 1 replica, inference helps)", model, factory,
           b -> b, files, ideal(result)));
+      variants.add(pipeline("default, OpenCV decoding", model, opencvFactory, b -> b, files, idealOpencv));
       variants.add(pipeline("workers=cores, 1 replica, no helping (oversubscribed)", model, factory,
           b -> b.workers(cores).inferenceHelps(false), files, ideal(result)));
       variants.add(pipeline("workers=0, replicas=cores, inference threads preprocess", model, factory,
           b -> b.workers(0).replicas(cores), files, ideal(result)));
       variants.add(pipeline("default, unordered", model, factory, b -> b.ordered(false), files, ideal(result)));
+      variants.add(pipeline("unordered, OpenCV decoding", model, opencvFactory, b -> b.ordered(false), files,
+          idealOpencv));
       result.put("pipeline", variants);
 
       // Allocation of the pipeline itself: items already in memory, so no decoder runs.
@@ -260,6 +285,41 @@ public final class ThroughputBench {
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, Json.write(result));
     System.out.println("wrote " + out);
+  }
+
+  /** A decode step to time: the ImageIO or the OpenCV decoder's decode(Path). */
+  @FunctionalInterface
+  interface Decode {
+    Object decode(Path file) throws IOException;
+  }
+
+  /** @return {seconds, heap bytes} per image of {@code preprocessor.write} over the first {@code sample} files */
+  static double[] preprocessCost(ImagePreprocessor preprocessor, List<Path> files, int sample, FloatBuffer slot)
+      throws IOException {
+    try (preprocessor) {
+      for (int i = 0; i < Math.min(50, sample); i++) {
+        preprocessor.write(files.get(i), slot);
+      }
+      long alloc0 = allocated();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < sample; i++) {
+        preprocessor.write(files.get(i), slot);
+      }
+      return new double[] {(System.nanoTime() - t0) / 1e9 / sample, (allocated() - alloc0) / (double) sample};
+    }
+  }
+
+  /** @return {seconds, heap bytes} per image of {@code decoder} over the first {@code sample} files */
+  static double[] decodeCost(Decode decoder, List<Path> files, int sample) throws IOException {
+    for (int i = 0; i < Math.min(50, sample); i++) {
+      decoder.decode(files.get(i));
+    }
+    long alloc0 = allocated();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < sample; i++) {
+      decoder.decode(files.get(i));
+    }
+    return new double[] {(System.nanoTime() - t0) / 1e9 / sample, (allocated() - alloc0) / (double) sample};
   }
 
   private static double ideal(Map<String, Object> result) {
@@ -324,6 +384,7 @@ public final class ThroughputBench {
       }
       row.put("runs_images_per_second", rates);
       row.put("variant", name);
+      row.put("ideal_images_per_second", ideal);
       row.put("config", predictor.toString());
       row.put("images_per_second", stats.itemsPerSecond());
       row.put("efficiency", stats.itemsPerSecond() / ideal);
