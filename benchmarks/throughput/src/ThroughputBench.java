@@ -265,6 +265,8 @@ public final class ThroughputBench {
       variants.add(pipeline("workers=0, replicas=cores, inference threads preprocess", model, factory,
           b -> b.workers(0).replicas(cores), files, ideal(result)));
       variants.add(pipeline("default, unordered", model, factory, b -> b.ordered(false), files, ideal(result)));
+      variants.add(pipeline("workers=0, replicas=cores, OpenCV decoding", model, opencvFactory,
+          b -> b.workers(0).replicas(cores), files, idealOpencv));
       variants.add(pipeline("unordered, OpenCV decoding", model, opencvFactory, b -> b.ordered(false), files,
           idealOpencv));
       result.put("pipeline", variants);
