@@ -74,13 +74,16 @@ public final class OpenCvImageDecoder implements BgrDecoder {
     // Move the right edge of the reused 1-row header over the encoded bytes: no new Mat per file.
     encoded.adjustROI(0, 0, 0, length - encodedLength);
     encodedLength = length;
+    boolean failed;
     try (Mat header = opencv_imgcodecs.imdecode(encoded, FLAGS, decoded)) {
-      // imdecode returns a second header of `decoded`; closing it drops that reference only.
+      // imdecode returns a second header of `decoded` on success and an empty Mat on failure, when it leaves
+      // `decoded` as it was: still holding the previous image. So success is judged by the returned header.
+      failed = header.empty();
     } catch (RuntimeException e) {
       decodedData = null; // OpenCV may have released the pixels
       throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
     }
-    if (decoded.empty()) {
+    if (failed || decoded.empty()) {
       decodedData = null;
       throw new IOException("cannot decode image " + file + ": OpenCV does not recognise or cannot read the data");
     }

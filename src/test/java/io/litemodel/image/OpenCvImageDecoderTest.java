@@ -134,6 +134,17 @@ class OpenCvImageDecoderTest {
     assertArrayEquals(bytes(new ImageDecoder().decode(good)), bytes(decoder.decode(good)));
   }
 
+  /** A failed decode after a good one must fail: OpenCV leaves the reused Mat holding the previous image. */
+  @Test
+  void brokenFileAfterAGoodOneStillFails() throws Exception {
+    Path good = write(pattern(8, 6, BufferedImage.TYPE_INT_RGB), "png", "first.png");
+    decoder.decode(good);
+    Path broken = dir.resolve("broken.jpg");
+    Files.write(broken, new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3, 4, 5});
+    IOException e = assertThrows(IOException.class, () -> decoder.decode(broken));
+    assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
+  }
+
   @Test
   void closeIsIdempotentAndDecodeAfterCloseFails() throws Exception {
     Path file = write(pattern(5, 4, BufferedImage.TYPE_INT_RGB), "png", "a.png");
