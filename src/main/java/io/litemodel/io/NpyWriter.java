@@ -93,7 +93,7 @@ public final class NpyWriter implements AutoCloseable {
     writeRowBytes();
   }
 
-  /** Appends a row of NaN (a placeholder for an item that could not be predicted). */
+  /** Appends a row of NaN, standing for an item that could not be predicted (so row i stays item i). */
   public void writeNaN() throws IOException {
     for (int i = 0; i < rowElements; i++) {
       rowFloats.put(i, Float.NaN);
