@@ -71,6 +71,11 @@ final class ModelHandle {
                 + (why.isEmpty() ? "" : ": " + why));
       }
       model = new TfLiteModel(created);
+      String signatures = SignatureTableCheck.problem(data.duplicate());
+      if (signatures != null) {
+        throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
+            "model " + source + " has a corrupt signature table: " + signatures);
+      }
       String rejection = prepareWithBuiltinKernels(model, sink);
       if (rejection != null) {
         boolean unresolved = rejection.contains("nresolved") || rejection.contains("Didn't find op");

@@ -68,6 +68,31 @@ class ModelHandleTest {
   }
 
   /**
+   * Case 2758 of the fuzzing round (the same mutation as {@link CorruptModelProbe} makes for that case): the
+   * signature's input entry loses its name, which TensorFlow Lite dereferenced when the signature was read.
+   */
+  @Test
+  void signatureEntryWithoutANameIsRejected() throws Exception {
+    byte[] bytes = Files.readAllBytes(model("seed_classifier"));
+    java.util.Random random = new java.util.Random(2758);
+    int mutations = 1 + random.nextInt(4);
+    for (int m = 0; m < mutations; m++) {
+      bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+    }
+    LiteModelException e = assertThrows(LiteModelException.class, () -> LiteModel.load(bytes));
+    assertEquals(LiteModelException.Status.INVALID_MODEL, e.status());
+    assertTrue(e.getMessage().endsWith("has a corrupt signature table: input 0 of signature 0 has no name"),
+        e.getMessage());
+  }
+
+  @Test
+  void intactSignatureTablesPass() throws Exception {
+    for (String name : List.of("seed_mlp", "multi_io", "multi_signature", "image_cnn", "token_embedding")) {
+      assertEquals(null, SignatureTableCheck.problem(ByteBuffer.wrap(Files.readAllBytes(model(name)))), name);
+    }
+  }
+
+  /**
    * One thousand random corruptions of a real model, loaded and run in a child JVM: each is either rejected with a
    * message or runs; none may crash the process. (Before LiteModel prepared every model with the built-in kernels,
    * about 1 in 75 such corruptions aborted the process inside XNNPACK's graph optimizer.)
