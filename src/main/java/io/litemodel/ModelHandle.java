@@ -71,7 +71,8 @@ final class ModelHandle {
                 + (why.isEmpty() ? "" : ": " + why));
       }
       model = new TfLiteModel(created);
-      String signatures = SignatureTableCheck.problem(data.duplicate());
+      // Read the verified native copy, not the caller's buffer, which might change under us.
+      String signatures = SignatureTableCheck.problem(bytes.position(0).limit(size).asBuffer());
       if (signatures != null) {
         throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
             "model " + source + " has a corrupt signature table: " + signatures);

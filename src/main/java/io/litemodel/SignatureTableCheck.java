@@ -4,20 +4,25 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Checks the model's signature table, which neither the flatbuffer verifier nor {@code tflite::Verify} looks at:
- * every signature must name its subgraph, and every input and output entry must have a name and a tensor index
- * inside that subgraph. TensorFlow Lite dereferences these without checking; a fuzzing round found a model whose
- * signature input had lost its name, which crashed the process in {@code TfLiteSignatureRunnerGetInputName}.
+ * Checks the model's signature table, which neither the flatbuffer verifier nor {@code tflite::Verify} looks at.
+ * TensorFlow Lite builds a signature's input (output) names from its entries, skipping unnamed ones and merging
+ * duplicates, but counts the signature's inputs (outputs) from its subgraph; when the two disagree,
+ * {@code TfLiteSignatureRunnerGetInputName} reads past the end of the names (a fuzzed model whose signature input had
+ * lost its name crashed the process there). So every signature must name an existing subgraph, and on each side its
+ * entries must be named, distinct, exactly as many as the subgraph's inputs (outputs), and point at those tensors.
  *
  * <p>Hand-written because it needs five fields of the TensorFlow Lite schema, read after the flatbuffer verifier has
  * already checked every offset; generated schema classes would be a dependency for that. Field numbers follow
  * {@code tensorflow/lite/schema/schema.fbs}: Model.subgraphs = 2, Model.signature_defs = 7, SubGraph.tensors = 0,
- * SignatureDef.inputs = 0, outputs = 1, subgraph_index = 4, TensorMap.name = 0, tensor_index = 1.
+ * SubGraph.inputs = 1, SubGraph.outputs = 2, SignatureDef.inputs = 0, outputs = 1, subgraph_index = 4, TensorMap.name = 0,
+ * tensor_index = 1.
  */
 final class SignatureTableCheck {
   private static final int MODEL_SUBGRAPHS = 2;
   private static final int MODEL_SIGNATURE_DEFS = 7;
   private static final int SUBGRAPH_TENSORS = 0;
+  private static final int SUBGRAPH_INPUTS = 1;
+  private static final int SUBGRAPH_OUTPUTS = 2;
   private static final int SIGNATURE_INPUTS = 0;
   private static final int SIGNATURE_OUTPUTS = 1;
   private static final int SIGNATURE_SUBGRAPH_INDEX = 4;
@@ -37,7 +42,7 @@ final class SignatureTableCheck {
   static String problem(ByteBuffer model) {
     try {
       return new SignatureTableCheck(model).check();
-    } catch (IndexOutOfBoundsException e) {
+    } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
       return "the signature table points outside the file";
     }
   }
@@ -62,21 +67,32 @@ final class SignatureTableCheck {
       int tensors = field(subgraph, SUBGRAPH_TENSORS);
       int tensorCount = tensors == 0 ? 0 : vectorLength(indirect(tensors));
       for (int side : new int[] {SIGNATURE_INPUTS, SIGNATURE_OUTPUTS}) {
+        boolean inputs = side == SIGNATURE_INPUTS;
+        int graphField = field(subgraph, inputs ? SUBGRAPH_INPUTS : SUBGRAPH_OUTPUTS);
+        int graphList = graphField == 0 ? 0 : indirect(graphField);
+        int graphCount = graphList == 0 ? 0 : vectorLength(graphList);
         int mapsField = field(signature, side);
-        if (mapsField == 0) {
-          continue;
+        int maps = mapsField == 0 ? 0 : indirect(mapsField);
+        int mapCount = maps == 0 ? 0 : vectorLength(maps);
+        String sideName = inputs ? "input" : "output";
+        if (mapCount != graphCount) {
+          return "signature " + s + " lists " + mapCount + " " + sideName + "s, its subgraph has " + graphCount;
         }
-        int maps = indirect(mapsField);
-        for (int m = 0; m < vectorLength(maps); m++) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int m = 0; m < mapCount; m++) {
           int map = element(maps, m);
-          String what = (side == SIGNATURE_INPUTS ? "input " : "output ") + m + " of signature " + s;
-          if (field(map, TENSOR_MAP_NAME) == 0) {
+          String what = sideName + " " + m + " of signature " + s;
+          int nameField = field(map, TENSOR_MAP_NAME);
+          if (nameField == 0) {
             return what + " has no name";
+          }
+          if (!names.add(string(indirect(nameField)))) {
+            return what + " repeats the name of another " + sideName;
           }
           int tensorField = field(map, TENSOR_MAP_TENSOR_INDEX);
           long tensor = tensorField == 0 ? 0 : Integer.toUnsignedLong(bytes.getInt(tensorField));
-          if (tensor >= tensorCount) {
-            return what + " names tensor " + tensor + " of " + tensorCount;
+          if (tensor >= tensorCount || !contains(graphList, graphCount, tensor)) {
+            return what + " names tensor " + tensor + ", not one of its subgraph's " + sideName + "s";
           }
         }
       }
@@ -103,6 +119,24 @@ final class SignatureTableCheck {
 
   private int vectorLength(int vector) {
     return bytes.getInt(vector);
+  }
+
+  /** @return true when the vector of ints at {@code vector} (of {@code length}) holds {@code value} */
+  private boolean contains(int vector, int length, long value) {
+    for (int i = 0; i < length; i++) {
+      if (Integer.toUnsignedLong(bytes.getInt(vector + 4 + 4 * i)) == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @return the flatbuffer string at {@code position} (length-prefixed bytes; compared, never shown) */
+  private String string(int position) {
+    int length = bytes.getInt(position);
+    byte[] text = new byte[length];
+    bytes.get(position + 4, text);
+    return new String(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** @return the table that element {@code k} of the vector of tables at {@code vector} points to */

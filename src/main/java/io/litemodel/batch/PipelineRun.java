@@ -172,16 +172,35 @@ final class PipelineRun<T> {
 
   private void workerLoop(int id) throws Exception {
     Preprocessor<? super T> preprocessor = owner.preprocessors().get();
-    Claim claim = new Claim();
-    while (!halted && claim(claim, true, claimChunk) == CLAIMED) {
-      long start = System.nanoTime();
-      preprocess(claim, preprocessor);
-      busyNanos.lazySet(id, busyNanos.get(id) + System.nanoTime() - start);
+    try {
+      Claim claim = new Claim();
+      while (!halted && claim(claim, true, claimChunk) == CLAIMED) {
+        long start = System.nanoTime();
+        preprocess(claim, preprocessor);
+        busyNanos.lazySet(id, busyNanos.get(id) + System.nanoTime() - start);
+      }
+    } finally {
+      closeIfCloseable(preprocessor);
+    }
+  }
+
+  /** Preprocessors that own resources (an image decoder's native buffers) are closed by the thread that made them. */
+  private static void closeIfCloseable(Object preprocessor) throws Exception {
+    if (preprocessor instanceof AutoCloseable closeable) {
+      closeable.close();
     }
   }
 
   private void inferenceLoop(int id, LiteModel replica) throws Exception {
     Preprocessor<? super T> preprocessor = owner.inferenceHelps() ? owner.preprocessors().get() : null;
+    try {
+      inferenceLoop(id, replica, preprocessor);
+    } finally {
+      closeIfCloseable(preprocessor);
+    }
+  }
+
+  private void inferenceLoop(int id, LiteModel replica, Preprocessor<? super T> preprocessor) throws Exception {
     boolean canHelp = preprocessor != null;
     Claim claim = new Claim();
     while (!halted) {

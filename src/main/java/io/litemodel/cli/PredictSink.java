@@ -161,8 +161,13 @@ abstract class PredictSink implements AutoCloseable {
       for (int i = 0; i < values; i++) {
         line.append(",out").append(i);
       }
-      writer.write(line.toString());
-      writer.newLine();
+      try {
+        writer.write(line.toString());
+        writer.newLine();
+      } catch (IOException e) {
+        writer.close(); // nobody else will: the constructor did not complete
+        throw e;
+      }
     }
 
     @Override

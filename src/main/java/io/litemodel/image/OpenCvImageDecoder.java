@@ -13,9 +13,10 @@ import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Decodes JPEG, PNG and the other formats OpenCV reads with OpenCV's {@code imdecode} (libjpeg-turbo, libpng)
- * through JavaCPP, into a reused 8-bit BGR image: about twice as fast as {@link ImageDecoder} on JPEGs, with almost
- * no Java heap allocation. Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
+ * Decodes JPEG files with OpenCV's {@code imdecode} (libjpeg-turbo) through JavaCPP, into a reused 8-bit BGR image:
+ * about twice as fast as {@link ImageDecoder}, with almost no Java heap allocation. Every other format (PNG, GIF,
+ * BMP, ...) goes to an {@link ImageDecoder}, so transparency is drawn over black exactly as on the ImageIO path
+ * (OpenCV would drop the alpha channel and keep the hidden colour, changing the model's inputs). Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
  * automatically when it is there).
  *
  * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV
@@ -24,9 +25,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * allocates per file: the {@link FileChannel}, and the {@code Mat} header JavaCPP returns from {@code imdecode} (a
  * small Java object, closed at once).
  *
- * <p>Differences from ImageIO, on purpose or not: EXIF orientation is ignored, as ImageIO does; an alpha channel is
- * dropped (ImageIO's path draws it over black); grey images become three equal channels (as with ImageIO); JPEG
- * pixels may differ by a few levels, since the two decoders' IDCT and chroma upsampling differ.
+ * <p>Differences from ImageIO on JPEGs: none intended. EXIF orientation is ignored, as ImageIO does; grey images become
+ * three equal channels (as with ImageIO); pixels may differ by a few levels where the two decoders' IDCT and chroma
+ * upsampling differ (on this project's test images they were identical).
  *
  * <p><b>Not thread-safe:</b> one instance per thread. Close it to free its native memory at once; otherwise
  * JavaCPP frees it after garbage collection.
@@ -47,6 +48,8 @@ public final class OpenCvImageDecoder implements BgrDecoder {
   private final Mat decoded = new Mat();
   private BytePointer decodedData;
   private BufferedImage destination;
+  /** For everything that is not a JPEG; see the class notes. */
+  private final ImageDecoder others = new ImageDecoder();
   private boolean closed;
 
   /** Creates a decoder; native buffers grow on first use. */
@@ -71,6 +74,9 @@ public final class OpenCvImageDecoder implements BgrDecoder {
     if (length == 0) {
       throw new IOException("cannot decode image " + file + ": the file is empty");
     }
+    if (!isJpeg(length)) {
+      return others.decode(file);
+    }
     // Move the right edge of the reused 1-row header over the encoded bytes: no new Mat per file.
     encoded.adjustROI(0, 0, 0, length - encodedLength);
     encodedLength = length;
@@ -92,6 +98,12 @@ public final class OpenCvImageDecoder implements BgrDecoder {
           + ", expected 8-bit BGR");
     }
     return copyOut(decoded.cols(), decoded.rows());
+  }
+
+  /** @return true when the buffered file starts with the JPEG signature (SOI marker followed by a marker) */
+  private boolean isJpeg(int length) {
+    return length >= 3 && (encodedView.get(0) & 0xff) == 0xff && (encodedView.get(1) & 0xff) == 0xd8
+        && (encodedView.get(2) & 0xff) == 0xff;
   }
 
   /** Reads the file into the native buffer, growing it if needed; returns its length. */
@@ -123,19 +135,16 @@ public final class OpenCvImageDecoder implements BgrDecoder {
   }
 
   private BufferedImage copyOut(int width, int height) {
-    if (destination == null || destination.getWidth() != width || destination.getHeight() != height
-        || decodedData == null) {
-      if (destination == null || destination.getWidth() != width || destination.getHeight() != height) {
-        destination = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-      }
-      if (decodedData != null) {
-        decodedData.close();
-      }
-      decodedData = decoded.data();
+    if (destination == null || destination.getWidth() != width || destination.getHeight() != height) {
+      destination = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     }
+    // Ask for the pixel pointer on every decode: any decode may have reallocated `decoded` (a failed one too), and a
+    // cached pointer would then read freed memory. JavaCPP's data() returns a small reused-address pointer object.
+    if (decodedData != null) {
+      decodedData.close();
+    }
+    decodedData = decoded.data();
     byte[] pixels = ((DataBufferByte) destination.getRaster().getDataBuffer()).getData();
-    // OpenCV reallocates `decoded` only when the size or type changes (Mat::create), so the cached pointer stays
-    // valid for same-sized images; it is refreshed on any size change or failure above.
     decodedData.get(pixels, 0, pixels.length);
     return destination;
   }
