@@ -143,24 +143,16 @@ public final class ThroughputBench {
 
       // P: single-thread decode + resize + normalize, and its parts, with allocation per image.
       int sample = Math.min(files.size(), 300);
-      ImagePreprocessor preprocessor = factory.get();
       FloatBuffer slot = ByteBuffer.allocateDirect(row * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-      for (int i = 0; i < Math.min(50, sample); i++) {
-        preprocessor.write(files.get(i), slot);
-      }
-      long alloc0 = allocated();
-      long t0 = System.nanoTime();
-      for (int i = 0; i < sample; i++) {
-        preprocessor.write(files.get(i), slot);
-      }
-      double p = (System.nanoTime() - t0) / 1e9 / sample;
-      long preprocessAlloc = (allocated() - alloc0) / sample;
+      double[] cost = preprocessCost(factory.get(), files, sample, slot);
+      double p = cost[0];
+      long preprocessAlloc = (long) cost[1];
       ImageDecoder decoder = new ImageDecoder();
       for (int i = 0; i < Math.min(50, sample); i++) {
         decoder.decode(files.get(i));
       }
-      alloc0 = allocated();
-      t0 = System.nanoTime();
+      long alloc0 = allocated();
+      long t0 = System.nanoTime();
       BufferedImage last = null;
       for (int i = 0; i < sample; i++) {
         last = decoder.decode(files.get(i));
@@ -206,8 +198,10 @@ public final class ThroughputBench {
       FloatBuffer in = ByteBuffer.allocateDirect(batch * row * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
       FloatBuffer outRows = ByteBuffer.allocateDirect(batch * 10 * 4 * 4).order(ByteOrder.nativeOrder())
           .asFloatBuffer();
-      for (int i = 0; i < batch; i++) {
-        preprocessor.write(files.get(i), in.slice(i * row, row));
+      try (ImagePreprocessor filler = factory.get()) {
+        for (int i = 0; i < batch; i++) {
+          filler.write(files.get(i), in.slice(i * row, row));
+        }
       }
       try (LiteModel replica = model.replicate()) {
         for (int i = 0; i < 2; i++) {

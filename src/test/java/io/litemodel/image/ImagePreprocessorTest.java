@@ -119,7 +119,7 @@ class ImagePreprocessorTest {
   @Test
   void pngGivesExactlyTheSameInputsWithBothDecoders() throws Exception {
     Path file = dir.resolve("a.png");
-    ImageIO.write(OpenCvImageDecoderTest.pattern(97, 61, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
+    ImageIO.write(TestImages.pattern(97, 61, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
     assertArrayEquals(preprocess(DecoderKind.IMAGEIO, file, 3), preprocess(DecoderKind.OPENCV, file, 3));
   }
 
@@ -147,7 +147,7 @@ class ImagePreprocessorTest {
   @Test
   void closedOpenCvPreprocessorRefusesWork() throws Exception {
     Path file = dir.resolve("a.png");
-    ImageIO.write(OpenCvImageDecoderTest.pattern(9, 9, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
+    ImageIO.write(TestImages.pattern(9, 9, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
     ImagePreprocessor preprocessor = new ImagePreprocessor(4, 4, 3, Normalization.unit(), DecoderKind.OPENCV);
     preprocessor.close();
     preprocessor.close();

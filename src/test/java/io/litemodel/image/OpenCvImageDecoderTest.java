@@ -28,20 +28,12 @@ class OpenCvImageDecoderTest {
     decoder.close();
   }
 
-  static BufferedImage pattern(int width, int height, int type) {
-    BufferedImage image = new BufferedImage(width, height, type);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, new Color((x * 40) % 256, (y * 50) % 256, (x * y * 9) % 256).getRGB());
-      }
-    }
-    return image;
+  private static BufferedImage pattern(int width, int height, int type) {
+    return TestImages.pattern(width, height, type);
   }
 
   private Path write(BufferedImage image, String format, String name) throws IOException {
-    Path file = dir.resolve(name);
-    assertTrue(ImageIO.write(image, format, file.toFile()), "no writer for " + format);
-    return file;
+    return TestImages.write(dir, image, format, name);
   }
 
   private static byte[] bytes(BufferedImage image) {
