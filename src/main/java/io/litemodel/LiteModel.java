@@ -254,7 +254,9 @@ public final class LiteModel implements AutoCloseable {
 
   /**
    * Creates another instance on the same model bytes (not copied again), with its own interpreter and tensors, for
-   * use by another thread. Replicas are independent: closing one does not affect the others.
+   * use by another thread. Replicas are independent: closing one does not affect the others, and each keeps its own
+   * state (see {@link #resetState()}). A replica starts with this instance's current input shapes (those set by
+   * {@link #resizeInput(int, int...)} or by the last batch); later resizes apply to one instance only.
    *
    * @throws IllegalStateException if this instance is closed
    */
@@ -267,7 +269,14 @@ public final class LiteModel implements AutoCloseable {
     Objects.requireNonNull(replicaOptions, "options");
     enter();
     try {
-      return new LiteModel(model, replicaOptions, source);
+      LiteModel replica = new LiteModel(model, replicaOptions, source);
+      try {
+        replica.adoptShapes(resizeDims);
+      } catch (RuntimeException | Error e) {
+        replica.close();
+        throw e;
+      }
+      return replica;
     } finally {
       exit();
     }
@@ -633,6 +642,26 @@ public final class LiteModel implements AutoCloseable {
     interpreter.resize(resizeDims);
     currentBatch = inputs.length > 0 && resizeDims[0].length > 0 ? resizeDims[0][0] : 1;
     report = interpreter.report();
+  }
+
+  /** Takes another instance's input shapes, when they differ from this one's and can be allocated. */
+  private void adoptShapes(int[][] shapes) {
+    boolean same = true;
+    for (int i = 0; i < inputs.length; i++) {
+      same &= Arrays.equals(shapes[i], resizeDims[i]);
+    }
+    if (same) {
+      return;
+    }
+    int[][] previous = resizeDims.clone();
+    for (int i = 0; i < inputs.length; i++) {
+      resizeDims[i] = shapes[i].clone();
+    }
+    if (!shapesAllocatable()) {
+      System.arraycopy(previous, 0, resizeDims, 0, previous.length);
+      return;
+    }
+    applyShapes();
   }
 
   private boolean shapesAllocatable() {

@@ -143,4 +143,22 @@ class LiteModelShapesTest {
       assertEquals(0, perCall, "bytes allocated per call");
     }
   }
+
+  @Test
+  void replicasStartWithTheCurrentShapes() {
+    try (LiteModel model = LiteModel.load(SemanticsModels.path("dynamic_unallocatable"))) {
+      model.resizeInput(0, 3, 7);
+      try (LiteModel replica = model.replicate(); LiteModelPool pool = LiteModelPool.around(model.replicate(), 2)) {
+        assertArrayEquals(new int[] {3, 7}, replica.inputs().get(0).shape());
+        replica.resizeInput(0, 1, 2); // and each resizes on its own
+        assertArrayEquals(new int[] {3, 7}, model.inputs().get(0).shape());
+        LiteModel borrowed = pool.acquire();
+        try {
+          assertArrayEquals(new int[] {3, 7}, borrowed.inputs().get(0).shape());
+        } finally {
+          pool.release(borrowed);
+        }
+      }
+    }
+  }
 }
