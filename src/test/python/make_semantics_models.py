@@ -10,6 +10,8 @@ Writes into ``src/test/resources/io/litemodel/semantics/`` (committed; a few KB 
   ``energy`` = mean of squares per row ``[-1, 1]`` and ``scaled`` = 0.5 x + 1 ``[-1, -1]``.
 - ``dynamic_unallocatable``: the same model with the input's stored default shape emptied (rank 0), as some
   exporters write it: it cannot be allocated before the caller sets a shape.
+- ``huge_declared_input``: the same model with its input declared ``[1, 1073741824]`` float32: a 1.6 KB file that
+  asks for 4 GiB of tensor memory, which the memory budget refuses before anything is allocated.
 - ``stateful_accumulator``: a resource variable ``total`` [4] (initialized to zeros by a CALL_ONCE init graph);
   each call adds ``x`` [1, 4] to it and returns it.
 - ``control_flow``: ``IF`` (x * 2 when sum(x) > 0, else x - 1) then a ``WHILE`` loop of three steps v = v / 2 + 1.
@@ -88,6 +90,12 @@ def build_dynamic(tmp: str) -> None:
         graph.tensors[graph.inputs[0]].shape = np.zeros((0,), dtype=np.int32)
 
     _write("dynamic_unallocatable", _mutate(data, empty_default_shape))
+
+    def four_gib_input(model):
+        graph = model.subgraphs[0]
+        graph.tensors[graph.inputs[0]].shape = np.array([1, 1 << 30], dtype=np.int32)
+
+    _write("huge_declared_input", _mutate(data, four_gib_input))
 
 
 def build_stateful(tmp: str) -> None:

@@ -85,6 +85,20 @@ public final class LiteModel implements AutoCloseable {
   private final TensorBinding singleOutput;
   /** Why predictSingle/predict cannot be used on this model, or null. */
   private final String singleProblem;
+  /** The subgraph that runs (the main graph, or the selected signature's). */
+  private final int primarySubgraph;
+  /** Elements of each input at its stored shape: the base of the memory estimate's growth. */
+  private final long[] storedElements;
+  /** The memory estimate of the current allocation, in bytes. */
+  private long allocatedBytes;
+  /** The row count {@link #rowsWithinBudget} last answered for, and its answer (so repeating a batch costs nothing). */
+  private int budgetCheckedRows = -1;
+  private int budgetRows;
+  /**
+   * An allocation above this many bytes is given back (by a fresh interpreter) when the next one needs less than a
+   * quarter of it: TensorFlow Lite's arena only grows, so one huge batch would otherwise keep its memory until close.
+   */
+  static final long SHRINK_ABOVE_BYTES = 64L << 20;
   /** What runs where, read once after each (re)allocation so that reading it needs no native call. */
   private volatile ExecutionReport report;
 
@@ -92,6 +106,9 @@ public final class LiteModel implements AutoCloseable {
     this.model = model;
     this.options = options;
     this.source = source;
+    this.primarySubgraph = model.graph().primarySubgraph(options.signature());
+    this.allocatedBytes = MemoryBudget.check(model.graph(), primarySubgraph, 1.0, options.memoryBudget(),
+        "model " + source + " at its stored input shapes").bytes();
     this.interpreter = AcceleratorResolver.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
     this.inputs = interpreter.inputs();
@@ -115,8 +132,10 @@ public final class LiteModel implements AutoCloseable {
     }
     this.fixedBatch = dynamic ? -1 : batchOf(inputs);
     this.resizeDims = new int[inputs.length][];
+    this.storedElements = new long[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       resizeDims[i] = inputs[i].shapeView().clone();
+      storedElements[i] = Math.max(1, elements(resizeDims[i]));
     }
     this.currentBatch = inputs.length > 0 && inputs[0].shapeView().length > 0 ? inputs[0].shapeView()[0] : 1;
     this.singleProblem = singleProblem(inputs, outputs);
@@ -244,7 +263,7 @@ public final class LiteModel implements AutoCloseable {
 
   private static LiteModel load(ByteBuffer bytes, Options options, String source) {
     Objects.requireNonNull(options, "options");
-    ModelHandle handle = ModelHandle.create(bytes, source);
+    ModelHandle handle = ModelHandle.create(bytes, source, options.memoryBudget());
     try {
       return new LiteModel(handle, options, source);
     } finally {
@@ -514,10 +533,11 @@ public final class LiteModel implements AutoCloseable {
   /** Rows per invocation: all of them when the batch is dynamic, else the fixed batch size. */
   private int chunkSize(int rows) {
     if (fixedBatch < 0) {
-      if (currentBatch != rows) {
-        resizeBatch(rows);
+      int chunk = rowsWithinBudget(rows);
+      if (currentBatch != chunk) {
+        resizeBatch(chunk);
       }
-      return rows;
+      return chunk;
     }
     return fixedBatch;
   }
@@ -546,10 +566,85 @@ public final class LiteModel implements AutoCloseable {
             + "than " + Integer.MAX_VALUE + " elements");
       }
     }
+    int[][] previous = new int[inputs.length][];
     for (int i = 0; i < inputs.length; i++) {
+      previous[i] = resizeDims[i].clone();
       resizeDims[i][0] = rows;
     }
-    applyShapes();
+    try {
+      applyShapes("a batch of " + rows + " rows");
+    } catch (RuntimeException e) {
+      System.arraycopy(previous, 0, resizeDims, 0, previous.length);
+      throw e;
+    }
+  }
+
+  /**
+   * @return how many of {@code rows} rows one invocation may take within the memory budget (all of them, unless the
+   *     batch would exceed it); cached for the last row count asked, so repeated batch sizes cost nothing
+   * @throws LiteModelException with {@link LiteModelException.Status#MEMORY_BUDGET_EXCEEDED} if not even one row fits
+   */
+  private int rowsWithinBudget(int rows) {
+    if (rows == budgetCheckedRows) {
+      return budgetRows;
+    }
+    int fitting = rows;
+    if (estimateForBatch(rows) > options.memoryBudget()) {
+      int low = 0;
+      int high = rows;
+      while (high - low > 1) { // the estimate grows with the rows: find the largest batch that fits
+        int middle = (int) (((long) low + high) >>> 1);
+        if (estimateForBatch(middle) <= options.memoryBudget()) {
+          low = middle;
+        } else {
+          high = middle;
+        }
+      }
+      if (low == 0) {
+        checkShapes(batchDims(1), "one row"); // throws, naming the largest tensor
+      }
+      fitting = low;
+    }
+    budgetCheckedRows = rows;
+    budgetRows = fitting;
+    return fitting;
+  }
+
+  private long estimateForBatch(int rows) {
+    return TensorMemory.estimate(model.graph(), primarySubgraph, growth(batchDims(rows))).bytes();
+  }
+
+  private int[][] batchDims(int rows) {
+    int[][] dims = new int[inputs.length][];
+    for (int i = 0; i < inputs.length; i++) {
+      dims[i] = resizeDims[i].clone();
+      if (dims[i].length > 0) {
+        dims[i][0] = rows;
+      }
+    }
+    return dims;
+  }
+
+  /** @return how much the inputs at {@code dims} grew against their stored shapes (largest element ratio) */
+  private double growth(int[][] dims) {
+    double growth = 1.0;
+    for (int i = 0; i < dims.length; i++) {
+      growth = Math.max(growth, elements(dims[i]) / (double) storedElements[i]);
+    }
+    return growth;
+  }
+
+  private static long elements(int[] dims) {
+    long count = 1;
+    for (int dim : dims) {
+      count *= Math.max(0, dim);
+    }
+    return count;
+  }
+
+  private TensorMemory.Estimate checkShapes(int[][] dims, String what) {
+    return MemoryBudget.check(model.graph(), primarySubgraph, growth(dims), options.memoryBudget(),
+        what + " of model " + source);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -594,10 +689,12 @@ public final class LiteModel implements AutoCloseable {
       int[] previous = resizeDims[index];
       resizeDims[index] = shape.clone();
       try {
-        applyShapes();
+        applyShapes("input '" + in.name() + "' of shape " + Arrays.toString(shape));
       } catch (RuntimeException e) {
         resizeDims[index] = previous;
         throw e;
+      } finally {
+        budgetCheckedRows = -1; // the rows that fit depend on the other dimensions
       }
     } finally {
       exit();
@@ -626,7 +723,7 @@ public final class LiteModel implements AutoCloseable {
       interpreter.resetState(rebuild);
       if (rebuild) {
         if (shapesAllocatable()) {
-          applyShapes();
+          applyShapes("the input shapes after a reset");
         } else {
           report = interpreter.report();
         }
@@ -636,10 +733,21 @@ public final class LiteModel implements AutoCloseable {
     }
   }
 
-  /** Resizes every input to {@link #resizeDims} and reallocates; the batch size follows the first input. */
-  private void applyShapes() {
+  /**
+   * Resizes every input to {@link #resizeDims} and reallocates, after checking the memory budget (nothing is allocated
+   * when it would be exceeded). When the previous allocation was large and this one needs under a quarter of it, the
+   * interpreter is rebuilt first, which gives the arena's memory back (TensorFlow Lite's arena never shrinks); models
+   * with resource variables keep their interpreter, and so their state. The batch size follows the first input.
+   */
+  private void applyShapes(String what) {
+    TensorMemory.Estimate estimate = checkShapes(resizeDims, what);
     currentBatch = 0;
+    if (allocatedBytes > SHRINK_ABOVE_BYTES && estimate.bytes() * 4 < allocatedBytes
+        && !model.graph().hasResourceVariables()) {
+      interpreter.rebuildForShrink();
+    }
     interpreter.resize(resizeDims);
+    allocatedBytes = estimate.bytes();
     currentBatch = inputs.length > 0 && resizeDims[0].length > 0 ? resizeDims[0][0] : 1;
     report = interpreter.report();
   }
@@ -661,7 +769,8 @@ public final class LiteModel implements AutoCloseable {
       System.arraycopy(previous, 0, resizeDims, 0, previous.length);
       return;
     }
-    applyShapes();
+    budgetCheckedRows = -1;
+    applyShapes("a replica's input shapes");
   }
 
   private boolean shapesAllocatable() {
@@ -1054,7 +1163,10 @@ public final class LiteModel implements AutoCloseable {
    * }</pre>
    */
   public static final class Options {
-    private static final Options DEFAULTS = new Options(1, true, 0, 0, false, Accelerator.cpu(), null);
+    /** The default memory budget: 1 GiB of tensor memory per instance (see {@link #withMemoryBudget(long)}). */
+    public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
+    private static final Options DEFAULTS = new Options(1, true, 0, 0, false, Accelerator.cpu(), null,
+        DEFAULT_MEMORY_BUDGET);
 
     private final int threads;
     private final boolean xnnpack;
@@ -1063,9 +1175,11 @@ public final class LiteModel implements AutoCloseable {
     private final boolean weightsCache;
     private final Accelerator accelerator;
     private final String signature;
+    private final long memoryBudget;
 
     private Options(int threads, boolean xnnpack, long xnnpackFlags, long xnnpackCleared, boolean weightsCache,
-        Accelerator accelerator, String signature) {
+        Accelerator accelerator, String signature, long memoryBudget) {
+      this.memoryBudget = memoryBudget;
       this.threads = threads;
       this.xnnpack = xnnpack;
       this.xnnpackFlags = xnnpackFlags;
@@ -1088,7 +1202,8 @@ public final class LiteModel implements AutoCloseable {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature);
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
+          accelerator, signature, memoryBudget);
     }
 
     /**
@@ -1096,7 +1211,8 @@ public final class LiteModel implements AutoCloseable {
      *     accelerator, XNNPACK takes the operators the accelerator left.
      */
     public Options withXnnpack(boolean enabled) {
-      return new Options(threads, enabled, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature);
+      return new Options(threads, enabled, xnnpackFlags, xnnpackCleared, weightsCache,
+          accelerator, signature, memoryBudget);
     }
 
     /**
@@ -1109,7 +1225,8 @@ public final class LiteModel implements AutoCloseable {
       Objects.requireNonNull(flag, "flag");
       long set = enabled ? xnnpackFlags | flag.bit() : xnnpackFlags & ~flag.bit();
       long cleared = enabled ? xnnpackCleared & ~flag.bit() : xnnpackCleared | flag.bit();
-      return new Options(threads, xnnpack, set, cleared, weightsCache, accelerator, signature);
+      return new Options(threads, xnnpack, set, cleared, weightsCache,
+          accelerator, signature, memoryBudget);
     }
 
     /**
@@ -1128,7 +1245,8 @@ public final class LiteModel implements AutoCloseable {
      *     keep their own copy.
      */
     public Options withWeightsCache(boolean enabled) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, enabled, accelerator, signature);
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, enabled,
+          accelerator, signature, memoryBudget);
     }
 
     /**
@@ -1137,12 +1255,38 @@ public final class LiteModel implements AutoCloseable {
      */
     public Options withAccelerator(Accelerator accelerator) {
       return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
-          Objects.requireNonNull(accelerator, "accelerator"), signature);
+          Objects.requireNonNull(accelerator, "accelerator"), signature, memoryBudget);
     }
 
     /** @param key run this signature of the model instead of its main graph; null for the main graph */
     public Options withSignature(String key) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, key);
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
+          accelerator, key, memoryBudget);
+    }
+
+    /**
+     * Sets the memory budget: the most native memory this instance's tensors may take, estimated from the model file
+     * before anything is allocated (see {@code TensorMemory}). A model that declares more is refused at load, a
+     * {@link LiteModel#resizeInput(int, int...) resize} or {@link LiteModel#run(float[][], float[][]) run} whose batch
+     * would need more is refused, and {@link LiteModel#predict(float[][])} splits its rows into as few invocations as
+     * fit; each refusal is a {@link LiteModelException} with status
+     * {@link LiteModelException.Status#MEMORY_BUDGET_EXCEEDED} naming the largest tensor, before any native
+     * allocation. The model's own bytes and XNNPACK's packed weights are not counted. Default
+     * {@link #DEFAULT_MEMORY_BUDGET} (1 GiB): enough for any of the reference models at batches of hundreds, and it
+     * stops a file of a few MB that declares gigabytes of tensors in microseconds.
+     *
+     * @param bytes the budget in bytes, at least 1 MiB; {@link Long#MAX_VALUE} for no limit
+     */
+    public Options withMemoryBudget(long bytes) {
+      if (bytes < (1L << 20)) {
+        throw new IllegalArgumentException("memory budget must be at least 1 MiB, got " + bytes + " bytes");
+      }
+      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature, bytes);
+    }
+
+    /** @return the most native memory, in bytes, this instance's tensors may take */
+    public long memoryBudget() {
+      return memoryBudget;
     }
 
     /** @return threads for TensorFlow Lite and XNNPACK */
@@ -1192,7 +1336,8 @@ public final class LiteModel implements AutoCloseable {
           + (xnnpackFlags != 0 ? ", xnnpackFlags+=0x" + Long.toHexString(xnnpackFlags) : "")
           + (xnnpackCleared != 0 ? ", xnnpackFlags-=0x" + Long.toHexString(xnnpackCleared) : "")
           + (weightsCache ? ", weightsCache" : "")
-          + (signature != null ? ", signature=" + signature : "") + "]";
+          + (signature != null ? ", signature=" + signature : "")
+          + (memoryBudget != DEFAULT_MEMORY_BUDGET ? ", memoryBudget=" + memoryBudget : "") + "]";
     }
   }
 }

@@ -454,6 +454,14 @@ final class NativeInterpreter {
     }
   }
 
+  /**
+   * Builds a fresh interpreter in place of this one, to give back the memory of a large allocation (TensorFlow Lite's
+   * arena never shrinks). The caller resizes to the shapes it wants next.
+   */
+  void rebuildForShrink() {
+    rebuild();
+  }
+
   /** Replaces the native interpreter with a fresh one built the same way; bindings are refreshed, not replaced. */
   private void rebuild() {
     invalidateBindings();
