@@ -251,7 +251,8 @@ class PredictCommandTest {
     int status = predict("--model", MLP, "--input", input.toString(), "--output", output.toString(), "--batch", "2");
     assertEquals(1, status);
     assertTrue(err.toString().contains("line 7: expected 256 values, found 255"), err.toString());
-    assertTrue(out.toString().contains("wrote the 5 rows predicted before it"), out.toString());
+    assertTrue(out.toString().contains("the 5 rows predicted before it are in " + output.toAbsolutePath()),
+        out.toString());
     assertEquals(5, NpyArray.open(output).rows());
   }
 
