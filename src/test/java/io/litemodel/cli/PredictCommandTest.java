@@ -500,4 +500,24 @@ class PredictCommandTest {
     process.getInputStream().readAllBytes();
     return process.waitFor();
   }
+
+  /** The case: a JPEG cut to its first 5,000 bytes was predicted without a warning, even with fail. */
+  @Test
+  void aTruncatedJpegStopsTheRunWithEitherDecoder() throws Exception {
+    Path images = Files.createDirectory(dir.resolve("images"));
+    byte[] jpeg = Files.readAllBytes(Path.of("src/test/resources/io/litemodel/image/decoders/video-001.jpeg"));
+    Files.write(images.resolve("a.jpg"), jpeg);
+    Files.write(images.resolve("b.jpg"), java.util.Arrays.copyOf(jpeg, 5000));
+    for (String decoder : new String[] {"imageio", "opencv"}) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      Path output = dir.resolve(decoder + ".csv");
+      int status = predict("--model", CNN, "--input", images.toString(), "--output", output.toString(), "--decoder",
+          decoder, "--batch", "1");
+      assertEquals(1, status, decoder);
+      assertTrue(err.toString().contains("error: b.jpg: cannot decode image " + images.resolve("b.jpg")
+          + ": truncated JPEG: the data ends at byte 5000"), err.toString());
+      assertEquals(2, Files.readAllLines(output).size()); // header and a.jpg only
+    }
+  }
 }
