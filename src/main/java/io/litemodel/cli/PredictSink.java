@@ -189,6 +189,10 @@ abstract class PredictSink implements AutoCloseable {
         }
       }
       Files.deleteIfExists(temporary);
+      if (e instanceof IOException) {
+        throw new IOException("cannot start the output file " + temporary + " (nothing was written): " + e.getMessage(),
+            e);
+      }
       throw e;
     }
   }
