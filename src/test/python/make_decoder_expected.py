@@ -8,7 +8,8 @@ TensorFlow; they are not in the venv, so install them beside it, for example:
     PYTHONPATH=/tmp/pylib .venv/bin/python src/test/python/make_decoder_expected.py /usr/local/go/src/image
 
 Inputs, files nobody on this project made:
-- video-001.cmyk.jpeg (an Adobe CMYK JPEG), video-001.jpeg and video-001.restart2.jpeg (restart markers) from the Go distribution's image/testdata (BSD licence).
+- video-001.cmyk.jpeg (an Adobe CMYK JPEG), video-001.jpeg and video-001.restart2.jpeg (restart markers) from the Go
+  distribution's image/testdata (BSD licence).
 - basn2c16.png (16-bit RGB) and basn0g16.png (16-bit grey) from PngSuite by Willem van Schaik (free to use), as
   shipped in Go's image/png/testdata/pngsuite.
 Generated here:

@@ -29,10 +29,10 @@ import javax.imageio.stream.ImageInputStream;
  * TwelveMonkeys is a drop-in ImageIO plugin: with its jar on the classpath, this class picks it up (it is the
  * first "jpeg" reader ImageIO returns).
  *
- * <p><b>Damaged files are errors, never a silent prediction.</b> Before decoding, a JPEG's marker structure is walked to
- * its end-of-image marker ({@link JpegStructure}) and a PNG's chunks to IEND with their CRCs ({@link PngStructure}):
+ * <p><b>Damaged files are errors, never a silent prediction.</b> Before decoding, a JPEG's marker structure is walked
+ * to its end-of-image marker ({@link JpegStructure}) and a PNG's chunks to IEND with their CRCs ({@link PngStructure}):
  * the JDK decodes a JPEG cut to its first 5,000 bytes into a full-size image with a grey bottom, and ignores PNG CRCs.
- * A warning from the reader while decoding (libjpeg's "Corrupt JPEG data: ...") is an error too.
+ * A warning from the JPEG reader about the data while decoding (libjpeg's "Corrupt JPEG data: ...") is an error too.
  *
  * <p><b>Colours as in Python.</b> CMYK and YCCK JPEGs are converted exactly as PIL does ({@link CmykConverter}; the
  * JDK's own result was 35 and 42 levels off on average on the test files), 16-bit PNGs keep each sample's high byte
@@ -52,7 +52,7 @@ public final class ImageDecoder implements BgrDecoder {
   private ByteBuffer view = ByteBuffer.wrap(bytes);
   private final JpegStructure jpegStructure = new JpegStructure();
   private final PngStructure pngStructure = new PngStructure();
-  /** The last warning a reader gave during the current decode: damaged data, which is an error here. */
+  /** The last warning the JPEG reader gave about damaged data during the current decode: an error here. */
   private String warning;
   private ImageReader jpegReader;
   private ImageReadParam jpegParam;
@@ -133,7 +133,7 @@ public final class ImageDecoder implements BgrDecoder {
       if (warning != null) {
         // libjpeg reports a cut or damaged scan ("Premature end of JPEG file", "Corrupt JPEG data: ...") as a
         // warning and fills the rest grey: an image that was never there. The caller gets an error instead.
-        throw new IOException("corrupt " + (jpeg ? "JPEG" : "PNG") + " data: " + warning);
+        throw new IOException("corrupt JPEG data: " + warning);
       }
       return image;
     } finally {
@@ -185,7 +185,16 @@ public final class ImageDecoder implements BgrDecoder {
       throw new IllegalStateException("no ImageIO reader for " + format);
     }
     ImageReader reader = readers.next();
-    reader.addIIOReadWarningListener((source, message) -> warning = message);
+    if (format.equals("jpeg")) {
+      // libjpeg's data warnings mean damaged pixels. The JDK's own two JPEG warnings end in "; ignored" (a JFIF
+      // marker in a thumbnail, an invalid colour profile) and leave the pixels intact; so do all of its PNG warnings
+      // (palette and transparency chunk oddities), and PNG damage is caught by PngStructure and zlib instead.
+      reader.addIIOReadWarningListener((source, message) -> {
+        if (!message.endsWith("; ignored")) {
+          warning = message;
+        }
+      });
+    }
     return reader;
   }
 

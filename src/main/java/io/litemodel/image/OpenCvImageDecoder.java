@@ -21,7 +21,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Errors from those files say that ImageIO decoded them. Every JPEG's marker structure is checked first
  * ({@link JpegStructure}): a truncated file is an error, where {@code imdecode} alone would fill the missing part
  * grey. Damage inside the compressed data that keeps the structure intact is not detected on this path (OpenCV
- * reports libjpeg's warnings only on stderr); {@link ImageDecoder} turns those warnings into errors. Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
+ * reports libjpeg's warnings only on stderr); {@link ImageDecoder} turns those warnings into errors.
+ * Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
  * automatically when it is there).
  *
  * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV

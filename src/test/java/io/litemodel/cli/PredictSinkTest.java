@@ -130,7 +130,8 @@ class PredictSinkTest {
     assertEquals(3, sink.rows());
     PredictSink.Landing landing = sink.finish(false);
     assertEquals(PredictSink.Place.OUTPUT, landing.place());
-    assertEquals("the 3 rows written before it are in " + output.toAbsolutePath(), landing.describe("written before it"));
+    assertEquals("the 3 rows written before it are in " + output.toAbsolutePath(),
+        landing.describe("written before it"));
     assertEquals(3, NpyArray.open(output).rows());
     assertEquals(List.of("out.npy"), names());
   }
@@ -162,7 +163,8 @@ class PredictSinkTest {
     Path unfinished = dir.resolve("out.unfinished-" + ProcessHandle.current().pid() + ".npy");
     assertEquals(unfinished.toAbsolutePath(), landing.file());
     assertEquals("the 1 rows predicted before it are in " + unfinished.toAbsolutePath() + " ("
-        + output.toAbsolutePath() + ", from an earlier run, was left as it was)", landing.describe("predicted before it"));
+        + output.toAbsolutePath() + ", from an earlier run, was left as it was)",
+        landing.describe("predicted before it"));
     assertEquals("finished results of an earlier run", Files.readString(output));
     assertEquals(1, NpyArray.open(unfinished).rows());
   }
