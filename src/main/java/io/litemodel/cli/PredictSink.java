@@ -174,7 +174,13 @@ abstract class PredictSink implements AutoCloseable {
     }
     Path target = output.toAbsolutePath();
     List<String> notices = recoverStale(target, npy);
-    Path temporary = createTemporary(target);
+    Path temporary;
+    try {
+      temporary = createTemporary(target);
+    } catch (IOException e) {
+      // Some of these (AccessDeniedException) have only the path for a message: give the reason too.
+      throw new IOException("cannot create a partial output file beside " + target + ": " + e, e);
+    }
     FileChannel channel = null;
     try {
       channel = opener.open(temporary);

@@ -71,10 +71,11 @@ final class JpegStructure {
   /** @return the position of the marker that ends the scan's entropy-coded data */
   private int skipEntropyCodedData(int at) throws IOException {
     while (true) {
-      need(at, 1);
-      if (u8(at) != 0xff) {
+      // Tight loop to the next 0xff: this is nearly every byte of the file.
+      ByteBuffer bytes = data;
+      int end = length;
+      while (at < end && bytes.get(at) != (byte) 0xff) {
         at++;
-        continue;
       }
       need(at, 2);
       int next = u8(at + 1);
