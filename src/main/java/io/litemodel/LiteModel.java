@@ -208,7 +208,7 @@ public final class LiteModel implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read model file " + path.toAbsolutePath() + ": " + e, e);
     }
-    return load(ByteBuffer.wrap(bytes), options, path.toString());
+    return load(ByteBuffer.wrap(bytes), options, path.toString(), path);
   }
 
   /** Loads a model from its bytes (copied; the array may be reused at once), with default {@link Options}. */
@@ -219,7 +219,7 @@ public final class LiteModel implements AutoCloseable {
   /** Loads a model from its bytes (copied; the array may be reused at once). */
   public static LiteModel load(byte[] bytes, Options options) {
     Objects.requireNonNull(bytes, "bytes");
-    return load(ByteBuffer.wrap(bytes), options, "from byte[" + bytes.length + "]");
+    return load(ByteBuffer.wrap(bytes), options, "from byte[" + bytes.length + "]", null);
   }
 
   /**
@@ -233,7 +233,7 @@ public final class LiteModel implements AutoCloseable {
   /** Loads a model from the bytes between the buffer's position and limit (copied; the buffer is not modified). */
   public static LiteModel load(ByteBuffer bytes, Options options) {
     Objects.requireNonNull(bytes, "bytes");
-    return load(bytes, options, "from ByteBuffer[" + bytes.remaining() + "]");
+    return load(bytes, options, "from ByteBuffer[" + bytes.remaining() + "]", null);
   }
 
   /** Loads a model from a classpath resource (e.g. {@code "models/seed_mlp.tflite"}), with default options. */
@@ -255,14 +255,22 @@ public final class LiteModel implements AutoCloseable {
       if (stream == null) {
         throw new IllegalArgumentException("no classpath resource '" + name + "'");
       }
-      return load(ByteBuffer.wrap(stream.readAllBytes()), options, "resource " + name);
+      return load(ByteBuffer.wrap(stream.readAllBytes()), options, "resource " + name, null);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read classpath resource " + name + ": " + e, e);
     }
   }
 
-  private static LiteModel load(ByteBuffer bytes, Options options, String source) {
+  /** @param file the file the bytes were read from, or null (then a child-process check writes a temporary copy) */
+  private static LiteModel load(ByteBuffer bytes, Options options, String source, Path file) {
     Objects.requireNonNull(options, "options");
+    if (options.childProcessCheck()) {
+      if (file != null) {
+        ChildProcessCheck.check(file, options, source);
+      } else {
+        ChildProcessCheck.check(bytes, options, source);
+      }
+    }
     ModelHandle handle = ModelHandle.create(bytes, source, options.memoryBudget());
     try {
       return new LiteModel(handle, options, source);
@@ -1165,31 +1173,39 @@ public final class LiteModel implements AutoCloseable {
   public static final class Options {
     /** The default memory budget: 1 GiB of tensor memory per instance (see {@link #withMemoryBudget(long)}). */
     public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
-    private static final Options DEFAULTS = new Options(1, true, 0, 0, false, Accelerator.cpu(), null,
-        DEFAULT_MEMORY_BUDGET);
+    private static final Options DEFAULTS = new Options();
 
-    private final int threads;
-    private final boolean xnnpack;
-    private final long xnnpackFlags;
-    private final long xnnpackCleared;
-    private final boolean weightsCache;
-    private final Accelerator accelerator;
-    private final String signature;
-    private final long memoryBudget;
+    // Set only by the with-methods, on a fresh copy, before the instance is returned: instances never change.
+    private int threads = 1;
+    private boolean xnnpack = true;
+    private long xnnpackFlags;
+    private long xnnpackCleared;
+    private boolean weightsCache;
+    private Accelerator accelerator = Accelerator.cpu();
+    private String signature;
+    private long memoryBudget = DEFAULT_MEMORY_BUDGET;
+    private boolean childProcessCheck;
 
-    private Options(int threads, boolean xnnpack, long xnnpackFlags, long xnnpackCleared, boolean weightsCache,
-        Accelerator accelerator, String signature, long memoryBudget) {
-      this.memoryBudget = memoryBudget;
-      this.threads = threads;
-      this.xnnpack = xnnpack;
-      this.xnnpackFlags = xnnpackFlags;
-      this.xnnpackCleared = xnnpackCleared;
-      this.weightsCache = weightsCache;
-      this.accelerator = accelerator;
-      this.signature = signature;
+    private Options() {}
+
+    private Options copy() {
+      Options copy = new Options();
+      copy.threads = threads;
+      copy.xnnpack = xnnpack;
+      copy.xnnpackFlags = xnnpackFlags;
+      copy.xnnpackCleared = xnnpackCleared;
+      copy.weightsCache = weightsCache;
+      copy.accelerator = accelerator;
+      copy.signature = signature;
+      copy.memoryBudget = memoryBudget;
+      copy.childProcessCheck = childProcessCheck;
+      return copy;
     }
 
-    /** @return one thread, the CPU with XNNPACK and this build's default flags, no weights cache, the main graph */
+    /**
+     * @return one thread, the CPU with XNNPACK and this build's default flags, no weights cache, the main graph, a
+     *     1 GiB memory budget, no child-process check
+     */
     public static Options defaults() {
       return DEFAULTS;
     }
@@ -1202,8 +1218,9 @@ public final class LiteModel implements AutoCloseable {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
-          accelerator, signature, memoryBudget);
+      Options copy = copy();
+      copy.threads = threads;
+      return copy;
     }
 
     /**
@@ -1211,8 +1228,9 @@ public final class LiteModel implements AutoCloseable {
      *     accelerator, XNNPACK takes the operators the accelerator left.
      */
     public Options withXnnpack(boolean enabled) {
-      return new Options(threads, enabled, xnnpackFlags, xnnpackCleared, weightsCache,
-          accelerator, signature, memoryBudget);
+      Options copy = copy();
+      copy.xnnpack = enabled;
+      return copy;
     }
 
     /**
@@ -1223,10 +1241,10 @@ public final class LiteModel implements AutoCloseable {
      */
     public Options withXnnpackFlag(Accelerator.XnnpackFlag flag, boolean enabled) {
       Objects.requireNonNull(flag, "flag");
-      long set = enabled ? xnnpackFlags | flag.bit() : xnnpackFlags & ~flag.bit();
-      long cleared = enabled ? xnnpackCleared & ~flag.bit() : xnnpackCleared | flag.bit();
-      return new Options(threads, xnnpack, set, cleared, weightsCache,
-          accelerator, signature, memoryBudget);
+      Options copy = copy();
+      copy.xnnpackFlags = enabled ? xnnpackFlags | flag.bit() : xnnpackFlags & ~flag.bit();
+      copy.xnnpackCleared = enabled ? xnnpackCleared & ~flag.bit() : xnnpackCleared | flag.bit();
+      return copy;
     }
 
     /**
@@ -1245,8 +1263,9 @@ public final class LiteModel implements AutoCloseable {
      *     keep their own copy.
      */
     public Options withWeightsCache(boolean enabled) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, enabled,
-          accelerator, signature, memoryBudget);
+      Options copy = copy();
+      copy.weightsCache = enabled;
+      return copy;
     }
 
     /**
@@ -1254,14 +1273,16 @@ public final class LiteModel implements AutoCloseable {
      *     {@link Accelerator#auto()} or {@link Accelerator#plugin(java.nio.file.Path, java.util.Map)}
      */
     public Options withAccelerator(Accelerator accelerator) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
-          Objects.requireNonNull(accelerator, "accelerator"), signature, memoryBudget);
+      Options copy = copy();
+      copy.accelerator = Objects.requireNonNull(accelerator, "accelerator");
+      return copy;
     }
 
     /** @param key run this signature of the model instead of its main graph; null for the main graph */
     public Options withSignature(String key) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
-          accelerator, key, memoryBudget);
+      Options copy = copy();
+      copy.signature = key;
+      return copy;
     }
 
     /**
@@ -1281,7 +1302,29 @@ public final class LiteModel implements AutoCloseable {
       if (bytes < (1L << 20)) {
         throw new IllegalArgumentException("memory budget must be at least 1 MiB, got " + bytes + " bytes");
       }
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature, bytes);
+      Options copy = copy();
+      copy.memoryBudget = bytes;
+      return copy;
+    }
+
+    /**
+     * Loads each model first in a short-lived child JVM with these options, runs it once there, and loads it into
+     * this JVM only if that child survived; a crash in native code (TensorFlow Lite, XNNPACK, a delegate plugin)
+     * becomes a {@link LiteModelException} with {@link LiteModelException.Status#INVALID_MODEL} here instead of
+     * ending this process. For services that load models they did not make. Costs a JVM start and a second load per
+     * {@code load} (replicas are not checked again); see the README for the measured cost. Default off.
+     *
+     * @param enabled true to check every model loaded with these options in a child process first
+     */
+    public Options withChildProcessCheck(boolean enabled) {
+      Options copy = copy();
+      copy.childProcessCheck = enabled;
+      return copy;
+    }
+
+    /** @return true when models are first loaded and run in a child process (see {@link #withChildProcessCheck}) */
+    public boolean childProcessCheck() {
+      return childProcessCheck;
     }
 
     /** @return the most native memory, in bytes, this instance's tensors may take */
@@ -1337,7 +1380,8 @@ public final class LiteModel implements AutoCloseable {
           + (xnnpackCleared != 0 ? ", xnnpackFlags-=0x" + Long.toHexString(xnnpackCleared) : "")
           + (weightsCache ? ", weightsCache" : "")
           + (signature != null ? ", signature=" + signature : "")
-          + (memoryBudget != DEFAULT_MEMORY_BUDGET ? ", memoryBudget=" + memoryBudget : "") + "]";
+          + (memoryBudget != DEFAULT_MEMORY_BUDGET ? ", memoryBudget=" + memoryBudget : "")
+          + (childProcessCheck ? ", childProcessCheck" : "") + "]";
     }
   }
 }
