@@ -47,7 +47,7 @@ import java.util.Objects;
  * <p><b>Numbers:</b> NaN and infinite inputs are allowed and passed to the model as they are (for quantized inputs,
  * NaN maps to the zero point and infinities saturate).
  */
-public final class LiteModel implements AutoCloseable {
+public final class LiteModel implements InferenceModel {
   private static final Cleaner CLEANER = Cleaner.create();
   private static final VarHandle STATE;
 
@@ -287,6 +287,7 @@ public final class LiteModel implements AutoCloseable {
    *
    * @throws IllegalStateException if this instance is closed
    */
+  @Override
   public LiteModel replicate() {
     return replicate(options);
   }
@@ -321,11 +322,13 @@ public final class LiteModel implements AutoCloseable {
   }
 
   /** @return the inputs, in the model's order (each a snapshot of the current allocation) */
+  @Override
   public List<TensorSpec> inputs() {
     return specs(inputs);
   }
 
   /** @return the outputs, in the model's order (each a snapshot of the current allocation) */
+  @Override
   public List<TensorSpec> outputs() {
     return specs(outputs);
   }
@@ -345,6 +348,7 @@ public final class LiteModel implements AutoCloseable {
    * @return the index of the input called {@code name}
    * @throws IllegalArgumentException if there is none
    */
+  @Override
   public int inputIndex(String name) {
     return indexOf(inputIndex, name, "input");
   }
@@ -354,6 +358,7 @@ public final class LiteModel implements AutoCloseable {
    * @return the index of the output called {@code name}
    * @throws IllegalArgumentException if there is none
    */
+  @Override
   public int outputIndex(String name) {
     return indexOf(outputIndex, name, "output");
   }
@@ -379,6 +384,7 @@ public final class LiteModel implements AutoCloseable {
   }
 
   /** @return true when the batch dimension is dynamic and batches run in one invocation */
+  @Override
   public boolean hasDynamicBatch() {
     checkOpen();
     return fixedBatch < 0;
@@ -406,6 +412,7 @@ public final class LiteModel implements AutoCloseable {
    * @throws IllegalArgumentException if a length does not match, or the model has several inputs or outputs
    * @throws IllegalStateException if the model is closed or in use by another thread
    */
+  @Override
   public void predictSingle(float[] input, float[] output) {
     enterAllocated();
     try {
@@ -434,6 +441,7 @@ public final class LiteModel implements AutoCloseable {
    * Predicts one record and returns a new array with the result. Allocates only that array; see
    * {@link #predictSingle(float[], float[])} for the allocation-free form.
    */
+  @Override
   public float[] predictSingle(float[] input) {
     enterAllocated();
     int outLength;
@@ -458,6 +466,7 @@ public final class LiteModel implements AutoCloseable {
    * @return one output row per record
    * @throws IllegalArgumentException if there are no rows or a row has the wrong length
    */
+  @Override
   public float[][] predict(float[][] rows) {
     Objects.requireNonNull(rows, "rows");
     enterAllocated();
@@ -501,6 +510,7 @@ public final class LiteModel implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code rows} is not positive or a buffer has too few values remaining
    */
+  @Override
   public void predict(FloatBuffer input, FloatBuffer output, int rows) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
@@ -905,6 +915,7 @@ public final class LiteModel implements AutoCloseable {
    * {@code i} (its length sets the batch size, which must agree across inputs when the batch is dynamic), and
    * {@code outputs[i]} receives output {@code i} and must have exactly its element count for that batch.
    */
+  @Override
   public void run(float[][] inputs, float[][] outputs) {
     Objects.requireNonNull(inputs, "inputs");
     Objects.requireNonNull(outputs, "outputs");
@@ -971,6 +982,7 @@ public final class LiteModel implements AutoCloseable {
    * @param inputs one entry per input name, each holding whole rows
    * @throws IllegalArgumentException if an input is missing or unknown, or lengths do not match
    */
+  @Override
   public Map<String, float[]> run(Map<String, float[]> inputs) {
     Objects.requireNonNull(inputs, "inputs");
     float[][] ordered = new float[this.inputs.length][];
@@ -1048,7 +1060,14 @@ public final class LiteModel implements AutoCloseable {
     }
   }
 
+  /** @return false: one instance serves one thread at a time (see the class notes); use replicas or a pool */
+  @Override
+  public boolean threadSafe() {
+    return false;
+  }
+
   /** @return true once {@link #close()} was called */
+  @Override
   public boolean isClosed() {
     return (int) STATE.getVolatile(this) == CLOSED;
   }
