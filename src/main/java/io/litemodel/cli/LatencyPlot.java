@@ -8,6 +8,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -16,7 +17,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>A million points would make an unreadable picture and a slow render, so calls are grouped into at most
  * {@link #MAX_POINTS} consecutive buckets and each bucket is drawn as its <b>maximum</b>, so no spike is hidden
  * (the picture shows the worst call of each stretch, not a typical one). The run's overall p50 is drawn as a
- * reference line, and the legend says how many calls each point stands for. Renders headless.
+ * reference line, and the legend (under the plot, so it hides no point) says how many calls each point stands for.
+ * Renders headless.
  */
 final class LatencyPlot {
   /** Points per series at most. */
@@ -57,7 +59,10 @@ final class LatencyPlot {
     XYChart chart = new XYChartBuilder().width(1200).height(600).title(title)
         .xAxisTitle("call").yAxisTitle("latency (us, log scale)").build();
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    // Under the plot, not inside it: inside, the legend covered the top right corner, where a late spike (often the
+    // run's maximum) is drawn.
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setMarkerSize(3);
     XYSeries series = chart.addSeries(bucket == 1 ? "each call" : "max of each " + bucket + " calls", x, y);
     series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);

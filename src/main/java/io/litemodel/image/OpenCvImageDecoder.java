@@ -1,5 +1,6 @@
 package io.litemodel.image;
 
+import io.litemodel.BuildVersions;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Decodes JPEG files with OpenCV's {@code imdecode} (libjpeg-turbo) through JavaCPP, into a reused 8-bit BGR image:
  * about twice as fast as {@link ImageDecoder}, with almost no Java heap allocation. Every other format (PNG, GIF,
  * BMP, ...) goes to an {@link ImageDecoder}, so transparency is drawn over black exactly as on the ImageIO path
- * (OpenCV would drop the alpha channel and keep the hidden colour, changing the model's inputs). Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
+ * (OpenCV would drop the alpha channel and keep the hidden colour, changing the model's inputs). Needs {@link #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
  * automatically when it is there).
  *
  * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV
@@ -33,8 +34,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * JavaCPP frees it after garbage collection.
  */
 public final class OpenCvImageDecoder implements BgrDecoder {
-  /** The Maven dependency that brings OpenCV's classes and natives (kept in step with pom.xml's opencv.version). */
-  public static final String DEPENDENCY = "org.bytedeco:opencv-platform:4.13.0-1.5.13";
+  /** The Maven dependency that brings OpenCV's classes and natives, at pom.xml's opencv.version. */
+  public static final String DEPENDENCY = "org.bytedeco:opencv-platform:" + BuildVersions.openCvArtifact();
 
   // IMREAD_COLOR gives 8-bit BGR for grey, colour, 16-bit and alpha inputs alike; ImageIO ignores EXIF orientation,
   // so OpenCV must too for the two decoders to agree.

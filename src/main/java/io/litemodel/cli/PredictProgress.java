@@ -1,0 +1,102 @@
+package io.litemodel.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarRenderer;
+import me.tongfei.progressbar.ProgressState;
+
+/**
+ * The {@code predict} command's progress: a bar redrawn in place when stderr is a terminal; otherwise (a log file, a
+ * pipe, CI) one plain line every {@link #LINE_INTERVAL}, so logs get no carriage returns and no duplicated lines.
+ * The rate is left out until it means something (a second of work), instead of printing {@code ?}.
+ */
+final class PredictProgress {
+  /** How often a plain progress line is written when stderr is not a terminal. */
+  static final Duration LINE_INTERVAL = Duration.ofSeconds(10);
+  private static final int BAR_REFRESH_MILLIS = 250;
+  private static final int BAR_WIDTH = 30;
+
+  private PredictProgress() {}
+
+  /**
+   * @param count items to predict
+   * @param err where plain lines go when stderr is not a terminal (the command's error writer)
+   * @return a started progress bar; close it when the run ends
+   */
+  static ProgressBar start(long count, PrintWriter err) {
+    boolean terminal = stderrIsTerminal();
+    ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("predict").setInitialMax(count)
+        .setRenderer(renderer(terminal));
+    if (terminal) {
+      builder.setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(BAR_REFRESH_MILLIS);
+    } else {
+      builder.setConsumer(new DelegatingProgressBarConsumer(line -> {
+        err.println(line);
+        err.flush();
+      })).setUpdateIntervalMillis((int) LINE_INTERVAL.toMillis());
+    }
+    return builder.build();
+  }
+
+  /**
+   * One progress line, e.g. {@code predict  40% [============                  ] 400/1000 items, 812.5 items/s,
+   * ETA 0:00:01}; without the bar for plain lines.
+   *
+   * @param done items done
+   * @param total items in all
+   * @param elapsed time since the start
+   * @param bar whether to draw the bar
+   * @return the line
+   */
+  static String render(long done, long total, Duration elapsed, boolean bar) {
+    StringBuilder line = new StringBuilder("predict ");
+    double fraction = total > 0 ? Math.min(1.0, (double) done / total) : 0;
+    line.append(String.format(Locale.ROOT, "%3d%%", (int) Math.floor(fraction * 100)));
+    if (bar) {
+      int filled = (int) Math.floor(fraction * BAR_WIDTH);
+      line.append(" [").append("=".repeat(filled)).append(" ".repeat(BAR_WIDTH - filled)).append(']');
+    }
+    line.append(' ').append(done).append('/').append(total).append(" items");
+    double seconds = elapsed.toNanos() / 1e9;
+    if (seconds >= 1 && done > 0) {
+      double rate = done / seconds;
+      line.append(String.format(Locale.ROOT, ", %.1f items/s", rate));
+      if (done < total) {
+        long eta = (long) Math.ceil((total - done) / rate);
+        line.append(String.format(Locale.ROOT, ", ETA %d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60));
+      }
+    }
+    return line.toString();
+  }
+
+  /**
+   * Whether stderr is a terminal. Java cannot ask this of stderr directly: {@link System#console()} covers
+   * stdin/stdout, and Linux's {@code /proc/self/fd/2} says where stderr goes.
+   */
+  static boolean stderrIsTerminal() {
+    if (System.console() == null) {
+      return false;
+    }
+    Path fd = Path.of("/proc/self/fd/2");
+    try {
+      String target = Files.readSymbolicLink(fd).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException e) {
+      return true; // no /proc: trust System.console()
+    }
+  }
+
+  /** Our line layout for the library's renderer hook (its width limit is not needed: the line is short). */
+  private static ProgressBarRenderer renderer(boolean bar) {
+    return (ProgressState state, int maxLength) -> render(state.getCurrent(), state.getMax(),
+        state.getTotalElapsed(), bar);
+  }
+}
