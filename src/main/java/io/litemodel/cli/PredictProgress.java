@@ -38,9 +38,14 @@ final class PredictProgress {
     if (terminal) {
       builder.setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(BAR_REFRESH_MILLIS);
     } else {
+      // The library renders once more when it closes; a line equal to the last one written adds nothing to a log.
+      String[] last = {null};
       builder.setConsumer(new DelegatingProgressBarConsumer(line -> {
-        err.println(line);
-        err.flush();
+        if (!line.equals(last[0])) {
+          last[0] = line;
+          err.println(line);
+          err.flush();
+        }
       })).setUpdateIntervalMillis((int) LINE_INTERVAL.toMillis());
     }
     return builder.build();

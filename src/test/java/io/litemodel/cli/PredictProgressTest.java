@@ -51,6 +51,7 @@ class PredictProgressTest {
     String log = err.toString();
     assertFalse(log.contains("\r"), log);
     assertFalse(log.contains("?"), log);
-    assertTrue(log.lines().anyMatch(line -> line.matches("predict 100% (\\d+)/\\1 items.*")), log);
+    assertEquals(1, log.lines().filter(line -> line.matches("predict 100% (\\d+)/\\1 items.*")).count(), log);
+    assertEquals(log.lines().distinct().count(), log.lines().count(), "a line was repeated:\n" + log);
   }
 }
