@@ -23,6 +23,7 @@ final class PredictProgress {
   static final Duration LINE_INTERVAL = Duration.ofSeconds(10);
   private static final int BAR_REFRESH_MILLIS = 250;
   private static final int BAR_WIDTH = 30;
+  private static final int MIN_BAR_WIDTH = 10;
 
   private PredictProgress() {}
 
@@ -62,13 +63,30 @@ final class PredictProgress {
    * @return the line
    */
   static String render(long done, long total, Duration elapsed, boolean bar) {
-    StringBuilder line = new StringBuilder("predict ");
+    return render(done, total, elapsed, bar, 0);
+  }
+
+  /**
+   * As {@link #render(long, long, Duration, boolean)}, fitted to a terminal {@code width} wide (0: unknown): the bar
+   * narrows, down to {@value #MIN_BAR_WIDTH} characters, then goes, so the figures are never cut off.
+   */
+  static String render(long done, long total, Duration elapsed, boolean bar, int width) {
     double fraction = total > 0 ? Math.min(1.0, (double) done / total) : 0;
-    line.append(String.format(Locale.ROOT, "%3d%%", (int) Math.floor(fraction * 100)));
-    if (bar) {
-      int filled = (int) Math.floor(fraction * BAR_WIDTH);
-      line.append(" [").append("=".repeat(filled)).append(" ".repeat(BAR_WIDTH - filled)).append(']');
+    String percent = String.format(Locale.ROOT, "predict %3d%%", (int) Math.floor(fraction * 100));
+    String figures = figures(done, total, elapsed);
+    if (!bar) {
+      return percent + figures;
     }
+    int barWidth = width <= 0 ? BAR_WIDTH : Math.min(BAR_WIDTH, width - 1 - percent.length() - figures.length() - 3);
+    if (barWidth < MIN_BAR_WIDTH) {
+      return percent + figures;
+    }
+    int filled = (int) Math.floor(fraction * barWidth);
+    return percent + " [" + "=".repeat(filled) + " ".repeat(barWidth - filled) + "]" + figures;
+  }
+
+  private static String figures(long done, long total, Duration elapsed) {
+    StringBuilder line = new StringBuilder();
     line.append(' ').append(done).append('/').append(total).append(" items");
     double seconds = elapsed.toNanos() / 1e9;
     if (seconds >= 1 && done > 0) {
@@ -99,9 +117,9 @@ final class PredictProgress {
     }
   }
 
-  /** Our line layout for the library's renderer hook (its width limit is not needed: the line is short). */
+  /** Our line layout for the library's renderer hook, fitted to the width it gives (the terminal's). */
   private static ProgressBarRenderer renderer(boolean bar) {
     return (ProgressState state, int maxLength) -> render(state.getCurrent(), state.getMax(),
-        state.getTotalElapsed(), bar);
+        state.getTotalElapsed(), bar, maxLength);
   }
 }

@@ -37,6 +37,17 @@ class PredictProgressTest {
   }
 
   @Test
+  void aNarrowTerminalGetsAShorterBarThenNone() {
+    String full = PredictProgress.render(400, 1000, Duration.ofSeconds(2), true, 0);
+    assertEquals("predict  40% [============                  ] 400/1000 items, 200.0 items/s, ETA 0:00:03", full);
+    String fitted = PredictProgress.render(400, 1000, Duration.ofSeconds(2), true, 80);
+    assertTrue(fitted.length() < 80, fitted);
+    assertTrue(fitted.endsWith("] 400/1000 items, 200.0 items/s, ETA 0:00:03"), fitted);
+    assertEquals("predict  40% 400/1000 items, 200.0 items/s, ETA 0:00:03",
+        PredictProgress.render(400, 1000, Duration.ofSeconds(2), true, 60));
+  }
+
+  @Test
   void withoutATerminalPredictWritesPlainLines() {
     // Under the test runner stderr is not a terminal (no console), like a CI log.
     assertFalse(PredictProgress.stderrIsTerminal());
