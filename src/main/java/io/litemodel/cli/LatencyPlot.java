@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -23,6 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class LatencyPlot {
   /** Points per series at most. */
   static final int MAX_POINTS = 2000;
+  /** Factor of headroom on the logarithmic latency axis, above and below the data. */
+  private static final double AXIS_MARGIN = Math.pow(10, 0.2);
 
   private LatencyPlot() {}
 
@@ -59,6 +62,11 @@ final class LatencyPlot {
     XYChart chart = new XYChartBuilder().width(1200).height(600).title(title)
         .xAxisTitle("call").yAxisTitle("latency (us, log scale)").build();
     chart.getStyler().setYAxisLogarithmic(true);
+    // Room above the slowest point and below the fastest (a fifth of a decade), so no marker is cut by the frame.
+    double lowest = Math.min(Math.max(1, p50Nanos) / 1000.0, Arrays.stream(y).min().orElse(1));
+    double highest = Math.max(Math.max(1, p50Nanos) / 1000.0, Arrays.stream(y).max().orElse(1));
+    chart.getStyler().setYAxisMin(lowest / AXIS_MARGIN);
+    chart.getStyler().setYAxisMax(highest * AXIS_MARGIN);
     // Under the plot, not inside it: inside, the legend covered the top right corner, where a late spike (often the
     // run's maximum) is drawn.
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
