@@ -50,7 +50,7 @@ final class NativeRuntime {
         tflitePath = path;
         try (BytePointer error = new BytePointer(512)) {
           if (LiteModelShim.lm_bind(path, error, (int) error.capacity()) != 0) {
-            throw new UnsatisfiedLinkError("binding to " + path + " failed: " + error.getString());
+            throw new UnsatisfiedLinkError("binding to " + path + " failed: " + NativeText.of(error));
           }
         }
         tfliteVersion = tensorflowlite.TfLiteVersion().getString();
