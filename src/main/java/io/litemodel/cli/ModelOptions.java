@@ -1,6 +1,7 @@
 package io.litemodel.cli;
 
 import io.litemodel.LiteModel;
+import io.litemodel.NativeLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The options every command that loads a model shares ({@code --model}, {@code --threads}, {@code --no-xnnpack}),
+ * The options every command that loads a model shares ({@code --model}, {@code --threads}, {@code --no-xnnpack},
+ * {@code --verbose}),
  * as a picocli mixin, with their validation and their translation into {@link LiteModel.Options}.
  */
 final class ModelOptions {
@@ -21,6 +23,19 @@ final class ModelOptions {
 
   @Option(names = "--no-xnnpack", description = "Run without the XNNPACK delegate (built-in kernels only).")
   boolean noXnnpack;
+
+  /**
+   * Shows TensorFlow Lite's informational log lines, which are silent by default.
+   *
+   * @param verbose whether the flag was given
+   */
+  @Option(names = {"-v", "--verbose"},
+      description = "Show TensorFlow Lite's own log lines (silent by default; also -Dlitemodel.native.log=LEVEL).")
+  void verbose(boolean verbose) {
+    if (verbose) {
+      NativeLog.INFO.apply();
+    }
+  }
 
   /**
    * Checks the options before anything is loaded, so that mistakes are usage errors (exit status 2).
