@@ -58,8 +58,8 @@ final class BatchWorker implements Runnable {
         if (closed.get()) {
           return;
         }
-        round = Backoff.pause(round);
-        if (round >= Backoff.PARK) {
+        round = Backoff.IDLE_WORKER.pause(round);
+        if (Backoff.IDLE_WORKER.parked(round)) {
           sleep(first);
           round = 0;
         }

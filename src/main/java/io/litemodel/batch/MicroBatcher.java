@@ -35,7 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Backoff}). Inference threads take the run of published requests at a shared cursor, up to the largest
  * batch, optionally waiting a bounded window for more, and run it straight from the ring (consecutive slots are
  * consecutive rows of one direct buffer, so a batch needs no copy). While a batch runs, new requests pile up, so the
- * batch grows with the load even with no window at all: a lone caller runs at once, as a batch of one. The ring is in
+ * batch grows with the load even with no window at all. A caller that finds nothing outstanding runs its record on
+ * its own thread, on a replica kept for that (see {@link Options#withCallerRuns(boolean)}), so that light load costs
+ * no hand-off at all. The ring is in
  * the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
  * {@code com.lmax:disruptor} because the batcher needs two things that library does not give: each request's rows
  * laid out contiguously in native memory (Disruptor events are Java objects), and a per-request completion that
@@ -54,7 +56,7 @@ import java.util.concurrent.locks.LockSupport;
  * replicas are made at construction.
  *
  * <p><b>Ownership.</b> The batcher owns the model it is built around and the replicas it makes (one per batch size
- * and inference thread), and closes them all on {@link #close()}. Load the model with
+ * and inference thread, and one for callers that run their own record), and closes them all on {@link #close()}. Load the model with
  * {@code withWeightsCache(true)} so that those replicas share one copy of the packed weights.
  */
 public final class MicroBatcher implements AutoCloseable {
@@ -66,6 +68,13 @@ public final class MicroBatcher implements AutoCloseable {
   private final int inputRow;
   private final int outputRow;
   private final BatchSizes sizes;
+  /** The next sequence an inference thread takes: {@code claimed - cursor} requests are waiting or running. */
+  private final AtomicLong cursor = new AtomicLong();
+  /** Cores left for callers beside the inference threads. */
+  private final int callerCores;
+  /** Runs a lone caller's record on the caller's own thread (null when the option is off); {@code directBusy} guards it. */
+  private final InferenceModel direct;
+  private final AtomicBoolean directBusy = new AtomicBoolean();
   /** Set once every worker has stopped: a caller still waiting then gives up instead of waiting forever. */
   private volatile boolean workersGone;
 
@@ -82,9 +91,15 @@ public final class MicroBatcher implements AutoCloseable {
     this.ring = new RequestRing(capacity, inputRow, outputRow, sizes.largest());
     List<InferenceModel> made = new ArrayList<>();
     made.add(model);
-    AtomicLong cursor = new AtomicLong();
+    this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - options.threads);
     this.threads = new Thread[options.threads];
+    InferenceModel lone = null;
     try {
+      if (options.callerRuns) {
+        lone = model.replicate();
+        made.add(lone);
+        prepare(lone, 1);
+      }
       for (int t = 0; t < options.threads; t++) {
         InferenceModel[] perSize = new InferenceModel[sizes.count()];
         for (int i = 0; i < perSize.length; i++) {
@@ -103,6 +118,7 @@ public final class MicroBatcher implements AutoCloseable {
       made.forEach(InferenceModel::close);
       throw e;
     }
+    this.direct = lone;
     this.models = List.copyOf(made);
     for (Thread thread : threads) {
       thread.start();
@@ -191,6 +207,18 @@ public final class MicroBatcher implements AutoCloseable {
     if (closed.get()) {
       throw closedException();
     }
+    // Nothing outstanding: no batch to join, so run on this thread and skip two hand-offs (the pool's cost, not more).
+    if (direct != null && ring.claimedCount() == cursor.get() && directBusy.compareAndSet(false, true)) {
+      try {
+        if (!closed.get()) {
+          direct.predictSingle(input, output);
+          return;
+        }
+      } finally {
+        directBusy.set(false);
+      }
+      throw closedException();
+    }
     long sequence = ring.claim();
     awaitFreeSlot(sequence);
     ring.publish(sequence, input);
@@ -212,8 +240,8 @@ public final class MicroBatcher implements AutoCloseable {
       if (workersGone) {
         throw closedException();
       }
-      round = Backoff.pause(round);
-      if (round >= Backoff.PARK) {
+      round = Backoff.CROWDED.pause(round);
+      if (Backoff.CROWDED.parked(round)) {
         LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(20));
       }
     }
@@ -221,10 +249,12 @@ public final class MicroBatcher implements AutoCloseable {
 
   private void awaitResult(long sequence, float[] output) {
     boolean interrupted = false;
+    // Outstanding requests (this one included) against the cores the callers have: spin only with a core to spare.
+    Backoff backoff = ring.claimedCount() - cursor.get() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
     int round = 0;
     while (!ring.isDone(sequence)) {
-      round = Backoff.pause(round);
-      if (round < Backoff.PARK) {
+      round = backoff.pause(round);
+      if (!backoff.parked(round)) {
         continue;
       }
       // Announce the park, then check again: the worker either sees the flag and unparks, or this sees the result.
@@ -289,6 +319,9 @@ public final class MicroBatcher implements AutoCloseable {
     }
     workersGone = true;
     ring.wakeAllParked();
+    while (direct != null && !directBusy.compareAndSet(false, true)) {
+      Thread.onSpinWait(); // a caller is running its record on the direct replica: one invocation, then it is free
+    }
     models.forEach(InferenceModel::close);
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -306,6 +339,7 @@ public final class MicroBatcher implements AutoCloseable {
     private long maxWaitNanos;
     private int threads = 1;
     private int capacity = DEFAULT_CAPACITY;
+    private boolean callerRuns = true;
 
     private Options() {}
 
@@ -315,12 +349,14 @@ public final class MicroBatcher implements AutoCloseable {
       copy.maxWaitNanos = maxWaitNanos;
       copy.threads = threads;
       copy.capacity = capacity;
+      copy.callerRuns = callerRuns;
       return copy;
     }
 
     /**
      * @return defaults: batches of up to {@value #DEFAULT_MAX_BATCH}, no waiting for more (batches form while the
-     *     previous one runs), one inference thread, {@value #DEFAULT_CAPACITY} request slots
+     *     previous one runs), one inference thread, {@value #DEFAULT_CAPACITY} request slots, a lone caller runs its
+     *     record itself
      */
     public static Options defaults() {
       return new Options();
@@ -372,6 +408,22 @@ public final class MicroBatcher implements AutoCloseable {
       return copy;
     }
 
+    /**
+     * @param enabled when a call finds no request outstanding, run it on the calling thread (on a replica kept for
+     *     this, one caller at a time) instead of handing it to an inference thread and back; on by default, so that
+     *     a lightly loaded batcher costs what a pool does. Off: every record goes through the inference threads.
+     */
+    public Options withCallerRuns(boolean enabled) {
+      Options copy = copy();
+      copy.callerRuns = enabled;
+      return copy;
+    }
+
+    /** @return true when a lone caller runs its record on its own thread */
+    public boolean callerRuns() {
+      return callerRuns;
+    }
+
     /** @return the most records per batch asked for */
     public int maxBatch() {
       return maxBatch;
@@ -395,7 +447,7 @@ public final class MicroBatcher implements AutoCloseable {
     @Override
     public String toString() {
       return "MicroBatcher.Options{maxBatch=" + maxBatch + ", maxWait=" + maxWaitNanos + "ns, threads=" + threads
-          + ", capacity=" + capacity + "}";
+          + ", capacity=" + capacity + ", callerRuns=" + callerRuns + "}";
     }
   }
 }

@@ -111,6 +111,11 @@ final class RequestRing {
     return claimed.getAndIncrement();
   }
 
+  /** @return sequences claimed so far */
+  long claimedCount() {
+    return claimed.get();
+  }
+
   /** @return true when the slot of {@code sequence} is free for it */
   boolean isFree(long sequence) {
     return state.get(slot(sequence) * PAD) == word(sequence, FREE);
