@@ -43,7 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MANIFEST = os.path.join(HERE, "manifest.json")
 DEFAULT_CACHE = os.path.join(HERE, os.pardir, ".cache", "public")
 # Bump when the layout or content of the reference data changes: every model is then rewritten.
-REFERENCE_FORMAT = 2
+REFERENCE_FORMAT = 3
 REFERENCE = "reference.json"
 MODEL_FILE = "model.tflite"
 DEFAULT_INPUT_RANGE = (-1.0, 1.0)
@@ -429,6 +429,7 @@ def run_reference(model: dict, folder: str, reference: dict, np, tf) -> None:
             for j, detail in enumerate(outputs):
                 produced[j].append(interpreter.get_tensor(detail["index"]).copy())
         record = {
+            "python_spread": spread(folder, run, fed, produced, np, tf),
             "resize": run.get("resize"),
             "calls": calls,
             "input_shapes": [[int(d) for d in i["shape"]] for i in inputs],
@@ -441,9 +442,37 @@ def run_reference(model: dict, folder: str, reference: dict, np, tf) -> None:
         reference["runs"].append(record)
 
 
-def new_interpreter(folder: str, run: dict, tf):
-    """An interpreter with default options, resized as the run asks, tensors allocated."""
-    interpreter = tf.lite.Interpreter(model_path=os.path.join(folder, MODEL_FILE))
+def spread(folder: str, run: dict, fed: list, produced: list, np, tf) -> list:
+    """How far TensorFlow's own two CPU paths disagree, per output: the same calls through the built-in kernels
+    (no default delegate) against the default interpreter (XNNPACK). Float outputs: the largest difference over the
+    output's largest magnitude; quantized outputs: the largest difference in steps. The conformance test never asks
+    LiteModel to be closer to Python than Python is to itself. None when the built-in kernels cannot run the model
+    (a custom op only XNNPACK implements)."""
+    try:
+        plain = new_interpreter(folder, run, tf,
+                                tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    except RuntimeError:
+        return None
+    worst = [0.0 for _ in produced]
+    for c in range(run.get("calls", 1)):
+        for detail, values in zip(plain.get_input_details(), fed):
+            plain.set_tensor(detail["index"], values[c])
+        plain.invoke()
+        for j, detail in enumerate(plain.get_output_details()):
+            ours = plain.get_tensor(detail["index"]).astype(np.float64)
+            theirs = produced[j][c].astype(np.float64)
+            diff = float(np.abs(ours - theirs).max()) if ours.size else 0.0
+            if np.issubdtype(produced[j][c].dtype, np.floating):
+                largest = float(np.abs(theirs).max()) if theirs.size else 0.0
+                diff = diff / largest if largest > 0 else diff
+            worst[j] = max(worst[j], diff)
+    return worst
+
+
+def new_interpreter(folder: str, run: dict, tf, resolver=None):
+    """An interpreter (default options unless ``resolver`` is given), resized as the run asks, tensors allocated."""
+    options = {} if resolver is None else {"experimental_op_resolver_type": resolver}
+    interpreter = tf.lite.Interpreter(model_path=os.path.join(folder, MODEL_FILE), **options)
     for index, shape in (run.get("resize") or {}).items():
         interpreter.resize_tensor_input(interpreter.get_input_details()[int(index)]["index"], shape, strict=True)
     interpreter.allocate_tensors()
