@@ -85,7 +85,9 @@ final class ConformanceTable {
     int total = report.delegatedNodes() + cpu;
     StringBuilder text = new StringBuilder();
     if (report.partitions() > 0) {
-      text.append("XNNPACK ").append(report.delegatedNodes()).append('/').append(total).append(" nodes (")
+      boolean xnnpackOnly = report.partitionNames().stream().allMatch(AcceleratorResolver.XNNPACK_KERNEL::equals);
+      text.append(xnnpackOnly ? "XNNPACK " : String.join(" + ", report.delegates()) + " ")
+          .append(report.delegatedNodes()).append('/').append(total).append(" nodes (")
           .append(report.partitions()).append(report.partitions() == 1 ? " partition)" : " partitions)");
     } else {
       text.append("no delegate");
