@@ -158,19 +158,58 @@ def test_seeded_inputs_are_fixed_and_follow_their_kind():
         gather.seeded_inputs(np.random.default_rng(1), detail, 1, {"kind": "sine"})
 
 
-def test_subgraph_roles(tmp_path):
+def test_signature_subgraphs_have_the_signature_role():
     graphs = gather.subgraphs_of(os.path.join(MODELS, "multi_signature.tflite"))
     assert [(g["index"], g["name"], g["role"]) for g in graphs] == [(0, "add", "PRIMARY"), (1, "scale", "SIGNATURE")]
 
+
+def _branchy():
     import tensorflow as tf
 
     @tf.function(input_signature=[tf.TensorSpec([1], tf.float32)])
     def branchy(x):
         return tf.cond(x[0] > 0, lambda: x * 2.0, lambda: x - 1.0)
 
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([branchy.get_concrete_function()], branchy)
-    path = tmp_path / "if.tflite"
-    path.write_bytes(converter.convert())
+    return tf.lite.TFLiteConverter.from_concrete_functions([branchy.get_concrete_function()], branchy)
+
+
+def _loop():
+    import tensorflow as tf
+
+    @tf.function(input_signature=[tf.TensorSpec([1], tf.float32)])
+    def loop(x):
+        return tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * 2.0), [tf.constant(0), x])[1]
+
+    return tf.lite.TFLiteConverter.from_concrete_functions([loop.get_concrete_function()], loop)
+
+
+def _stateful():
+    import tensorflow as tf
+
+    class Accumulator(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.total = tf.Variable(tf.zeros([1]))
+
+        @tf.function(input_signature=[tf.TensorSpec([1], tf.float32)])
+        def step(self, x):
+            self.total.assign_add(x)
+            return self.total.read_value()
+
+    module = Accumulator()
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([module.step.get_concrete_function()], module)
+    converter.experimental_enable_resource_variables = True
+    return converter
+
+
+@pytest.mark.parametrize("build, operator, roles", [
+    (_branchy, "IF", ["CONTROL_FLOW", "CONTROL_FLOW"]),
+    (_loop, "WHILE", ["CONTROL_FLOW", "CONTROL_FLOW"]),
+    (_stateful, "CALL_ONCE", ["INIT"]),
+])
+def test_subgraphs_called_by_operators_get_their_role(tmp_path, build, operator, roles):
+    path = tmp_path / "m.tflite"
+    path.write_bytes(build().convert())
     graphs = gather.subgraphs_of(str(path))
-    assert graphs[0]["role"] == "PRIMARY" and "IF" in graphs[0]["operators"]
-    assert [g["role"] for g in graphs[1:]] == ["CONTROL_FLOW", "CONTROL_FLOW"]
+    assert graphs[0]["role"] == "PRIMARY" and operator in graphs[0]["operators"]
+    assert [g["role"] for g in graphs[1:]] == roles
