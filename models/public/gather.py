@@ -1,6 +1,6 @@
 """Gathers the public models of LiteModel's conformance suite and writes their reference data.
 
-Usage (from the repository root; Maven runs it in generate-test-resources)::
+Usage (from the repository root; ``mvn -Pfull`` runs it in generate-test-resources)::
 
     .venv/bin/python models/public/gather.py                      # everything into models/.cache/public/
     .venv/bin/python models/public/gather.py --only okay_nabu     # one model

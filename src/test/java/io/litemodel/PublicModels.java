@@ -20,7 +20,7 @@ import java.util.List;
  * {@code reference.json} and the reference {@code .npy} files written by TensorFlow's Python interpreter).
  */
 final class PublicModels {
-  /** The command that builds the cache, for messages (Maven runs it in generate-test-resources). */
+  /** The command that builds the cache, for messages ({@code mvn -Pfull} runs it in generate-test-resources). */
   static final String GATHER_COMMAND = ".venv/bin/python models/public/gather.py";
 
   static final Path MANIFEST = Path.of(System.getProperty("litemodel.public.manifest",
@@ -76,7 +76,7 @@ final class PublicModels {
     Path reference = entry.folder().resolve("reference.json");
     if (!Files.isRegularFile(entry.file()) || !Files.isRegularFile(reference)) {
       return "public model cache not built: " + entry.folder() + " lacks model.tflite or reference.json; build it with "
-          + GATHER_COMMAND + " (Maven runs it in generate-test-resources unless -Dskip.public.models=true)";
+          + GATHER_COMMAND + " (mvn -Pfull runs it in generate-test-resources unless -Dskip.public.models=true)";
     }
     String actual = sha256(entry.file());
     if (!actual.equals(entry.sha256())) {
