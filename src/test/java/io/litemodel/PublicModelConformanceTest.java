@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * JVM, so a model that crashes the process fails its own test, with the child's output, and the others still run.
  *
  * <p>The reference data come from {@code models/public/gather.py} ({@code mvn -Pfull} runs it in
- * generate-test-resources); when they are missing each model is skipped with the command that builds them. System property
- * {@code litemodel.public.only} (comma list) narrows the run to some models. The table of results goes to
+ * generate-test-resources); when they are missing each model is skipped with the command that builds them. System
+ * property {@code litemodel.public.only} (comma list) narrows the run to some models. The table of results goes to
  * {@code target/conformance.md} (system property {@code litemodel.conformance.table}).
  */
 class PublicModelConformanceTest {
