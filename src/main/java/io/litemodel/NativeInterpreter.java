@@ -492,28 +492,45 @@ final class NativeInterpreter {
     noteDynamicOutputs();
   }
 
+  /**
+   * Decides, after each allocation, whether invocations may move tensor memory: when some tensor of the primary graph
+   * is dynamic (its shape depends on the data), TensorFlow Lite allocates it during {@code Invoke} and re-plans the
+   * arena there, which can move every tensor of the arena, the inputs included.
+   */
   private void noteDynamicOutputs() {
     boolean any = false;
     for (TensorBinding output : outputs) {
       any |= !output.stableAddress();
     }
+    if (!any && parts.runner == null) {
+      int tensors = model.graph().subgraphs().isEmpty() ? 0 : model.graph().subgraphs().get(0).tensors().size();
+      for (int t = 0; t < tensors && !any; t++) {
+        TfLiteTensor tensor = tensorflowlite.TfLiteInterpreterGetTensor(parts.interpreter, t);
+        any = tensor != null && !tensor.isNull() && tensorflowlite.TfLiteTensorGetAllocationStrategy(tensor)
+            == tensorflowlite.kTfLiteAllocationStrategyMalloc;
+      }
+    }
     dynamicOutputs = any && allocationProblem == null;
   }
 
   /**
-   * True when some output's memory is allocated by {@code Invoke} itself (data-dependent shapes): its view must be
-   * rebuilt after every invocation. False for ordinary models, whose outputs live in the arena.
+   * True when an invocation may move tensor memory (see {@link #noteDynamicOutputs()}): every view must then be
+   * checked after each invocation. False for ordinary models, whose tensors stay put between allocations.
    */
   boolean hasDynamicOutputs() {
     return dynamicOutputs;
   }
 
-  /** Rebuilds the views of the outputs that {@code Invoke} (re)allocates. Allocates; only for such models. */
+  /**
+   * Rebuilds the views of every input and output whose memory an invocation moved or resized. One JNI call per
+   * tensor, allocation-free unless something moved; only for models with dynamic tensors.
+   */
   void refreshDynamicOutputs() {
-    for (int i = 0; i < outputs.length; i++) {
-      if (!outputs[i].stableAddress()) {
-        outputs[i].refresh(outputTensor(i));
-      }
+    for (TensorBinding input : inputs) {
+      input.refreshIfMoved();
+    }
+    for (TensorBinding output : outputs) {
+      output.refreshIfMoved();
     }
   }
 
