@@ -271,11 +271,11 @@ final class NativeInterpreter {
       outputs[i] = new TensorBinding(i, name, tensor);
     }
     if (status != 0) {
-      String waiting = unallocatableInputs();
+      String waiting = waitingForShapes(why);
       if (waiting == null) {
         throw failure(status, "allocating tensors failed", why);
       }
-      allocationProblem = waiting + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
+      allocationProblem = waiting;
       invalidateBindings();
     }
     noteDynamicOutputs();
@@ -298,6 +298,34 @@ final class NativeInterpreter {
     }
     return waiting.isEmpty() ? null : "the model's default input shape cannot be allocated: call resizeInput(...) "
         + "with concrete dimensions for input(s) " + String.join(", ", waiting) + " before the first call";
+  }
+
+  /**
+   * @param why what TensorFlow Lite reported when allocating at the stored shapes failed
+   * @return the message asking for a resize when that failure is expected (an input's default shape cannot be
+   *     allocated, or the model's operators reject its default shapes), or null when it is a real failure
+   */
+  private String waitingForShapes(String why) {
+    String unallocatable = unallocatableInputs();
+    if (unallocatable != null) {
+      return unallocatable + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
+    }
+    if (model.deferredCheck() != null) {
+      return "the model cannot run at its stored default input shapes (its operators reject them: "
+          + model.deferredCheck() + "): call resizeInput(...) with concrete dimensions for its dynamic input(s) "
+          + dynamicInputs() + " before the first call";
+    }
+    return null;
+  }
+
+  private String dynamicInputs() {
+    List<String> dynamic = new ArrayList<>();
+    for (TensorBinding input : inputs) {
+      if (input != null && InputShapes.hasDynamic(input.shapeSignatureView())) {
+        dynamic.add("'" + input.name() + "' " + Arrays.toString(input.shapeSignatureView()));
+      }
+    }
+    return String.join(", ", dynamic);
   }
 
   private int allocate() {
@@ -471,9 +499,11 @@ final class NativeInterpreter {
     old.close();
     int status = allocate();
     if (status != 0) {
-      String waiting = unallocatableInputs();
+      String why = sinkText(parts.errorSink);
+      LiteModelShim.lm_error_sink_clear(parts.errorSink);
+      String waiting = waitingForShapes(why);
       if (waiting == null) {
-        throw failure(status, "allocating tensors after a reset failed");
+        throw failure(status, "allocating tensors after a reset failed", why);
       }
       allocationProblem = waiting;
       return;
