@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,9 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Backoff}). Inference threads take the run of published requests at a shared cursor, up to the largest
  * batch, optionally waiting a bounded window for more, and run it straight from the ring (consecutive slots are
  * consecutive rows of one direct buffer, so a batch needs no copy). While a batch runs, new requests pile up, so the
- * batch grows with the load even with no window at all. A caller that finds nothing outstanding runs its record on
- * its own thread, on a replica kept for that (see {@link Options#withCallerRuns(boolean)}), so that light load costs
- * no hand-off at all. The ring is in
+ * batch grows with the load even with no window at all. A caller that finds nothing queued or running runs its record
+ * on its own thread, on one of a few replicas kept for that, one per core (see {@link Options#withCallerRuns(boolean)}),
+ * so that light load costs no hand-off at all, and batches form only once callers outnumber what runs at once. The ring is in
  * the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
  * {@code com.lmax:disruptor} because the batcher needs two things that library does not give: each request's rows
  * laid out contiguously in native memory (Disruptor events are Java objects), and a per-request completion that
@@ -56,7 +57,7 @@ import java.util.concurrent.locks.LockSupport;
  * replicas are made at construction.
  *
  * <p><b>Ownership.</b> The batcher owns the model it is built around and the replicas it makes (one per batch size
- * and inference thread, and one for callers that run their own record), and closes them all on {@link #close()}. Load the model with
+ * and inference thread, and one per core for callers that run their own record), and closes them all on {@link #close()}. Load the model with
  * {@code withWeightsCache(true)} so that those replicas share one copy of the packed weights.
  */
 public final class MicroBatcher implements AutoCloseable {
@@ -68,13 +69,16 @@ public final class MicroBatcher implements AutoCloseable {
   private final int inputRow;
   private final int outputRow;
   private final BatchSizes sizes;
-  /** The next sequence an inference thread takes: {@code claimed - cursor} requests are waiting or running. */
+  /** The next sequence an inference thread takes. */
   private final AtomicLong cursor = new AtomicLong();
   /** Cores left for callers beside the inference threads. */
   private final int callerCores;
-  /** Runs a lone caller's record on the caller's own thread (null when the option is off); {@code directBusy} guards it. */
-  private final InferenceModel direct;
-  private final AtomicBoolean directBusy = new AtomicBoolean();
+  /**
+   * Replicas on which callers run their own record while the batcher has nothing queued or running (none when the
+   * option is off), one per core; {@code directBusy} holds 1 while one is in use.
+   */
+  private final InferenceModel[] direct;
+  private final AtomicIntegerArray directBusy;
   /** Set once every worker has stopped: a caller still waiting then gives up instead of waiting forever. */
   private volatile boolean workersGone;
 
@@ -93,12 +97,13 @@ public final class MicroBatcher implements AutoCloseable {
     made.add(model);
     this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - options.threads);
     this.threads = new Thread[options.threads];
-    InferenceModel lone = null;
+    this.direct = new InferenceModel[options.callerRuns ? Runtime.getRuntime().availableProcessors() : 0];
+    this.directBusy = new AtomicIntegerArray(direct.length);
     try {
-      if (options.callerRuns) {
-        lone = model.replicate();
-        made.add(lone);
-        prepare(lone, 1);
+      for (int i = 0; i < direct.length; i++) {
+        direct[i] = model.replicate();
+        made.add(direct[i]);
+        prepare(direct[i], 1);
       }
       for (int t = 0; t < options.threads; t++) {
         InferenceModel[] perSize = new InferenceModel[sizes.count()];
@@ -118,7 +123,6 @@ public final class MicroBatcher implements AutoCloseable {
       made.forEach(InferenceModel::close);
       throw e;
     }
-    this.direct = lone;
     this.models = List.copyOf(made);
     for (Thread thread : threads) {
       thread.start();
@@ -207,17 +211,8 @@ public final class MicroBatcher implements AutoCloseable {
     if (closed.get()) {
       throw closedException();
     }
-    // Nothing outstanding: no batch to join, so run on this thread and skip two hand-offs (the pool's cost, not more).
-    if (direct != null && ring.claimedCount() == cursor.get() && directBusy.compareAndSet(false, true)) {
-      try {
-        if (!closed.get()) {
-          direct.predictSingle(input, output);
-          return;
-        }
-      } finally {
-        directBusy.set(false);
-      }
-      throw closedException();
+    if (direct.length > 0 && ring.outstanding() == 0 && runDirect(input, output)) {
+      return;
     }
     long sequence = ring.claim();
     awaitFreeSlot(sequence);
@@ -228,6 +223,29 @@ public final class MicroBatcher implements AutoCloseable {
       }
     }
     awaitResult(sequence, output);
+  }
+
+  /**
+   * With no batch to join (nothing queued or running), runs the record on this thread on a free direct replica,
+   * which skips two hand-offs: light load costs what a pool costs.
+   *
+   * @return false if every direct replica is in use (the caller then queues for a batch)
+   */
+  private boolean runDirect(float[] input, float[] output) {
+    for (int i = 0; i < direct.length; i++) {
+      if (directBusy.get(i) == 0 && directBusy.compareAndSet(i, 0, 1)) {
+        try {
+          if (closed.get()) {
+            throw closedException();
+          }
+          direct[i].predictSingle(input, output);
+          return true;
+        } finally {
+          directBusy.set(i, 0);
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -250,7 +268,7 @@ public final class MicroBatcher implements AutoCloseable {
   private void awaitResult(long sequence, float[] output) {
     boolean interrupted = false;
     // Outstanding requests (this one included) against the cores the callers have: spin only with a core to spare.
-    Backoff backoff = ring.claimedCount() - cursor.get() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
+    Backoff backoff = ring.outstanding() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
     int round = 0;
     while (!ring.isDone(sequence)) {
       round = backoff.pause(round);
@@ -319,8 +337,10 @@ public final class MicroBatcher implements AutoCloseable {
     }
     workersGone = true;
     ring.wakeAllParked();
-    while (direct != null && !directBusy.compareAndSet(false, true)) {
-      Thread.onSpinWait(); // a caller is running its record on the direct replica: one invocation, then it is free
+    for (int i = 0; i < direct.length; i++) {
+      while (!directBusy.compareAndSet(i, 0, 1)) {
+        Thread.onSpinWait(); // a caller is running one record on it: one invocation, then it is free
+      }
     }
     models.forEach(InferenceModel::close);
     if (interrupted) {
@@ -409,9 +429,10 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * @param enabled when a call finds no request outstanding, run it on the calling thread (on a replica kept for
-     *     this, one caller at a time) instead of handing it to an inference thread and back; on by default, so that
-     *     a lightly loaded batcher costs what a pool does. Off: every record goes through the inference threads.
+     * @param enabled when a call finds no request queued or running, run it on the calling thread (on one of the
+     *     replicas kept for this, one per core) instead of handing it to an inference thread and back; on by
+     *     default, so that a lightly loaded batcher costs what a pool does. Off: every record goes through the
+     *     inference threads.
      */
     public Options withCallerRuns(boolean enabled) {
       Options copy = copy();

@@ -51,6 +51,8 @@ final class RequestRing {
   private final Thread[] waiters;
   private final Throwable[] errors;
   private final AtomicLong claimed = new AtomicLong();
+  /** Requests completed (delivered or abandoned): {@code claimed - finished} are queued or running. */
+  private final AtomicLong finished = new AtomicLong();
 
   /**
    * @param capacity slots, a power of two
@@ -114,6 +116,11 @@ final class RequestRing {
   /** @return sequences claimed so far */
   long claimedCount() {
     return claimed.get();
+  }
+
+  /** @return requests queued or running: claimed and not yet completed */
+  long outstanding() {
+    return claimed.get() - finished.get();
   }
 
   /** @return true when the slot of {@code sequence} is free for it */
@@ -209,6 +216,7 @@ final class RequestRing {
         state.set(slot * PAD, word(s + capacity, FREE));
       }
     }
+    finished.addAndGet(count);
   }
 
   /** Wakes every caller parked on a result (at close, after the workers stopped). */

@@ -302,13 +302,17 @@ class MicroBatcherTest {
 
   @Test
   void noAllocationPerRequestOnCallersOrTheInferenceThread() throws Exception {
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withCallerRuns(false)); // all batched
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8)); // some callers run their own record
+  }
+
+  private static void allocationPerRequest(MicroBatcher.Options options) throws Exception {
     Reference reference = new Reference(MLP, 16, 23);
     int callers = 4;
-    int calls = 40_000;
+    int calls = 25_000;
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     try (MicroBatcher batcher = MicroBatcher.around(
-        LiteModel.load(MLP, LiteModel.Options.defaults().withWeightsCache(true)),
-        MicroBatcher.Options.defaults().withMaxBatch(8))) {
+        LiteModel.load(MLP, LiteModel.Options.defaults().withWeightsCache(true)), options)) {
       Thread worker = Thread.getAllStackTraces().keySet().stream()
           .filter(thread -> thread.getName().equals("litemodel-microbatcher-0")).findFirst().orElseThrow();
       List<Future<Long>> perCaller = new ArrayList<>();
@@ -318,7 +322,7 @@ class MicroBatcherTest {
         int offset = t;
         perCaller.add(pool.submit(() -> {
           float[] out = new float[batcher.outputRow()];
-          for (int i = 0; i < 20_000; i++) { // warm-up: JIT compilation of both sides
+          for (int i = 0; i < 15_000; i++) { // warm-up: JIT compilation of both sides
             batcher.predictSingle(reference.inputs[(i + offset) & 15], out);
           }
           measured.await();
