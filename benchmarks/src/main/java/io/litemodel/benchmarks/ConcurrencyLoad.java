@@ -69,6 +69,11 @@ public final class ConcurrencyLoad {
 
     try (Variants variants = new Variants(model, onnx, cores)) {
       float[][] inputs = BenchData.records(256);
+      // JIT-compile every variant's path and the generator's loops before the first recorded point.
+      for (Variant variant : variants.all) {
+        LoadGenerator.of(variant.target(), 8, inputs, 32).closedLoop(Duration.ZERO, Duration.ofMillis(500));
+        LoadGenerator.of(variant.target(), 2, inputs, 32).openLoop(10_000, Duration.ZERO, Duration.ofMillis(300));
+      }
       // ---- 2. Open loop
       report.append("\n## Open loop: latency from the intended send time (us), ").append(measured.toMillis())
           .append(" ms per point after ").append(warmup.toMillis()).append(" ms warm-up\n\n");
