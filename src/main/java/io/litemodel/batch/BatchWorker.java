@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One inference thread of a {@link MicroBatcher}: takes the run of ready requests at the shared cursor (up to the
+ * One batch runner of a {@link MicroBatcher}, either an inference thread's body or a combiner slot that callers take
+ * turns at: takes the run of ready requests at the shared cursor (up to the
  * largest batch, after waiting up to the batching window for more), claims it with one compare-and-set, runs it on
  * its own models straight from the request ring's rows, and hands the results back. Allocates nothing per batch.
  */
@@ -47,32 +48,45 @@ final class BatchWorker implements Runnable {
         .asFloatBuffer();
   }
 
-  /** Serves batches until the batcher is closed and no ready request is left at the cursor. */
+  /** Serves batches until the batcher is closed and no ready request is left at the cursor (thread mode). */
   @Override
   public void run() {
     int round = 0;
     while (true) {
-      long first = cursor.get();
-      int ready = ring.readyRun(first, sizes.maxRun());
-      if (ready == 0) {
-        if (closed.get()) {
-          return;
-        }
-        round = Backoff.IDLE_WORKER.pause(round);
-        if (Backoff.IDLE_WORKER.parked(round)) {
-          sleep(first);
-          round = 0;
-        }
+      if (serveOnce()) {
+        round = 0;
         continue;
       }
-      round = 0;
-      if (ready < sizes.maxRun() && maxWaitNanos > 0) {
-        ready = gather(first, ready);
+      if (closed.get()) {
+        return;
       }
-      if (cursor.compareAndSet(first, first + ready)) {
-        runBatch(first, ready);
+      round = Backoff.IDLE_WORKER.pause(round);
+      if (Backoff.IDLE_WORKER.parked(round)) {
+        sleep(cursor.get());
+        round = 0;
       }
     }
+  }
+
+  /**
+   * Takes the run of ready requests at the cursor (after the batching window, if any), and runs it unless another
+   * runner claimed it first. Used by the inference threads and by combining callers alike.
+   *
+   * @return false if no request was ready at the cursor
+   */
+  boolean serveOnce() {
+    long first = cursor.get();
+    int ready = ring.readyRun(first, sizes.maxRun());
+    if (ready == 0) {
+      return false;
+    }
+    if (ready < sizes.maxRun() && maxWaitNanos > 0) {
+      ready = gather(first, ready);
+    }
+    if (cursor.compareAndSet(first, first + ready)) {
+      runBatch(first, ready);
+    }
+    return true;
   }
 
   /** Waits, spinning (a timed park would overshoot by the timer slack), up to the window for more requests. */

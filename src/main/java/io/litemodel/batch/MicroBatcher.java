@@ -32,14 +32,21 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  *
  * <p><b>How.</b> A caller claims a sequence number (one atomic increment), writes its row into its slot of a
- * preallocated ring of request rows, publishes it, and waits for its result, spinning first and parking later (see
- * {@code Backoff}). Inference threads take the run of published requests at a shared cursor, up to the largest
- * batch, optionally waiting a bounded window for more, and run it straight from the ring (consecutive slots are
- * consecutive rows of one direct buffer, so a batch needs no copy). While a batch runs, new requests pile up, so the
- * batch grows with the load even with no window at all. A caller that finds nothing queued or running runs its record
- * on its own thread, on one of a few replicas kept for that, one per core (see {@link Options#withCallerRuns(boolean)}),
- * so that light load costs no hand-off at all, and batches form only once callers outnumber what runs at once. The ring is in
- * the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
+ * preallocated ring of request rows and publishes it. Batches are taken from a shared cursor: the run of published
+ * requests there, up to the largest batch (optionally after a bounded wait for more), run straight from the ring
+ * (consecutive slots are consecutive rows of one direct buffer, so a batch needs no copy). While a batch runs, new
+ * requests pile up, so batches grow with the load even with no wait at all.
+ *
+ * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that
+ * finds one of the runners (one per core) free takes it and runs batches (its own record with whatever else is
+ * ready) until its own record is done, then gives the runner back and wakes the caller of the next ready request to
+ * take over; a caller that finds every runner busy waits, spinning first and parking later (see {@code Backoff}),
+ * for a runner to run its record. A lone caller thus runs its own record at once, with no hand-off; and the cores
+ * go to callers that have work instead of to a separate thread that would compete with every caller for the CPU.
+ * With {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds
+ * nothing queued or running runs its own record on one of a few replicas kept for that.
+ *
+ * <p>The ring is in the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
  * {@code com.lmax:disruptor} because the batcher needs two things that library does not give: each request's rows
  * laid out contiguously in native memory (Disruptor events are Java objects), and a per-request completion that
  * wakes exactly its caller.
@@ -57,7 +64,7 @@ import java.util.concurrent.locks.LockSupport;
  * replicas are made at construction.
  *
  * <p><b>Ownership.</b> The batcher owns the model it is built around and the replicas it makes (one per batch size
- * and inference thread, and one per core for callers that run their own record), and closes them all on {@link #close()}. Load the model with
+ * and runner, and with inference threads one per core for callers that run their own record), and closes them all on {@link #close()}. Load the model with
  * {@code withWeightsCache(true)} so that those replicas share one copy of the packed weights.
  */
 public final class MicroBatcher implements AutoCloseable {
@@ -79,6 +86,9 @@ public final class MicroBatcher implements AutoCloseable {
    */
   private final InferenceModel[] direct;
   private final AtomicIntegerArray directBusy;
+  /** Combining mode (no inference threads): batch runners that callers take turns at, one per core. */
+  private final BatchWorker[] combiners;
+  private final AtomicIntegerArray combinerBusy;
   /** Set once every worker has stopped: a caller still waiting then gives up instead of waiting forever. */
   private volatile boolean workersGone;
 
@@ -95,9 +105,14 @@ public final class MicroBatcher implements AutoCloseable {
     this.ring = new RequestRing(capacity, inputRow, outputRow, sizes.largest());
     List<InferenceModel> made = new ArrayList<>();
     made.add(model);
-    this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - options.threads);
+    this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - Math.max(1, options.threads));
     this.threads = new Thread[options.threads];
-    this.direct = new InferenceModel[options.callerRuns ? Runtime.getRuntime().availableProcessors() : 0];
+    boolean combining = options.threads == 0;
+    int runners = combining ? Runtime.getRuntime().availableProcessors() : options.threads;
+    this.combiners = new BatchWorker[combining ? runners : 0];
+    this.combinerBusy = new AtomicIntegerArray(combiners.length);
+    // Combining callers run their own record when nothing else is waiting: no separate direct replicas needed.
+    this.direct = new InferenceModel[options.callerRuns && !combining ? Runtime.getRuntime().availableProcessors() : 0];
     this.directBusy = new AtomicIntegerArray(direct.length);
     try {
       for (int i = 0; i < direct.length; i++) {
@@ -105,7 +120,7 @@ public final class MicroBatcher implements AutoCloseable {
         made.add(direct[i]);
         prepare(direct[i], 1);
       }
-      for (int t = 0; t < options.threads; t++) {
+      for (int t = 0; t < runners; t++) {
         InferenceModel[] perSize = new InferenceModel[sizes.count()];
         for (int i = 0; i < perSize.length; i++) {
           perSize[i] = t == 0 && i == 0 ? model : model.replicate();
@@ -114,10 +129,14 @@ public final class MicroBatcher implements AutoCloseable {
           }
           prepare(perSize[i], sizes.size(i));
         }
-        Thread thread = new Thread(new BatchWorker(ring, cursor, closed, sleepers, sizes, perSize,
-            options.maxWaitNanos), "litemodel-microbatcher-" + t);
-        thread.setDaemon(true);
-        threads[t] = thread;
+        BatchWorker runner = new BatchWorker(ring, cursor, closed, sleepers, sizes, perSize, options.maxWaitNanos);
+        if (combining) {
+          combiners[t] = runner;
+        } else {
+          Thread thread = new Thread(runner, "litemodel-microbatcher-" + t);
+          thread.setDaemon(true);
+          threads[t] = thread;
+        }
       }
     } catch (RuntimeException | Error e) {
       made.forEach(InferenceModel::close);
@@ -217,12 +236,87 @@ public final class MicroBatcher implements AutoCloseable {
     long sequence = ring.claim();
     awaitFreeSlot(sequence);
     ring.publish(sequence, input);
+    if (combiners.length > 0) {
+      combineUntilDone(sequence, output);
+      return;
+    }
     if (sleepers.get() > 0) {
       for (Thread thread : threads) {
         LockSupport.unpark(thread);
       }
     }
     awaitResult(sequence, output);
+  }
+
+  /**
+   * Combining mode: the caller runs batches itself (its own record with whatever else is ready) whenever a combiner
+   * slot is free, and otherwise waits for the caller holding one to run its record. A combiner stops once its own
+   * record is done and wakes the caller of the next ready request to take over, so no caller serves others for
+   * long, and the cores go to callers that have work rather than to a separate thread competing with them.
+   */
+  private void combineUntilDone(long sequence, float[] output) {
+    boolean interrupted = false;
+    Backoff backoff = ring.outstanding() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
+    int round = 0;
+    while (!ring.isDone(sequence)) {
+      int slot = tryCombiner();
+      if (slot >= 0) {
+        try {
+          while (!ring.isDone(sequence) && combiners[slot].serveOnce()) {
+            // each pass runs one batch; an empty pass means another combiner is running this record
+          }
+        } finally {
+          combinerBusy.set(slot, 0);
+        }
+        // Released first, then checked: a caller that published meanwhile either saw the slot free or is woken here.
+        ring.wakeFirstWaiting(cursor.get());
+        round = 0;
+        continue;
+      }
+      if (workersGone) {
+        if (ring.abandon(sequence)) {
+          throw closedException();
+        }
+        break;
+      }
+      round = backoff.pause(round);
+      if (!backoff.parked(round)) {
+        continue;
+      }
+      ring.markParked(sequence);
+      if (ring.isDone(sequence) || workersGone || anyCombinerFree()) {
+        continue;
+      }
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        if (ring.abandon(sequence)) {
+          Thread.currentThread().interrupt();
+          throw new LiteModelException(LiteModelException.Status.CANCELLED,
+              "interrupted while waiting for a batched prediction");
+        }
+        interrupted = true;
+        break;
+      }
+    }
+    deliver(sequence, output, interrupted);
+  }
+
+  private int tryCombiner() {
+    for (int i = 0; i < combiners.length; i++) {
+      if (combinerBusy.get(i) == 0 && combinerBusy.compareAndSet(i, 0, 1)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private boolean anyCombinerFree() {
+    for (int i = 0; i < combiners.length; i++) {
+      if (combinerBusy.get(i) == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -297,6 +391,11 @@ public final class MicroBatcher implements AutoCloseable {
         break;
       }
     }
+    deliver(sequence, output, interrupted);
+  }
+
+  /** Reads the result (freeing the slot) and throws the batch's error, if any. */
+  private void deliver(long sequence, float[] output, boolean interrupted) {
     Throwable error = ring.take(sequence, output);
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -313,9 +412,9 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * Stops the inference threads after they have run every request already published, makes callers still waiting
-   * fail with {@link IllegalStateException}, and closes the models. Waits for a batch in progress; never for a
-   * caller. Idempotent.
+   * Runs every request already published (the inference threads, or this thread once the combining callers have
+   * given their runners back), makes callers still waiting fail with {@link IllegalStateException}, and closes the
+   * models. Waits for batches in progress; never for a caller that is not running one. Idempotent.
    */
   @Override
   public void close() {
@@ -333,6 +432,16 @@ public final class MicroBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
           interrupted = true; // finish closing: the threads stop within one batch
         }
+      }
+    }
+    if (combiners.length > 0) {
+      for (int i = 0; i < combiners.length; i++) {
+        while (!combinerBusy.compareAndSet(i, 0, 1)) {
+          Thread.yield(); // a caller is running a batch on it; it gives the slot back after that batch
+        }
+      }
+      while (combiners[0].serveOnce()) {
+        // drain: run what callers published before close
       }
     }
     workersGone = true;
@@ -357,7 +466,7 @@ public final class MicroBatcher implements AutoCloseable {
 
     private int maxBatch = DEFAULT_MAX_BATCH;
     private long maxWaitNanos;
-    private int threads = 1;
+    private int threads;
     private int capacity = DEFAULT_CAPACITY;
     private boolean callerRuns = true;
 
@@ -375,8 +484,7 @@ public final class MicroBatcher implements AutoCloseable {
 
     /**
      * @return defaults: batches of up to {@value #DEFAULT_MAX_BATCH}, no waiting for more (batches form while the
-     *     previous one runs), one inference thread, {@value #DEFAULT_CAPACITY} request slots, a lone caller runs its
-     *     record itself
+     *     previous one runs), no inference thread (callers combine), {@value #DEFAULT_CAPACITY} request slots
      */
     public static Options defaults() {
       return new Options();
@@ -408,10 +516,14 @@ public final class MicroBatcher implements AutoCloseable {
       return copy;
     }
 
-    /** @param count inference threads, each with its own model replicas */
+    /**
+     * @param count inference threads, each with its own model replicas; 0 (the default): none, callers combine,
+     *     taking turns at running batches themselves on one of a few runners (one per core), which suits machines
+     *     whose cores are all busy: a separate inference thread would compete with every caller for the CPU
+     */
     public Options withThreads(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("inference threads must be >= 1, got " + count);
+      if (count < 0) {
+        throw new IllegalArgumentException("inference threads must be >= 0, got " + count);
       }
       Options copy = copy();
       copy.threads = count;
@@ -429,10 +541,10 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * @param enabled when a call finds no request queued or running, run it on the calling thread (on one of the
-     *     replicas kept for this, one per core) instead of handing it to an inference thread and back; on by
-     *     default, so that a lightly loaded batcher costs what a pool does. Off: every record goes through the
-     *     inference threads.
+     * @param enabled with inference threads: when a call finds no request queued or running, run it on the calling
+     *     thread (on one of the replicas kept for this, one per core) instead of handing it to an inference thread
+     *     and back; on by default, so that a lightly loaded batcher costs what a pool does. Off: every record goes
+     *     through the inference threads. Combining callers always run their own records, so it has no effect there.
      */
     public Options withCallerRuns(boolean enabled) {
       Options copy = copy();
@@ -455,7 +567,7 @@ public final class MicroBatcher implements AutoCloseable {
       return maxWaitNanos;
     }
 
-    /** @return inference threads */
+    /** @return inference threads (0: callers combine) */
     public int threads() {
       return threads;
     }

@@ -219,6 +219,26 @@ final class RequestRing {
     finished.addAndGet(count);
   }
 
+  /**
+   * Wakes the caller of the first request from {@code first} that is ready and still wanted, so that it takes over
+   * running batches; abandoned requests have no caller to wake and are skipped.
+   */
+  void wakeFirstWaiting(long first) {
+    for (long s = first; s < first + capacity; s++) {
+      long word = state.get(slot(s) * PAD);
+      if (word == word(s, PUBLISHED)) {
+        Thread waiter = waiters[slot(s)];
+        if (waiter != null) {
+          LockSupport.unpark(waiter);
+        }
+        return;
+      }
+      if (word != word(s, ABANDONED)) {
+        return;
+      }
+    }
+  }
+
   /** Wakes every caller parked on a result (at close, after the workers stopped). */
   void wakeAllParked() {
     for (int slot = 0; slot < capacity; slot++) {

@@ -100,8 +100,9 @@ class MicroBatcherTest {
 
   @Test
   void batchedResultsEqualPredictSingleUnderConcurrency() throws Exception {
-    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16));
-    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withCallerRuns(false));
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16)); // callers combine
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1));
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1).withCallerRuns(false));
   }
 
   @Test
@@ -111,9 +112,9 @@ class MicroBatcherTest {
 
   @Test
   void fixedBatchModelsRunInChunksOfTheirSize() throws Exception {
-    exactUnderConcurrency(FIXED, MicroBatcher.Options.defaults().withCallerRuns(false));
+    exactUnderConcurrency(FIXED, MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false));
     HookedModel model = hooked(FIXED);
-    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withCallerRuns(false))) {
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false))) {
       assertEquals(1, batcher.largestBatch());
       batcher.predictSingle(new float[20], new float[2]);
       assertTrue(model.hooks.sizes.stream().allMatch(size -> size == 1), "sizes " + model.hooks.sizes);
@@ -151,7 +152,7 @@ class MicroBatcherTest {
     HookedModel model = hooked(MLP);
     ExecutorService pool = Executors.newCachedThreadPool();
     try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(8)
-        .withCallerRuns(false))) {
+        .withThreads(1).withCallerRuns(false))) {
       model.hooks.sizes.clear();
       model.hooks.close(); // the first request's batch waits in predict
       List<Thread> first = new ArrayList<>();
@@ -176,7 +177,7 @@ class MicroBatcherTest {
     HookedModel model = hooked(MLP);
     ExecutorService pool = Executors.newCachedThreadPool();
     try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(8)
-        .withCallerRuns(false))) {
+        .withThreads(1).withCallerRuns(false))) {
       model.hooks.poisonRows = 7;
       model.hooks.close();
       List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
@@ -210,7 +211,7 @@ class MicroBatcherTest {
     HookedModel model = hooked(MLP);
     ExecutorService pool = Executors.newCachedThreadPool();
     MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(4)
-        .withCallerRuns(false));
+        .withThreads(1).withCallerRuns(false));
     try {
       model.hooks.close();
       List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
@@ -246,7 +247,7 @@ class MicroBatcherTest {
     Reference reference = new Reference(MLP, 4, 19);
     HookedModel model = hooked(MLP);
     ExecutorService pool = Executors.newCachedThreadPool();
-    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withCallerRuns(false))) {
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false))) {
       model.hooks.close();
       List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
       AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -286,7 +287,7 @@ class MicroBatcherTest {
   void aLoneCallerRunsOnItsOwnThreadAndOthersQueueBehindIt() throws Exception {
     Reference reference = new Reference(MLP, 4, 29);
     HookedModel model = hooked(MLP);
-    try (MicroBatcher batcher = MicroBatcher.around(model)) {
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withThreads(1))) {
       model.hooks.sizes.clear();
       float[] out = new float[batcher.outputRow()];
       for (int i = 0; i < 100; i++) {
@@ -297,13 +298,98 @@ class MicroBatcherTest {
     }
   }
 
+  /** Starts a caller of {@code row} on its own thread; its result or exception lands in the references. */
+  private static Thread caller(MicroBatcher batcher, float[] row, AtomicReference<float[]> result,
+      AtomicReference<Throwable> thrown) {
+    Thread thread = new Thread(() -> {
+      try {
+        float[] out = new float[batcher.outputRow()];
+        batcher.predictSingle(row, out);
+        result.set(out);
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    thread.start();
+    return thread;
+  }
+
+  private static void awaitWaiting(Thread thread) throws InterruptedException {
+    while (thread.getState() != Thread.State.WAITING) {
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void combiningCallersFailTogetherCloseAndCancelWithoutDeadlock() throws Exception {
+    Reference reference = new Reference(MLP, 6, 31);
+    HookedModel model = hooked(MLP);
+    MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(8));
+    int runners = Runtime.getRuntime().availableProcessors();
+    List<Thread> holders = new ArrayList<>();
+    List<AtomicReference<float[]>> held = new ArrayList<>();
+    try {
+      // A poisoned record fails its caller, who was combining alone.
+      model.hooks.poisonRows = 1;
+      float[] poisoned = reference.inputs[0].clone();
+      poisoned[0] = HookedModel.POISON;
+      LiteModelException failure = assertThrows(LiteModelException.class,
+          () -> batcher.predictSingle(poisoned, new float[batcher.outputRow()]));
+      assertEquals("the batch this record ran in failed: poisoned row 0", failure.getMessage());
+      model.hooks.poisonRows = 0;
+      // Every combiner slot held by a caller whose batch waits in predict; the next caller waits for them.
+      model.hooks.close();
+      for (int i = 0; i < runners; i++) {
+        AtomicReference<float[]> result = new AtomicReference<>();
+        held.add(result);
+        Thread holder = caller(batcher, reference.inputs[i % 6], result, new AtomicReference<>());
+        awaitWaiting(holder); // parked in the gate, holding a combiner
+        holders.add(holder);
+      }
+      AtomicReference<Throwable> cancelled = new AtomicReference<>();
+      Thread interrupted = caller(batcher, reference.inputs[4], new AtomicReference<>(), cancelled);
+      awaitWaiting(interrupted);
+      interrupted.interrupt();
+      interrupted.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      LiteModelException e = assertInstanceOf(LiteModelException.class, cancelled.get());
+      assertEquals(LiteModelException.Status.CANCELLED, e.status());
+      AtomicReference<float[]> lateResult = new AtomicReference<>();
+      AtomicReference<Throwable> lateError = new AtomicReference<>();
+      Thread late = caller(batcher, reference.inputs[5], lateResult, lateError);
+      awaitWaiting(late);
+      Thread closing = new Thread(batcher::close);
+      closing.start();
+      // close now waits (yielding) for the combiners to give their slots back; whether it has got that far when the
+      // gate opens changes only whether the late caller runs in the drain or is refused, both accepted below
+      Thread.sleep(20);
+      model.hooks.open();
+      closing.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      assertTrue(!closing.isAlive(), "close returned");
+      for (Thread holder : holders) {
+        holder.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      }
+      late.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      for (int i = 0; i < runners; i++) {
+        assertArrayEquals(reference.outputs[i % 6], held.get(i).get());
+      }
+      // The late caller either ran in the drain or was told the batcher closed; either way it returned.
+      assertTrue(lateResult.get() != null ? java.util.Arrays.equals(reference.outputs[5], lateResult.get())
+          : lateError.get() instanceof IllegalStateException, "late caller: " + lateError.get());
+      assertTrue(model.isClosed());
+    } finally {
+      model.hooks.open();
+      batcher.close();
+    }
+  }
+
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   @Test
   void noAllocationPerRequestOnCallersOrTheInferenceThread() throws Exception {
-    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withCallerRuns(false)); // all batched
-    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8)); // some callers run their own record
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false)); // all batched
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1)); // some run their own
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8)); // callers combine
   }
 
   private static void allocationPerRequest(MicroBatcher.Options options) throws Exception {
@@ -314,7 +400,8 @@ class MicroBatcherTest {
     try (MicroBatcher batcher = MicroBatcher.around(
         LiteModel.load(MLP, LiteModel.Options.defaults().withWeightsCache(true)), options)) {
       Thread worker = Thread.getAllStackTraces().keySet().stream()
-          .filter(thread -> thread.getName().equals("litemodel-microbatcher-0")).findFirst().orElseThrow();
+          .filter(thread -> thread.getName().equals("litemodel-microbatcher-0")).findFirst()
+          .orElse(Thread.currentThread()); // combining: no inference thread (this one does nothing meanwhile)
       List<Future<Long>> perCaller = new ArrayList<>();
       java.util.concurrent.CyclicBarrier measured = new java.util.concurrent.CyclicBarrier(callers + 1);
       java.util.concurrent.CyclicBarrier done = new java.util.concurrent.CyclicBarrier(callers + 1);
