@@ -30,6 +30,9 @@ final class BatchWorker implements Runnable {
   private final FloatBuffer padded;
   private final int inputRow;
   private final int outputRow;
+  /** Batches and records run, for statistics: written only by the thread holding this runner, read racily. */
+  private long batches;
+  private long records;
 
   BatchWorker(RequestRing ring, AtomicLong cursor, AtomicBoolean closed, AtomicInteger sleepers, BatchSizes sizes,
       InferenceModel[] models, long maxWaitNanos) {
@@ -114,7 +117,17 @@ final class BatchWorker implements Runnable {
     }
   }
 
+  long batches() {
+    return batches;
+  }
+
+  long records() {
+    return records;
+  }
+
   private void runBatch(long first, int count) {
+    batches++;
+    records += count;
     int slot = ring.slot(first);
     try {
       for (int done = 0; done < count; ) {

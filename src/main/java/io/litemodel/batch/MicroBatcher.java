@@ -68,10 +68,13 @@ import java.util.concurrent.locks.LockSupport;
  * {@code withWeightsCache(true)} so that those replicas share one copy of the packed weights.
  */
 public final class MicroBatcher implements AutoCloseable {
+  /** Batches a combiner runs for others after its own record is done, before handing the runner over. */
+  private static final int EXTRA_BATCHES = 2;
   private final RequestRing ring;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicInteger sleepers = new AtomicInteger();
   private final Thread[] threads;
+  private final BatchWorker[] runners;
   private final List<InferenceModel> models;
   private final int inputRow;
   private final int outputRow;
@@ -110,6 +113,7 @@ public final class MicroBatcher implements AutoCloseable {
     boolean combining = options.threads == 0;
     int runners = combining ? Runtime.getRuntime().availableProcessors() : options.threads;
     this.combiners = new BatchWorker[combining ? runners : 0];
+    this.runners = new BatchWorker[runners];
     this.combinerBusy = new AtomicIntegerArray(combiners.length);
     // Combining callers run their own record when nothing else is waiting: no separate direct replicas needed.
     this.direct = new InferenceModel[options.callerRuns && !combining ? Runtime.getRuntime().availableProcessors() : 0];
@@ -130,6 +134,7 @@ public final class MicroBatcher implements AutoCloseable {
           prepare(perSize[i], sizes.size(i));
         }
         BatchWorker runner = new BatchWorker(ring, cursor, closed, sleepers, sizes, perSize, options.maxWaitNanos);
+        this.runners[t] = runner;
         if (combining) {
           combiners[t] = runner;
         } else {
@@ -201,6 +206,29 @@ public final class MicroBatcher implements AutoCloseable {
     return outputRow;
   }
 
+  /**
+   * @return batches run so far (a statistic, read without synchronization: may lag by the batches in progress)
+   */
+  public long batchesRun() {
+    long total = 0;
+    for (BatchWorker runner : runners) {
+      total += runner.batches();
+    }
+    return total;
+  }
+
+  /**
+   * @return records run in batches so far (with inference threads, records that callers ran on their own thread
+   *     are not counted); divided by {@link #batchesRun()}, the mean batch size
+   */
+  public long recordsBatched() {
+    long total = 0;
+    for (BatchWorker runner : runners) {
+      total += runner.records();
+    }
+    return total;
+  }
+
   /** @return the most records one invocation runs */
   public int largestBatch() {
     return sizes.largest();
@@ -264,6 +292,11 @@ public final class MicroBatcher implements AutoCloseable {
         try {
           while (!ring.isDone(sequence) && combiners[slot].serveOnce()) {
             // each pass runs one batch; an empty pass means another combiner is running this record
+          }
+          // This thread has the core now; a caller woken to take over would first have to be scheduled. So run a
+          // few more batches of what is ready before handing over (a bounded delay for this caller's return).
+          for (int extra = 0; extra < EXTRA_BATCHES && combiners[slot].serveOnce(); extra++) {
+            // one batch per pass
           }
         } finally {
           combinerBusy.set(slot, 0);

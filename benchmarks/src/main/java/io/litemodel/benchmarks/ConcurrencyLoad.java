@@ -46,6 +46,22 @@ public final class ConcurrencyLoad {
   /** A named target and how to release what it holds. */
   private record Variant(String name, LoadTarget target, AutoCloseable resources) {}
 
+  /** The batcher, for its batch statistics. */
+  private static MicroBatcher batcher;
+
+  /** @return "mean batch size since the last call" for the batcher, "" for the others */
+  private static String batchColumn(Variant variant, long[] last) {
+    if (!variant.name().equals("batcher")) {
+      return "";
+    }
+    long batches = batcher.batchesRun();
+    long records = batcher.recordsBatched();
+    String mean = String.format(Locale.ROOT, "%.1f", (double) (records - last[1]) / Math.max(1, batches - last[0]));
+    last[0] = batches;
+    last[1] = records;
+    return mean;
+  }
+
   public static void main(String[] args) throws Exception {
     int[] callerCounts = ints(System.getProperty("callers", "1,2,8,32"));
     int[] rates = ints(System.getProperty("rates", "5000,10000,20000,30000,40000,60000,80000,100000,130000,160000"));
@@ -78,20 +94,22 @@ public final class ConcurrencyLoad {
       report.append("\n## Open loop: latency from the intended send time (us), ").append(measured.toMillis())
           .append(" ms per point after ").append(warmup.toMillis()).append(" ms warm-up\n\n");
       Map<String, Integer> best = new LinkedHashMap<>();
+      long[] lastBatch = new long[2];
       for (int callers : callerCounts) {
         report.append("\n### ").append(callers).append(callers == 1 ? " caller\n\n" : " callers\n\n");
-        report.append("| rate/s | variant | achieved/s | p50 | p99 | p99.9 | max | behind |\n");
-        report.append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        report.append("| rate/s | variant | achieved/s | p50 | p99 | p99.9 | max | behind | mean batch |\n");
+        report.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, Boolean> saturated = new LinkedHashMap<>();
         for (int rate : rates) {
           for (Variant variant : variants.all) {
             if (saturated.getOrDefault(variant.name(), false)) {
               continue;
             }
+            batchColumn(variant, lastBatch);
             LoadResult r = LoadGenerator.of(variant.target(), callers, inputs, 32).openLoop(rate, warmup, measured);
-            String line = String.format(Locale.ROOT, "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.1f | %d |%n", rate,
-                variant.name(), r.ratePerSecond(), r.percentileMicros(50), r.percentileMicros(99),
-                r.percentileMicros(99.9), r.maxMicros(), r.behind());
+            String line = String.format(Locale.ROOT, "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %s |%n",
+                rate, variant.name(), r.ratePerSecond(), r.percentileMicros(50), r.percentileMicros(99),
+                r.percentileMicros(99.9), r.maxMicros(), r.behind(), batchColumn(variant, lastBatch));
             report.append(line);
             System.out.print("[" + callers + " callers] " + line);
             String key = variant.name() + "@" + callers;
@@ -119,7 +137,7 @@ public final class ConcurrencyLoad {
       }
       // ---- 3. Closed loop
       report.append("\n## Closed loop: calls/s (p99 us from the actual send), ").append(measured.toMillis())
-          .append(" ms per point\n\n| callers |");
+          .append(" ms per point; batcher: mean batch size in brackets\n\n| callers |");
       for (Variant variant : variants.all) {
         report.append(' ').append(variant.name()).append(" |");
       }
@@ -127,8 +145,11 @@ public final class ConcurrencyLoad {
       for (int callers : closedCallers) {
         report.append("| ").append(callers).append(" |");
         for (Variant variant : variants.all) {
+          batchColumn(variant, lastBatch);
           LoadResult r = LoadGenerator.of(variant.target(), callers, inputs, 32).closedLoop(warmup, measured);
-          report.append(String.format(Locale.ROOT, " %.0f (%.0f) |", r.ratePerSecond(), r.percentileMicros(99)));
+          String batch = batchColumn(variant, lastBatch);
+          report.append(String.format(Locale.ROOT, " %.0f (%.0f)%s |", r.ratePerSecond(), r.percentileMicros(99),
+              batch.isEmpty() ? "" : " [" + batch + "]"));
         }
         report.append('\n');
         System.out.println("closed loop, " + callers + " callers done");
@@ -163,7 +184,7 @@ public final class ConcurrencyLoad {
       }));
       LiteModelPool pool = LiteModelPool.create(model, cores);
       all.add(new Variant("pool(" + cores + ")", caller -> pool::predictSingle, pool));
-      MicroBatcher batcher = MicroBatcher.around(LiteModel.load(model, shared));
+      batcher = MicroBatcher.around(LiteModel.load(model, shared));
       all.add(new Variant("batcher", caller -> batcher::predictSingle, batcher));
       OnnxShared ort = new OnnxShared(onnx);
       all.add(new Variant("onnxruntime shared", ort::caller, ort));
