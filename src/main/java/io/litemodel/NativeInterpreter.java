@@ -43,6 +43,11 @@ final class NativeInterpreter {
   private Accelerator.Kind runsOn = Accelerator.Kind.CPU;
   private List<String> notes = List.of();
   private boolean dynamicOutputs;
+  /**
+   * What runs where, read after every (re)allocation and resolution so that reading it needs no native call (and
+   * another thread may read it: {@link LiteModel#executionReport()} does not enter the call gate).
+   */
+  private volatile ExecutionReport report;
 
   /** The native objects of one interpreter build, released together, children before parents. */
   private static final class Parts {
@@ -279,6 +284,7 @@ final class NativeInterpreter {
       invalidateBindings();
     }
     noteDynamicOutputs();
+    report = readReport();
   }
 
   /**
@@ -436,6 +442,7 @@ final class NativeInterpreter {
     }
     allocationProblem = null;
     refreshBindings();
+    report = readReport();
   }
 
   /**
@@ -476,9 +483,11 @@ final class NativeInterpreter {
         throw failure(status, "allocating tensors after a reset failed");
       }
       allocationProblem = waiting;
+      report = readReport();
       return;
     }
     refreshBindings();
+    report = readReport();
   }
 
   /** Rebuilds every cached tensor view after an allocation. */
@@ -543,8 +552,13 @@ final class NativeInterpreter {
     return new LiteModelException(kind, what + " (" + kind + ")" + (why.isEmpty() ? "" : ": " + why));
   }
 
-  /** @return what runs where, read from the final execution plans */
+  /** @return what runs where, as read after the last allocation; no native call */
   ExecutionReport report() {
+    return report;
+  }
+
+  /** @return what runs where, read from the final execution plans */
+  private ExecutionReport readReport() {
     List<String> described = new ArrayList<>();
     for (NativeDelegate delegate : parts.delegates) {
       described.add(delegate.describe());
@@ -565,6 +579,7 @@ final class NativeInterpreter {
   void describeResolution(Accelerator.Kind kind, List<String> resolutionNotes) {
     this.runsOn = kind;
     this.notes = List.copyOf(resolutionNotes);
+    this.report = readReport();
   }
 
   /** Releases everything this interpreter owns, children before parents. Idempotent. */
