@@ -177,9 +177,9 @@ final class ChildProcessCheck {
     }
     Accelerator accelerator = options.accelerator();
     args.add("accelerator=" + accelerator.kind());
-    if (accelerator.kind() == Accelerator.Kind.PLUGIN) {
-      args.add("plugin=" + accelerator.library());
-      for (Map.Entry<String, String> option : accelerator.pluginOptions().entrySet()) {
+    if (accelerator instanceof PluginAccelerator plugin) {
+      args.add("plugin=" + plugin.library());
+      for (Map.Entry<String, String> option : plugin.pluginOptions().entrySet()) {
         args.add("pluginOption=" + option.getKey() + "=" + option.getValue());
       }
     }

@@ -52,7 +52,7 @@ final class GpuDelegate implements NativeDelegate {
    *
    * @return the lookup; {@code library} is what to dlopen (a path, or the bare name as the last resort)
    */
-  static Lookup locate(Accelerator accelerator) {
+  static Lookup locate(GpuAccelerator accelerator) {
     List<String> tried = new ArrayList<>();
     if (accelerator.library() != null) {
       Path path = accelerator.library().toAbsolutePath();
@@ -92,7 +92,7 @@ final class GpuDelegate implements NativeDelegate {
    * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} naming every place
    *     looked and the loader's reason
    */
-  static GpuDelegate create(Accelerator accelerator) {
+  static GpuDelegate create(GpuAccelerator accelerator) {
     NativeRuntime.ensureLoaded();
     Lookup lookup = locate(accelerator);
     if (lookup.library == null) {
