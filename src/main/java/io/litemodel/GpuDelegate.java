@@ -20,12 +20,13 @@ final class GpuDelegate implements NativeDelegate {
   static final long FLAG_ENABLE_SERIALIZATION = 0x8;
 
   private final String library;
-  private Pointer gpu;
+  private final NativeScope owned = new NativeScope();
+  private final Pointer gpu;
   private final Pointer delegate;
 
   private GpuDelegate(String library, Pointer gpu) {
     this.library = library;
-    this.gpu = gpu;
+    this.gpu = owned.own(gpu, LiteModelShim::lm_gpu_delete);
     this.delegate = LiteModelShim.lm_gpu_delegate(gpu);
   }
 
@@ -160,9 +161,6 @@ final class GpuDelegate implements NativeDelegate {
 
   @Override
   public void delete() {
-    if (gpu != null) {
-      LiteModelShim.lm_gpu_delete(gpu);
-      gpu = null;
-    }
+    owned.close();
   }
 }

@@ -113,40 +113,27 @@ final class SafetyPreparation {
 
   /** @return the status of allocating tensors (0 when the model prepared), or 1 when no interpreter was built */
   private static int prepareOnce(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders) {
-    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
-    List<TfLiteOperator> operators = new ArrayList<>();
-    List<BytePointer> names = new ArrayList<>();
-    try {
+    // Released last created first: the interpreter, each operator before the name it points to, the options.
+    try (NativeScope owned = new NativeScope()) {
+      TfLiteInterpreterOptions options = owned.own(tensorflowlite.TfLiteInterpreterOptionsCreate(),
+          tensorflowlite::TfLiteInterpreterOptionsDelete);
       LiteModelShim.lm_options_set_error_sink(options, sink);
       for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
         if (code.isCustom() && placeholders.contains(code.customName())) {
           // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
-          BytePointer name = new BytePointer(code.customName());
-          names.add(name);
-          TfLiteOperator operator = tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
-              code.version(), null);
-          operators.add(operator);
+          BytePointer name = owned.own(new BytePointer(code.customName()), BytePointer::close);
+          TfLiteOperator operator = owned.own(tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
+              code.version(), null), tensorflowlite::TfLiteOperatorDelete);
           tensorflowlite.TfLiteInterpreterOptionsAddOperator(options, operator);
         }
       }
-      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
+      TfLiteInterpreter interpreter = owned.own(tensorflowlite.TfLiteInterpreterCreate(model, options),
+          tensorflowlite::TfLiteInterpreterDelete);
       if (interpreter == null || interpreter.isNull()) {
         return tensorflowlite.kTfLiteError;
       }
-      try {
-        resizeUnallocatableInputs(interpreter, graph);
-        return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
-      } finally {
-        tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      }
-    } finally {
-      for (TfLiteOperator operator : operators) {
-        tensorflowlite.TfLiteOperatorDelete(operator);
-      }
-      for (BytePointer name : names) {
-        name.close();
-      }
-      tensorflowlite.TfLiteInterpreterOptionsDelete(options);
+      resizeUnallocatableInputs(interpreter, graph);
+      return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
     }
   }
 
