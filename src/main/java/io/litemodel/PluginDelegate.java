@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
