@@ -19,9 +19,9 @@ import java.util.Map;
  * }</pre>
  *
  * <p><b>GPU library:</b> no Maven artifact ships the TensorFlow Lite GPU delegate for desktop Linux, so LiteModel
- * loads {@code libtensorflowlite_gpu_delegate.so} at run time, from the first of: {@link #withLibrary(Path)}, the
- * system property {@value #GPU_LIBRARY_PROPERTY}, the directories of {@code java.library.path}, and the dynamic
- * linker's search path ({@code LD_LIBRARY_PATH}, {@code ldconfig}). {@link #gpu()} fails with a
+ * loads {@code libtensorflowlite_gpu_delegate.so} at run time, from the first of:
+ * {@link GpuAccelerator#withLibrary(Path)}, the system property {@value #GPU_LIBRARY_PROPERTY}, the directories of
+ * {@code java.library.path}, and the dynamic linker's search path ({@code LD_LIBRARY_PATH}, {@code ldconfig}). {@link #gpu()} fails with a
  * {@link LiteModelException} of status {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} naming every place
  * it looked; {@link #auto()} falls back to the CPU and says why in {@link ExecutionReport#notes()}.
  *
@@ -158,13 +158,17 @@ public abstract sealed class Accelerator
    *
    * @param library the plugin's path (or a bare file name, searched by the dynamic linker)
    * @param options key/value options passed to the plugin, in iteration order
+   * @return the plugin accelerator
    * @throws IllegalArgumentException if a key is empty or a key or value contains a NUL character
    */
   public static PluginAccelerator plugin(Path library, Map<String, String> options) {
     return new PluginAccelerator(library, options);
   }
 
-  /** @return a plugin with no options (see {@link #plugin(Path, Map)}) */
+  /**
+   * @param library the plugin's path (or a bare file name, searched by the dynamic linker)
+   * @return a plugin with no options (see {@link #plugin(Path, Map)})
+   */
   public static PluginAccelerator plugin(Path library) {
     return plugin(library, Map.of());
   }

@@ -30,38 +30,66 @@ public final class AutoAccelerator extends Accelerator {
     return gpu;
   }
 
-  /** @param path see {@link GpuAccelerator#withLibrary(Path)} */
+  /**
+   * @param path see {@link GpuAccelerator#withLibrary(Path)}
+   * @return a copy whose GPU has this option set
+   */
   public AutoAccelerator withLibrary(Path path) {
     return new AutoAccelerator(gpu.withLibrary(path));
   }
 
-  /** @param allowed see {@link GpuAccelerator#withPrecisionLossAllowed(boolean)} */
+  /**
+   * @param allowed see {@link GpuAccelerator#withPrecisionLossAllowed(boolean)}
+   * @return a copy whose GPU has this option set
+   */
   public AutoAccelerator withPrecisionLossAllowed(boolean allowed) {
     return new AutoAccelerator(gpu.withPrecisionLossAllowed(allowed));
   }
 
-  /** @param usage see {@link GpuAccelerator#withUsage(Accelerator.GpuUsage)} */
+  /**
+   * @param usage see {@link GpuAccelerator#withUsage(Accelerator.GpuUsage)}
+   * @return a copy whose GPU has this option set
+   */
   public AutoAccelerator withUsage(Accelerator.GpuUsage usage) {
     return new AutoAccelerator(gpu.withUsage(usage));
   }
 
-  /** See {@link GpuAccelerator#withPriorities}. */
+  /**
+   * See {@link GpuAccelerator#withPriorities}.
+   *
+   * @param first the first priority
+   * @param second the second priority
+   * @param third the third priority
+   * @return a copy whose GPU has this option set
+   */
   public AutoAccelerator withPriorities(Accelerator.GpuPriority first, Accelerator.GpuPriority second,
       Accelerator.GpuPriority third) {
     return new AutoAccelerator(gpu.withPriorities(first, second, third));
   }
 
-  /** @param backend see {@link GpuAccelerator#withBackend(Accelerator.GpuBackend)} */
+  /**
+   * @param backend see {@link GpuAccelerator#withBackend(Accelerator.GpuBackend)}
+   * @return a copy whose GPU has this option set
+   */
   public AutoAccelerator withBackend(Accelerator.GpuBackend backend) {
     return new AutoAccelerator(gpu.withBackend(backend));
   }
 
-  /** @param partitions see {@link GpuAccelerator#withMaxDelegatedPartitions(int)} */
+  /**
+   * @param partitions see {@link GpuAccelerator#withMaxDelegatedPartitions(int)}
+   * @return a copy whose GPU has this option set
+   */
   public AutoAccelerator withMaxDelegatedPartitions(int partitions) {
     return new AutoAccelerator(gpu.withMaxDelegatedPartitions(partitions));
   }
 
-  /** See {@link GpuAccelerator#withSerialization(Path, String)}. */
+  /**
+   * See {@link GpuAccelerator#withSerialization(Path, String)}.
+   *
+   * @param directory a directory private to the application
+   * @param modelToken a name unique to this model (graph and weights)
+   * @return a copy whose GPU has this option set
+   */
   public AutoAccelerator withSerialization(Path directory, String modelToken) {
     return new AutoAccelerator(gpu.withSerialization(directory, modelToken));
   }

@@ -50,21 +50,30 @@ public final class GpuAccelerator extends Accelerator {
     return Kind.GPU;
   }
 
-  /** @param path the GPU delegate library to load, overriding the system property and the search path */
+  /**
+   * @param path the GPU delegate library to load, overriding the system property and the search path
+   * @return a copy with this option set
+   */
   public GpuAccelerator withLibrary(Path path) {
     GpuAccelerator copy = copy();
     copy.library = Objects.requireNonNull(path, "path");
     return copy;
   }
 
-  /** @param allowed let the GPU compute in fp16 (faster; about 1e-3 relative error). Library default: no. */
+  /**
+   * @param allowed let the GPU compute in fp16 (faster; about 1e-3 relative error). Library default: no.
+   * @return a copy with this option set
+   */
   public GpuAccelerator withPrecisionLossAllowed(boolean allowed) {
     GpuAccelerator copy = copy();
     copy.precisionLossAllowed = allowed;
     return copy;
   }
 
-  /** @param usage the compile/run trade-off. Library default: {@link Accelerator.GpuUsage#FAST_SINGLE_ANSWER}. */
+  /**
+   * @param usage the compile/run trade-off. Library default: {@link Accelerator.GpuUsage#FAST_SINGLE_ANSWER}.
+   * @return a copy with this option set
+   */
   public GpuAccelerator withUsage(Accelerator.GpuUsage usage) {
     GpuAccelerator copy = copy();
     copy.usage = Objects.requireNonNull(usage, "usage");
@@ -74,6 +83,11 @@ public final class GpuAccelerator extends Accelerator {
   /**
    * Ordered inference priorities; {@link Accelerator.GpuPriority#AUTO} is only valid after fully specified higher
    * priorities (the delegate rejects the model otherwise). Library default: MAX_PRECISION, AUTO, AUTO.
+   *
+   * @param first the first priority
+   * @param second the second priority
+   * @param third the third priority
+   * @return a copy with this option set
    */
   public GpuAccelerator withPriorities(Accelerator.GpuPriority first, Accelerator.GpuPriority second,
       Accelerator.GpuPriority third) {
@@ -84,14 +98,20 @@ public final class GpuAccelerator extends Accelerator {
     return copy;
   }
 
-  /** @param backend force OpenCL or OpenGL ES. Default: {@link Accelerator.GpuBackend#AUTO}. */
+  /**
+   * @param backend force OpenCL or OpenGL ES. Default: {@link Accelerator.GpuBackend#AUTO}.
+   * @return a copy with this option set
+   */
   public GpuAccelerator withBackend(Accelerator.GpuBackend backend) {
     GpuAccelerator copy = copy();
     copy.backend = Objects.requireNonNull(backend, "backend");
     return copy;
   }
 
-  /** @param partitions most graph partitions the GPU takes (library default 1) */
+  /**
+   * @param partitions most graph partitions the GPU takes (library default 1)
+   * @return a copy with this option set
+   */
   public GpuAccelerator withMaxDelegatedPartitions(int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("max delegated partitions must be >= 1, got " + partitions);
@@ -107,6 +127,7 @@ public final class GpuAccelerator extends Accelerator {
    *
    * @param directory a directory private to the application
    * @param modelToken a name unique to this model (graph and weights)
+   * @return a copy with this option set
    */
   public GpuAccelerator withSerialization(Path directory, String modelToken) {
     Objects.requireNonNull(directory, "directory");
