@@ -72,11 +72,16 @@ public final class LiteModel implements InferenceModel {
     long storedBytes = InterpreterShapes.checkStored(model.graph(), subgraph, options.memoryBudget(), source);
     this.interpreter = AcceleratorResolver.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
-    this.shapes = new InterpreterShapes(interpreter, model, options.signature(), subgraph, options.memoryBudget(),
-        source, storedBytes);
-    this.calls = new InterpreterCalls(interpreter, shapes);
-    this.inputNames = new TensorNames(interpreter.inputs(), "input");
-    this.outputNames = new TensorNames(interpreter.outputs(), "output");
+    try {
+      this.shapes = new InterpreterShapes(interpreter, model, options.signature(), subgraph, options.memoryBudget(),
+          source, storedBytes);
+      this.calls = new InterpreterCalls(interpreter, shapes);
+      this.inputNames = new TensorNames(interpreter.inputs(), "input");
+      this.outputNames = new TensorNames(interpreter.outputs(), "output");
+    } catch (RuntimeException | Error e) {
+      cleanable.clean(); // a half-built instance frees its interpreter now, not when the Cleaner gets to it
+      throw e;
+    }
   }
 
   /** Frees the native interpreter; run once by close() or by the Cleaner. Holds no reference to the LiteModel. */
