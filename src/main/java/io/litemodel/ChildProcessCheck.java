@@ -223,11 +223,12 @@ final class ChildProcessCheck {
         options = options.withXnnpackFlag(flag, false);
       }
     }
+    // No default: a new accelerator kind fails to compile here until the child knows how to rebuild it.
     Accelerator accelerator = switch (Accelerator.Kind.valueOf(kind)) {
+      case CPU -> Accelerator.cpu();
       case GPU -> Accelerator.gpu();
       case AUTO -> Accelerator.auto();
       case PLUGIN -> Accelerator.plugin(Path.of(plugin), pluginOptions);
-      default -> Accelerator.cpu();
     };
     return options.withAccelerator(accelerator);
   }
