@@ -127,3 +127,17 @@ def test_reference_image_cnn_records_what_its_golden_inputs_follow():
     assert s["preprocessing"]["normalization"] == "symmetric"
     x = np.load(os.path.join(MODELS, "image_cnn.golden.input.npy"))
     assert x.min() >= -1.0 and x.max() < 1.0 and x.min() < -0.99 and x.max() > 0.99
+
+
+@pytest.mark.parametrize("name, mode", [("symmetric", "tf"), ("imagenet", "torch")])
+def test_records_match_keras_own_preprocessing(name, mode):
+    """Checked against Keras' preprocess_input, which nobody here wrote: 'tf' mode is MobileNet's [-1, 1] and 'torch'
+    mode is torchvision's ImageNet mean and std."""
+    from keras.applications import imagenet_utils
+
+    pixels = np.stack(np.meshgrid(np.arange(256), [0, 128, 255], [7, 200], indexing="ij"), axis=-1)
+    pixels = pixels.reshape(1, -1, 1, 3).astype(np.float32)
+    expected = imagenet_utils.preprocess_input(pixels.copy(), mode=mode)
+    r = preprocessing.parse(name)
+    ours = pixels * np.array(r["scale"], np.float32) + np.array(r["offset"], np.float32)
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-5)
