@@ -58,6 +58,7 @@ public final class TfModel implements InferenceModel {
   private final TfOptions options;
   private final Placement placement;
   private final int fixedBatch;
+  private final String description; // for error messages, built once: the hot path must not concatenate
   private final long[] inputRows;
   private final long[] outputRows;
   private final ThreadLocal<TfCall> calls;
@@ -78,6 +79,7 @@ public final class TfModel implements InferenceModel {
     this.options = options;
     this.placement = placement;
     this.fixedBatch = fixedBatch(inputs);
+    this.description = signature == null ? "frozen graph " + source : "signature '" + signature + "' of " + source;
     this.inputRows = rows(inputs);
     this.outputRows = rows(outputs);
     this.resources = new Resources(session);
@@ -583,7 +585,7 @@ public final class TfModel implements InferenceModel {
   // Checks
 
   private String what() {
-    return signature == null ? "frozen graph " + source : "signature '" + signature + "' of " + source;
+    return description;
   }
 
   private int singleInputRow() {
