@@ -8,20 +8,17 @@
 #   NVIDIA_LIBS=/path/to/site-packages/nvidia bash benchmarks/gpu/tf-check.sh
 # Needs:
 #   - the GPU natives org.tensorflow:tensorflow-core-native:<version>:linux-x86_64-gpu in ~/.m2 (the script fetches
-#     them with Maven when missing and the network allows; about 430 MB);
+#     them with Maven when missing and the network allows; 526 MB);
 #   - CUDA 12 and cuDNN 9 libraries. TensorFlow dlopens them at run time (no CUDA library is NEEDED by its natives;
-#     their RUNPATH looks for pip's layout, $ORIGIN/../nvidia/<package>/lib). Install the versions TensorFlow 2.21's
-#     `and-cuda` extra pins (python -m pip install "tensorflow[and-cuda]==2.21.0", or just the nvidia-*-cu12
+#     their RUNPATH looks for pip's layout, $ORIGIN/../nvidia/<package>/lib). Install the versions TensorFlow 2.18's
+#     `and-cuda` extra pins (TF Java 1.1.0's TensorFlow) (python -m pip install "tensorflow[and-cuda]==2.18.0", or just the nvidia-*-cu12
 #     wheels) and give their site-packages/nvidia folder as NVIDIA_LIBS: every nvidia/*/lib under it goes on
 #     LD_LIBRARY_PATH. Without NVIDIA_LIBS, the system's libraries (e.g. /usr/local/cuda) are used.
 set -eu
 cd "$(dirname "$0")/../.."
 VERSION=$(sed -n 's:.*<tensorflow.java.version>\(.*\)</tensorflow.java.version>.*:\1:p' pom.xml)
-PROTOBUF=$(sed -n 's:.*<protobuf.version>\(.*\)</protobuf.version>.*:\1:p' pom.xml)
-JAVACPP=$(sed -n 's:.*<javacpp.version>\(.*\)</javacpp.version>.*:\1:p' pom.xml)
 REPO=${MAVEN_REPO:-$HOME/.m2/repository}
-NATIVE=$REPO/org/tensorflow/tensorflow-core-native/$VERSION
-GPU_JAR=$NATIVE/tensorflow-core-native-$VERSION-linux-x86_64-gpu.jar
+GPU_JAR=$REPO/org/tensorflow/tensorflow-core-native/$VERSION/tensorflow-core-native-$VERSION-linux-x86_64-gpu.jar
 if [ ! -f "$GPU_JAR" ]; then
   mvn -B -q -ntp dependency:get -Dtransitive=false \
     -Dartifact="org.tensorflow:tensorflow-core-native:$VERSION:jar:linux-x86_64-gpu"
@@ -33,8 +30,8 @@ if [ -n "${NVIDIA_LIBS:-}" ]; then
   export LD_LIBRARY_PATH
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "nvidia-smi: not available"
-CP=target/classes:$NATIVE/tensorflow-core-native-$VERSION.jar:$GPU_JAR
-CP=$CP:$REPO/org/bytedeco/javacpp/$JAVACPP/javacpp-$JAVACPP.jar
-CP=$CP:$REPO/com/google/protobuf/protobuf-java/$PROTOBUF/protobuf-java-$PROTOBUF.jar
+# The library's compile class path (TensorFlow's classes, protobuf, JavaCPP) without the CPU natives, plus the GPU natives.
+mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/tf-check-classpath.txt
+CP=target/classes:$(cat target/tf-check-classpath.txt):$GPU_JAR
 echo "TensorFlow Java natives $VERSION (linux-x86_64-gpu), $(nproc) CPU cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 timeout 280 java -Xmx4g -cp "$CP" benchmarks/gpu/TfGpuCheck.java "${@:-gpu}" cpu

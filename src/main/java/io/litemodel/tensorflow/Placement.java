@@ -35,7 +35,7 @@ public final class Placement {
     boolean gpu = session.deviceTypes().contains("GPU");
     switch (requested) {
       case CPU:
-        return new Placement(requested, DevicePlacement.CPU, session.deviceNames(), "CPU requested");
+        return new Placement(requested, DevicePlacement.CPU, session.deviceNames(), "GPUs hidden from the session");
       case GPU:
         if (!gpu) {
           throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
