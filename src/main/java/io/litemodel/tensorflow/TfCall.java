@@ -13,7 +13,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorElementCo
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorType;
 
 import io.litemodel.LiteModelException;
-import io.litemodel.presets.TfShim;
+import io.litemodel.internal.presets.TfShim;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;

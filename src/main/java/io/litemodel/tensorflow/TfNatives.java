@@ -2,7 +2,7 @@ package io.litemodel.tensorflow;
 
 import io.litemodel.BuildVersions;
 import io.litemodel.LiteModelException;
-import io.litemodel.presets.TfShim;
+import io.litemodel.internal.presets.TfShim;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 

@@ -1,4 +1,4 @@
-package io.litemodel.presets;
+package io.litemodel.internal.presets;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
