@@ -93,7 +93,8 @@ def _subgraph(model, rng):
 
 def _tensor_name(tensor):
     name = tensor.name
-    return name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+    name = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+    return name if len(name) <= 60 else name[:57] + "..."
 
 
 def _constant(model, tensor):
@@ -119,10 +120,13 @@ def _op_name(model, op):
 def _pick_tensor(model, subgraph, rng, role):
     """Picks a tensor index of the subgraph by role: graph input/output, constant, activation, or any."""
     count = len(subgraph.tensors)
-    if role == "input" and subgraph.inputs:
-        return rng.choice(subgraph.inputs)
-    if role == "output" and subgraph.outputs:
-        return rng.choice(subgraph.outputs)
+    # Earlier mutations of a combo may have left indices out of range: pick among the valid ones.
+    inputs = [t for t in subgraph.inputs if 0 <= t < count]
+    outputs = [t for t in subgraph.outputs if 0 <= t < count]
+    if role == "input" and inputs:
+        return rng.choice(inputs)
+    if role == "output" and outputs:
+        return rng.choice(outputs)
     constants = [t for t in range(count) if _constant(model, subgraph.tensors[t])]
     if role == "constant" and constants:
         return rng.choice(constants)
@@ -133,12 +137,6 @@ def _pick_tensor(model, subgraph, rng, role):
 
 
 ROLES = ["input", "output", "constant", "activation", "any"]
-
-
-def _set_flat_index_fields(model):
-    """Keeps the deprecated builtin code consistent with the builtin code, as the converter writes them."""
-    for code in model.operatorCodes or []:
-        code.deprecatedBuiltinCode = min(code.builtinCode, 127)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -459,7 +457,7 @@ def mutate_signature(model, rng):
         return None
     g = rng.randrange(len(signatures))
     signature = signatures[g]
-    where = f"signature {g} '{signature.signatureKey.decode() if signature.signatureKey else None}'"
+    where = f"signature {g} '{signature.signatureKey.decode('utf-8', 'replace') if signature.signatureKey else None}'"
     how = rng.randrange(6)
     if how == 0:
         old = signature.subgraphIndex

@@ -193,7 +193,8 @@ public final class FuzzRunner {
     if (telling.isEmpty()) {
       telling.addAll(tail.subList(Math.max(0, tail.size() - 3), tail.size()));
     }
-    return "exit " + exit + ": " + String.join(" | ", telling);
+    String signal = exit == 134 ? " (SIGABRT)" : exit == 139 ? " (SIGSEGV)" : "";
+    return "exit " + exit + signal + ": " + String.join(" | ", telling);
   }
 
   private void saveCrasher(Map<String, Object> entry, Map<String, Object> result) throws IOException {
