@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <mutex>
+#include <new>
 
 /* ---- Declarations of the TensorFlow Lite ABI we rely on (C API, stable across 2.x). ---- */
 
@@ -347,55 +348,73 @@ static void lm_xnnpack_weights_cache_delete(void* cache) {
   if (lm_tflite.bound && cache != NULL) lm_tflite.weights_cache_delete(cache);
 }
 
-/* ---- Graph probe: a delegate that claims nothing and records the execution plan it is shown. ----
+/* ---- Graph probe: a delegate that claims nothing and records the execution plans it is shown. ----
  *
  * TensorFlow Lite applies delegates in the order they were added, each seeing the plan its predecessors left. Added
  * last, the probe sees the final plan: every delegate kernel node (with the delegate's name and how many original
  * nodes it replaced) and every node left to the CPU kernels (by builtin code). This is how LiteModel reports what
- * actually runs, without any private API. */
+ * actually runs, without any private API.
+ *
+ * A model may have several subgraphs (signatures, control-flow bodies, init graphs), and a delegate is applied to
+ * each of them in turn, in subgraph order, each with its own context. So the probe keeps one record per context, in
+ * the order the contexts were first seen; when delegation is redone for one subgraph (after a resize), its record is
+ * replaced. Java maps records to subgraphs (see NativeInterpreter.report()). */
 
-#define LM_PROBE_MAX_NODES 4096
+#include <string>
+#include <vector>
 
-typedef struct {
-  int prepared;         /* how many times Prepare ran (delegation may be redone after a resize) */
+struct lm_probe_record {
+  const void* context;  /* the subgraph's context: identifies the subgraph across re-preparations */
+  int prepared;         /* how many times Prepare ran for this subgraph */
   int plan_size;        /* nodes in the final execution plan */
   int delegate_kernels; /* partitions: nodes that are delegate kernels */
   int delegated_nodes;  /* original nodes replaced by delegate kernels */
   int cpu_nodes;        /* nodes left to the built-in kernels */
-  /* one entry per plan node: builtin code, or -1 for a delegate kernel */
-  int codes[LM_PROBE_MAX_NODES];
-  char names[LM_PROBE_MAX_NODES][48]; /* delegate kernel or custom op name ("" for builtins) */
-} lm_probe_report;
+  std::vector<int> codes;         /* one per plan node: builtin code, or -1 for a delegate kernel */
+  std::vector<std::string> names; /* delegate kernel or custom op name ("" for builtins) */
+};
+
+struct lm_probe_report {
+  std::vector<lm_probe_record> records;
+};
 
 static int lm_probe_prepare(lm_opaque* context, lm_opaque* delegate, void* data) {
   (void)delegate;
   lm_probe_report* report = static_cast<lm_probe_report*>(data);
   lm_int_array* plan = NULL;
   if (lm_tflite.context_get_execution_plan(context, &plan) != 0 || plan == NULL) return 0;
-  report->prepared++;
-  report->plan_size = plan->size;
-  report->delegate_kernels = 0;
-  report->delegated_nodes = 0;
-  report->cpu_nodes = 0;
+  lm_probe_record* record = NULL;
+  for (lm_probe_record& existing : report->records) {
+    if (existing.context == context) record = &existing;
+  }
+  if (record == NULL) {
+    report->records.emplace_back();
+    record = &report->records.back();
+    record->context = context;
+    record->prepared = 0;
+  }
+  record->prepared++;
+  record->plan_size = plan->size;
+  record->delegate_kernels = 0;
+  record->delegated_nodes = 0;
+  record->cpu_nodes = 0;
+  record->codes.assign((size_t)plan->size, -2);
+  record->names.assign((size_t)plan->size, std::string());
   for (int i = 0; i < plan->size; i++) {
     lm_opaque* node = NULL;
     lm_opaque* registration = NULL;
     if (lm_tflite.context_get_node_and_registration(context, plan->data[i], &node, &registration) != 0) continue;
     int code = lm_tflite.operator_get_builtin_code(registration);
     const char* name = lm_tflite.operator_get_custom_name(registration);
-    int replaced = 0;
     if (code == LM_BUILTIN_DELEGATE) {
       const lm_delegate_params* params = static_cast<const lm_delegate_params*>(lm_tflite.node_get_builtin_data(node));
-      replaced = (params != NULL && params->nodes_to_replace != NULL) ? params->nodes_to_replace->size : 0;
-      report->delegate_kernels++;
-      report->delegated_nodes += replaced;
+      record->delegate_kernels++;
+      record->delegated_nodes += (params != NULL && params->nodes_to_replace != NULL) ? params->nodes_to_replace->size : 0;
     } else {
-      report->cpu_nodes++;
+      record->cpu_nodes++;
     }
-    if (i < LM_PROBE_MAX_NODES) {
-      report->codes[i] = code == LM_BUILTIN_DELEGATE ? -1 : code;
-      snprintf(report->names[i], sizeof report->names[i], "%s", name != NULL ? name : "");
-    }
+    record->codes[(size_t)i] = code == LM_BUILTIN_DELEGATE ? -1 : code;
+    record->names[(size_t)i] = name != NULL ? name : "";
   }
   return 0; /* kTfLiteOk: the probe never claims nodes */
 }
@@ -409,14 +428,14 @@ typedef struct {
 /* Creates a probe; add lm_probe_delegate(probe) to the interpreter options after every other delegate. */
 static void* lm_probe_create(void) {
   if (!lm_tflite.bound) return NULL;
-  lm_probe* probe = static_cast<lm_probe*>(calloc(1, sizeof(lm_probe)));
+  lm_probe* probe = new (std::nothrow) lm_probe();
   if (probe == NULL) return NULL;
   probe->builder.data = &probe->report;
   probe->builder.prepare = lm_probe_prepare;
   probe->builder.flags = LM_DELEGATE_FLAGS_ALLOW_DYNAMIC_TENSORS;
   probe->delegate = lm_tflite.opaque_delegate_create(&probe->builder);
   if (probe->delegate == NULL) {
-    free(probe);
+    delete probe;
     return NULL;
   }
   return probe;
@@ -426,10 +445,21 @@ static void* lm_probe_delegate(void* probe) {
   return probe == NULL ? NULL : static_cast<lm_probe*>(probe)->delegate;
 }
 
-/* Report fields by number: 0 prepared, 1 plan size, 2 delegate kernels, 3 delegated nodes, 4 cpu nodes. */
-static int lm_probe_count(void* probe, int field) {
-  if (probe == NULL) return -1;
-  const lm_probe_report* r = &static_cast<lm_probe*>(probe)->report;
+/* How many subgraphs the probe was shown (one record each, in the order first seen). */
+static int lm_probe_records(void* probe) {
+  return probe == NULL ? 0 : (int)static_cast<lm_probe*>(probe)->report.records.size();
+}
+
+static const lm_probe_record* lm_probe_record_at(void* probe, int record) {
+  if (probe == NULL || record < 0) return NULL;
+  const std::vector<lm_probe_record>& records = static_cast<lm_probe*>(probe)->report.records;
+  return (size_t)record < records.size() ? &records[(size_t)record] : NULL;
+}
+
+/* Record fields by number: 0 prepared, 1 plan size, 2 delegate kernels, 3 delegated nodes, 4 cpu nodes. */
+static int lm_probe_count(void* probe, int record, int field) {
+  const lm_probe_record* r = lm_probe_record_at(probe, record);
+  if (r == NULL) return -1;
   switch (field) {
     case 0: return r->prepared;
     case 1: return r->plan_size;
@@ -440,15 +470,17 @@ static int lm_probe_count(void* probe, int field) {
   }
 }
 
-/* For plan node i: its builtin code, or -1 for a delegate kernel. */
-static int lm_probe_node_code(void* probe, int i) {
-  if (probe == NULL || i < 0 || i >= LM_PROBE_MAX_NODES) return -2;
-  return static_cast<lm_probe*>(probe)->report.codes[i];
+/* For plan node i of a record: its builtin code, -1 for a delegate kernel, -2 when unknown or out of range. */
+static int lm_probe_node_code(void* probe, int record, int i) {
+  const lm_probe_record* r = lm_probe_record_at(probe, record);
+  if (r == NULL || i < 0 || (size_t)i >= r->codes.size()) return -2;
+  return r->codes[(size_t)i];
 }
 
-static const char* lm_probe_node_name(void* probe, int i) {
-  if (probe == NULL || i < 0 || i >= LM_PROBE_MAX_NODES) return "";
-  return static_cast<lm_probe*>(probe)->report.names[i];
+static const char* lm_probe_node_name(void* probe, int record, int i) {
+  const lm_probe_record* r = lm_probe_record_at(probe, record);
+  if (r == NULL || i < 0 || (size_t)i >= r->names.size()) return "";
+  return r->names[(size_t)i].c_str();
 }
 
 /* Frees the probe; call only after the interpreter that used it was deleted. */
@@ -456,7 +488,7 @@ static void lm_probe_delete(void* probe) {
   if (probe == NULL) return;
   lm_probe* p = static_cast<lm_probe*>(probe);
   if (lm_tflite.bound && p->delegate != NULL) lm_tflite.opaque_delegate_delete(p->delegate);
-  free(p);
+  delete p;
 }
 
 /* ---- Delegate plugins: any shared library with the TensorFlow Lite external delegate entry points. ----

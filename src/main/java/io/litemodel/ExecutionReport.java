@@ -1,41 +1,139 @@
 package io.litemodel;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What actually runs when a {@link LiteModel} is invoked: the delegates applied, how much of the graph they took,
  * and which operators were left to TensorFlow Lite's built-in CPU kernels.
  *
- * <p>Read from the final execution plan after all delegates were applied (see {@code shim.h}, "graph probe"), so it
- * reflects what TensorFlow Lite decided, not what was asked for.
+ * <p>Read from the final execution plans after all delegates were applied (see {@code shim.h}, "graph probe"), so it
+ * reflects what TensorFlow Lite decided, not what was asked for. A model may hold several subgraphs: the one that
+ * runs (the {@link Role#PRIMARY primary} subgraph: the main graph, or the selected signature's), other signatures',
+ * control-flow bodies ({@code IF}, {@code WHILE}) and init graphs ({@code CALL_ONCE}). The summary methods
+ * ({@link #planSize()}, {@link #partitions()}, {@link #delegatedNodes()}, {@link #cpuOperators()}) describe the
+ * primary subgraph only; {@link #subgraphs()} describes each of them, with its role.
  */
 public final class ExecutionReport {
+  /** What a subgraph is to the model, as declared in the file. */
+  public enum Role {
+    /** The subgraph that runs: the main graph, or the signature selected in the options. */
+    PRIMARY,
+    /** Another signature's subgraph (not run by this instance). */
+    SIGNATURE,
+    /** The body, condition or branch of a control-flow operator ({@code IF}, {@code WHILE}, StableHLO). */
+    CONTROL_FLOW,
+    /** An init graph run once by {@code CALL_ONCE} (for example to initialize resource variables). */
+    INIT,
+    /** A subgraph that nothing in the model refers to. */
+    OTHER
+  }
+
+  /** What runs for one subgraph of the model. */
+  public static final class Subgraph {
+    private final int index;
+    private final String name;
+    private final Role role;
+    private final int operators;
+    private final boolean planned;
+    private final int partitions;
+    private final int delegatedNodes;
+    private final List<String> partitionNames;
+    private final List<String> cpuOperators;
+
+    Subgraph(int index, String name, Role role, int operators, boolean planned, int partitions,
+        int delegatedNodes, List<String> partitionNames, List<String> cpuOperators) {
+      this.index = index;
+      this.name = name;
+      this.role = role;
+      this.operators = operators;
+      this.planned = planned;
+      this.partitions = partitions;
+      this.delegatedNodes = delegatedNodes;
+      this.partitionNames = List.copyOf(partitionNames);
+      this.cpuOperators = List.copyOf(cpuOperators);
+    }
+
+    /** @return the subgraph's index in the model file */
+    public int index() {
+      return index;
+    }
+
+    /** @return the subgraph's name in the file (may be empty) */
+    public String name() {
+      return name;
+    }
+
+    /** @return what the subgraph is to the model */
+    public Role role() {
+      return role;
+    }
+
+    /** @return the subgraph's operators as declared in the file, before any delegate took some */
+    public int operators() {
+      return operators;
+    }
+
+    /**
+     * @return true when TensorFlow Lite showed this subgraph's execution plan to the delegates (so the counts below
+     *     are what runs); false for subgraphs it does not delegate, whose operators all run on built-in kernels
+     */
+    public boolean planned() {
+      return planned;
+    }
+
+    /** @return delegate kernels in the subgraph's plan: each one a partition taken by a delegate */
+    public int partitions() {
+      return partitions;
+    }
+
+    /** @return operators of this subgraph that delegates took over */
+    public int delegatedNodes() {
+      return delegatedNodes;
+    }
+
+    /** @return the kernel name of each partition, in plan order (e.g. {@code TfLiteXNNPackDelegate}) */
+    public List<String> partitionNames() {
+      return partitionNames;
+    }
+
+    /** @return the operators left to the built-in CPU kernels, in plan order (e.g. {@code FULLY_CONNECTED}) */
+    public List<String> cpuOperators() {
+      return cpuOperators;
+    }
+
+    @Override
+    public String toString() {
+      String label = "subgraph " + index + (name.isEmpty() ? "" : " '" + name + "'") + " (" + role + ", " + operators
+          + " operator(s))";
+      if (!planned) {
+        return label + ": not shown to delegates, runs on built-in CPU kernels";
+      }
+      return label + ": " + delegatedNodes + " in " + partitions + " partition(s), " + cpuOperators.size()
+          + " on built-in CPU kernels" + (cpuOperators.isEmpty() ? "" : " " + cpuOperators);
+    }
+  }
+
   private final Accelerator.Kind accelerator;
   private final List<String> notes;
   private final List<String> delegates;
   private final int planSize;
-  private final int partitions;
-  private final int delegatedNodes;
-  private final List<String> partitionNames;
-  private final List<String> cpuOperators;
+  private final Subgraph primary;
+  private final List<Subgraph> subgraphs;
 
-  ExecutionReport(
-      Accelerator.Kind accelerator,
-      List<String> delegates,
-      int planSize,
-      int partitions,
-      int delegatedNodes,
-      List<String> partitionNames,
-      List<String> cpuOperators,
-      List<String> notes) {
+  /**
+   * @param planSize nodes in the primary subgraph's final plan, or -1 when no plan could be read
+   * @param primary the primary subgraph's report
+   * @param subgraphs every subgraph's report, by index (the primary one included)
+   */
+  ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
+      List<Subgraph> subgraphs, List<String> notes) {
     this.accelerator = accelerator;
     this.notes = List.copyOf(notes);
     this.delegates = List.copyOf(delegates);
     this.planSize = planSize;
-    this.partitions = partitions;
-    this.delegatedNodes = delegatedNodes;
-    this.partitionNames = List.copyOf(partitionNames);
-    this.cpuOperators = List.copyOf(cpuOperators);
+    this.primary = primary;
+    this.subgraphs = List.copyOf(subgraphs);
   }
 
   /**
@@ -57,11 +155,11 @@ public final class ExecutionReport {
 
   /**
    * @param kernelName a delegate kernel name as in {@link #partitionNames()}
-   * @return how many partitions that delegate took
+   * @return how many partitions of the primary subgraph that delegate took
    */
   public int partitionsOf(String kernelName) {
     int count = 0;
-    for (String name : partitionNames) {
+    for (String name : primary.partitionNames()) {
       if (name.equals(kernelName)) {
         count++;
       }
@@ -74,34 +172,49 @@ public final class ExecutionReport {
     return delegates;
   }
 
-  /** @return nodes in the final execution plan (delegate kernels count as one each) */
+  /** @return nodes in the primary subgraph's final plan (delegate kernels count as one each); -1 when unknown */
   public int planSize() {
     return planSize;
   }
 
-  /** @return delegate kernels in the plan: each is one partition of the original graph taken by a delegate */
+  /** @return the primary subgraph's operators as declared in the file, before delegation */
+  public int primaryOperatorCount() {
+    return primary.operators();
+  }
+
+  /** @return the index of the subgraph that runs (0, or the selected signature's subgraph) */
+  public int primarySubgraph() {
+    return primary.index();
+  }
+
+  /** @return delegate kernels in the primary subgraph's plan: each one a partition taken by a delegate */
   public int partitions() {
-    return partitions;
+    return primary.partitions();
   }
 
-  /** @return original graph nodes that delegates took over */
+  /** @return operators of the primary subgraph that delegates took over */
   public int delegatedNodes() {
-    return delegatedNodes;
+    return primary.delegatedNodes();
   }
 
-  /** @return the kernel name of each partition, in plan order (e.g. {@code TfLiteXNNPackDelegate}) */
+  /** @return the kernel name of each partition of the primary subgraph, in plan order */
   public List<String> partitionNames() {
-    return partitionNames;
+    return primary.partitionNames();
   }
 
-  /** @return the operators left to the built-in CPU kernels, in plan order (e.g. {@code FULLY_CONNECTED}) */
+  /** @return the primary subgraph's operators left to the built-in CPU kernels, in plan order */
   public List<String> cpuOperators() {
-    return cpuOperators;
+    return primary.cpuOperators();
   }
 
-  /** @return true when every node of the graph runs inside a delegate */
+  /** @return every subgraph of the model, by index, each with its role and what runs there */
+  public List<Subgraph> subgraphs() {
+    return subgraphs;
+  }
+
+  /** @return true when every operator of the primary subgraph runs inside a delegate */
   public boolean fullyDelegated() {
-    return partitions > 0 && cpuOperators.isEmpty();
+    return primary.partitions() > 0 && primary.cpuOperators().isEmpty();
   }
 
   @Override
@@ -109,10 +222,20 @@ public final class ExecutionReport {
     StringBuilder text = new StringBuilder();
     text.append(accelerator).append(": ");
     text.append(delegates.isEmpty() ? "no delegate" : String.join(" + ", delegates));
-    text.append(": ").append(delegatedNodes).append(" nodes in ").append(partitions).append(" partition(s)");
-    text.append(", ").append(cpuOperators.size()).append(" node(s) on built-in CPU kernels");
-    if (!cpuOperators.isEmpty()) {
-      text.append(' ').append(cpuOperators);
+    text.append(": ").append(primary.delegatedNodes()).append(" of ").append(primary.operators())
+        .append(" nodes in ").append(primary.partitions()).append(" partition(s)");
+    text.append(", ").append(primary.cpuOperators().size()).append(" node(s) on built-in CPU kernels");
+    if (!primary.cpuOperators().isEmpty()) {
+      text.append(' ').append(primary.cpuOperators());
+    }
+    List<String> others = new ArrayList<>();
+    for (Subgraph subgraph : subgraphs) {
+      if (subgraph != primary && subgraph.index() != primary.index()) {
+        others.add(subgraph.toString());
+      }
+    }
+    if (!others.isEmpty()) {
+      text.append("; other subgraphs: ").append(String.join("; ", others));
     }
     for (String note : notes) {
       text.append("; ").append(note);

@@ -123,7 +123,7 @@ final class GpuDelegate implements NativeDelegate {
           accelerator.serializationDir() == null ? null : accelerator.serializationDir().toString(),
           accelerator.modelToken(), error, (int) error.capacity());
       if (created == null || created.isNull()) {
-        throw unavailable(error.getString() + " (looked at: " + lookup.describeTried() + ")");
+        throw unavailable(NativeText.of(error) + " (looked at: " + lookup.describeTried() + ")");
       }
       return new GpuDelegate(lookup.library, created);
     }

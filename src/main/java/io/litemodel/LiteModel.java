@@ -102,6 +102,13 @@ public final class LiteModel implements AutoCloseable {
     for (TensorBinding binding : outputs) {
       outputIndex.put(binding.name(), binding.index());
     }
+    // Tensor names work too (e.g. "serving_default_x:0"), unless one would shadow another tensor's signature name.
+    for (TensorBinding binding : inputs) {
+      inputIndex.putIfAbsent(binding.tensorName(), binding.index());
+    }
+    for (TensorBinding binding : outputs) {
+      outputIndex.putIfAbsent(binding.tensorName(), binding.index());
+    }
     boolean dynamic = inputs.length > 0;
     for (TensorBinding binding : inputs) {
       dynamic &= binding.dynamicBatch() && binding.shapeView().length >= 2;
@@ -297,6 +304,8 @@ public final class LiteModel implements AutoCloseable {
   }
 
   /**
+   * @param name the input's name: its signature name (as in {@link TensorSpec#name()}) or its tensor name (as in
+   *     {@link TensorSpec#tensorName()})
    * @return the index of the input called {@code name}
    * @throws IllegalArgumentException if there is none
    */
@@ -305,6 +314,7 @@ public final class LiteModel implements AutoCloseable {
   }
 
   /**
+   * @param name the output's signature name or tensor name
    * @return the index of the output called {@code name}
    * @throws IllegalArgumentException if there is none
    */
@@ -361,7 +371,7 @@ public final class LiteModel implements AutoCloseable {
    * @throws IllegalStateException if the model is closed or in use by another thread
    */
   public void predictSingle(float[] input, float[] output) {
-    enter();
+    enterAllocated();
     try {
       TensorBinding in = singleInput();
       TensorBinding out = singleOutput();
@@ -389,7 +399,7 @@ public final class LiteModel implements AutoCloseable {
    * {@link #predictSingle(float[], float[])} for the allocation-free form.
    */
   public float[] predictSingle(float[] input) {
-    enter();
+    enterAllocated();
     int outLength;
     try {
       outLength = singleOutput().rowElements();
@@ -414,7 +424,7 @@ public final class LiteModel implements AutoCloseable {
    */
   public float[][] predict(float[][] rows) {
     Objects.requireNonNull(rows, "rows");
-    enter();
+    enterAllocated();
     try {
       TensorBinding in = singleInput();
       TensorBinding out = singleOutput();
@@ -458,7 +468,7 @@ public final class LiteModel implements AutoCloseable {
   public void predict(FloatBuffer input, FloatBuffer output, int rows) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
-    enter();
+    enterAllocated();
     try {
       TensorBinding in = singleInput();
       TensorBinding out = singleOutput();
@@ -527,18 +537,111 @@ public final class LiteModel implements AutoCloseable {
             + "than " + Integer.MAX_VALUE + " elements");
       }
     }
-    currentBatch = 0;
     for (int i = 0; i < inputs.length; i++) {
       resizeDims[i][0] = rows;
     }
+    applyShapes();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Shapes and state
+
+  /**
+   * Sets the shape of input {@code index}, for models that declare dynamic ({@code -1}) dimensions: audio of any
+   * length ({@code [-1, -1]}), images of any size, sequences. Only dynamic dimensions may change; tensors are
+   * reallocated, and {@link #inputs()} and {@link #outputs()} show the new shapes (outputs as far as TensorFlow Lite
+   * can infer them before a call). Cold path: costs an allocation of every tensor; calls at the same shape cost
+   * nothing more. {@link #predict(float[][])} keeps its batch semantics afterwards: it resizes the first dimension to
+   * the number of rows and keeps the others.
+   *
+   * <pre>{@code
+   * model.resizeInput(0, 1, 16000);            // [-1, -1] -> one second of 16 kHz audio
+   * model.setInput(0, samples);
+   * model.invoke();
+   * }</pre>
+   *
+   * @param index the input's position
+   * @param shape the new shape: the declared rank, positive dimensions, declared ones unchanged
+   * @throws IllegalArgumentException if the shape changes a fixed dimension, has another rank or an empty dimension
+   * @throws LiteModelException if TensorFlow Lite rejects the shape (its operators' checks fail)
+   */
+  public void resizeInput(int index, int... shape) {
+    Objects.requireNonNull(shape, "shape");
+    enter();
     try {
-      interpreter.resize(resizeDims);
-    } catch (RuntimeException e) {
-      interpreter.invalidateBindings();
-      throw e;
+      TensorBinding in = input(index);
+      String problem = InputShapes.problem(in.name(), in.shapeSignatureView(), shape);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      long elements = 1;
+      for (int dim : shape) {
+        elements *= dim;
+        if (elements > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException("input '" + in.name() + "' of shape " + Arrays.toString(shape)
+              + " would have more than " + Integer.MAX_VALUE + " elements");
+        }
+      }
+      int[] previous = resizeDims[index];
+      resizeDims[index] = shape.clone();
+      try {
+        applyShapes();
+      } catch (RuntimeException e) {
+        resizeDims[index] = previous;
+        throw e;
+      }
+    } finally {
+      exit();
     }
-    currentBatch = rows;
+  }
+
+  /** Like {@link #resizeInput(int, int...)}, by input name (signature or tensor name). */
+  public void resizeInput(String name, int... shape) {
+    resizeInput(inputIndex(name), shape);
+  }
+
+  /**
+   * Resets the model's state to what it was after loading: variable tensors go back to their initial values, and a
+   * model that keeps resource variables (a stateful streaming model whose init graph fills them once) gets a fresh
+   * interpreter built from the already loaded model (no file is read; input shapes set by
+   * {@link #resizeInput(int, int...)} are kept). For stateless models it changes nothing.
+   *
+   * <p>State belongs to one instance: each {@link #replicate() replica} carries its own, and a
+   * {@link LiteModelPool} hands any replica to any caller, so a stream of calls that depends on state must keep to one
+   * instance (and call this between streams).
+   */
+  public void resetState() {
+    enter();
+    try {
+      boolean rebuild = model.graph().hasResourceVariables();
+      interpreter.resetState(rebuild);
+      if (rebuild) {
+        if (shapesAllocatable()) {
+          applyShapes();
+        } else {
+          report = interpreter.report();
+        }
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** Resizes every input to {@link #resizeDims} and reallocates; the batch size follows the first input. */
+  private void applyShapes() {
+    currentBatch = 0;
+    interpreter.resize(resizeDims);
+    currentBatch = inputs.length > 0 && resizeDims[0].length > 0 ? resizeDims[0][0] : 1;
     report = interpreter.report();
+  }
+
+  private boolean shapesAllocatable() {
+    for (int i = 0; i < inputs.length; i++) {
+      if (!InputShapes.allocatable(resizeDims[i], inputs[i].shapeSignatureView())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -552,7 +655,7 @@ public final class LiteModel implements AutoCloseable {
    */
   public void setInput(int index, float[] data) {
     Objects.requireNonNull(data, "data");
-    enter();
+    enterAllocated();
     try {
       TensorBinding in = input(index);
       in.requireFloatConvertible();
@@ -577,7 +680,7 @@ public final class LiteModel implements AutoCloseable {
    */
   public void setInputBytes(int index, ByteBuffer data) {
     Objects.requireNonNull(data, "data");
-    enter();
+    enterAllocated();
     try {
       TensorBinding in = input(index);
       ByteBuffer target = in.bytes();
@@ -598,7 +701,7 @@ public final class LiteModel implements AutoCloseable {
    * @throws LiteModelException if TensorFlow Lite reports a failure
    */
   public void invoke() {
-    enter();
+    enterAllocated();
     try {
       invokeChecked();
     } finally {
@@ -613,7 +716,7 @@ public final class LiteModel implements AutoCloseable {
    */
   public void getOutput(int index, float[] data) {
     Objects.requireNonNull(data, "data");
-    enter();
+    enterAllocated();
     try {
       TensorBinding out = output(index);
       out.requireFloatConvertible();
@@ -637,7 +740,7 @@ public final class LiteModel implements AutoCloseable {
    */
   public void getOutputBytes(int index, ByteBuffer data) {
     Objects.requireNonNull(data, "data");
-    enter();
+    enterAllocated();
     try {
       TensorBinding out = output(index);
       ByteBuffer source = out.bytes();
@@ -659,7 +762,7 @@ public final class LiteModel implements AutoCloseable {
   public void run(float[][] inputs, float[][] outputs) {
     Objects.requireNonNull(inputs, "inputs");
     Objects.requireNonNull(outputs, "outputs");
-    enter();
+    enterAllocated();
     try {
       if (inputs.length != this.inputs.length || outputs.length != this.outputs.length) {
         throw new IllegalArgumentException("model has " + this.inputs.length + " inputs and " + this.outputs.length
@@ -735,7 +838,7 @@ public final class LiteModel implements AutoCloseable {
       }
     }
     float[][] results;
-    enter();
+    enterAllocated();
     try {
       int batch = batchFor(ordered);
       if (fixedBatch < 0 && batch != currentBatch) {
@@ -767,7 +870,7 @@ public final class LiteModel implements AutoCloseable {
     if (calls < 0) {
       throw new IllegalArgumentException("calls must be >= 0, got " + calls);
     }
-    enter();
+    enterAllocated();
     try {
       for (int i = 0; i < calls; i++) {
         invokeChecked();
@@ -844,6 +947,19 @@ public final class LiteModel implements AutoCloseable {
 
   private void exit() {
     STATE.setRelease(this, IDLE);
+  }
+
+  /**
+   * Enters a call that touches tensors: like {@link #enter()}, and fails while a dynamic input still waits for its
+   * first {@link #resizeInput(int, int...)} (one field read).
+   */
+  private void enterAllocated() {
+    enter();
+    String problem = interpreter.allocationProblem();
+    if (problem != null) {
+      exit();
+      throw new IllegalStateException(problem);
+    }
   }
 
   private void checkOpen() {

@@ -1,10 +1,9 @@
 package io.litemodel;
 
 import io.litemodel.presets.LiteModelShim;
+import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.tensorflowlite.TfLiteInterpreter;
-import org.bytedeco.tensorflowlite.TfLiteInterpreterOptions;
 import org.bytedeco.tensorflowlite.TfLiteModel;
 import org.bytedeco.tensorflowlite.global.tensorflowlite;
 
@@ -29,11 +28,23 @@ final class ModelHandle {
   /** XNNPACK packed weights shared by this model's interpreters; created on first use, freed with the model. */
   private WeightsCache weightsCache;
 
-  private ModelHandle(BytePointer bytes, TfLiteModel model, long size, Pointer errorSink) {
+  /** The model's structure, read from the file once. */
+  private final ModelGraph graph;
+  /** Custom operators this build has no kernel for (a delegate may still claim them). */
+  private final CustomOperators unresolved;
+
+  /** Where the bytes came from (a path, a resource), for messages. */
+  private final String source;
+
+  private ModelHandle(BytePointer bytes, TfLiteModel model, long size, Pointer errorSink, ModelGraph graph,
+      CustomOperators unresolved, String source) {
+    this.source = source;
     this.bytes = bytes;
     this.model = model;
     this.size = size;
     this.errorSink = errorSink;
+    this.graph = graph;
+    this.unresolved = unresolved;
   }
 
   /**
@@ -43,7 +54,7 @@ final class ModelHandle {
    * @param source where the bytes came from, for messages
    * @throws LiteModelException with {@link LiteModelException.Status#INVALID_MODEL} if TensorFlow Lite rejects it
    */
-  static ModelHandle create(java.nio.ByteBuffer data, String source) {
+  static ModelHandle create(ByteBuffer data, String source) {
     NativeRuntime.ensureLoaded();
     int size = data.remaining();
     if (size == 0) {
@@ -65,28 +76,27 @@ final class ModelHandle {
     try {
       Pointer created = LiteModelShim.lm_model_create(bytes, size, sink);
       if (created == null || created.isNull()) {
-        String why = LiteModelShim.lm_error_sink_text(sink).getString().strip();
+        String why = NativeText.sinkText(sink);
         throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
             "model " + source + " was rejected by TensorFlow Lite (truncated or corrupt flatbuffer?)"
                 + (why.isEmpty() ? "" : ": " + why));
       }
       model = new TfLiteModel(created);
       // Read the verified native copy, not the caller's buffer, which might change under us.
-      String signatures = SignatureTableCheck.problem(bytes.position(0).limit(size).asBuffer());
+      ByteBuffer verified = bytes.position(0).limit(size).asBuffer();
+      String signatures = SignatureTableCheck.problem(verified);
       if (signatures != null) {
         throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
             "model " + source + " has a corrupt signature table: " + signatures);
       }
-      String rejection = prepareWithBuiltinKernels(model, sink);
-      if (rejection != null) {
-        boolean unresolved = rejection.contains("nresolved") || rejection.contains("Didn't find op");
-        throw new LiteModelException(
-            unresolved ? LiteModelException.Status.UNRESOLVED_OPS : LiteModelException.Status.INVALID_MODEL,
-            "model " + source + (unresolved ? " uses operators this TensorFlow Lite build cannot run"
-                : " is inconsistent (its operators reject their tensors)") + ": " + rejection);
+      ModelGraph graph = ModelGraph.read(verified, source);
+      SafetyPreparation preparation = SafetyPreparation.run(model, sink, graph);
+      if (preparation.rejection() != null) {
+        throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
+            "model " + source + " is inconsistent (its operators reject their tensors): " + preparation.rejection());
       }
       LiteModelShim.lm_error_sink_clear(sink);
-      return new ModelHandle(bytes, model, size, sink);
+      return new ModelHandle(bytes, model, size, sink, graph, preparation.unresolved(), source);
     } catch (RuntimeException | Error e) {
       // Nothing owns these yet: free them here, model before the bytes it points into.
       if (model != null) {
@@ -96,41 +106,6 @@ final class ModelHandle {
       LiteModelShim.lm_error_sink_delete(sink);
       throw e;
     }
-  }
-
-  /**
-   * Builds a throw-away interpreter with only the built-in kernels and allocates its tensors, which runs every
-   * operator's own shape and type checks. The flatbuffer verifier checks structure, not meaning, and delegates such
-   * as XNNPACK trust the graph they are given: in a fuzzing round, corrupt models that the verifier accepted aborted
-   * the process inside XNNPACK's graph optimizer, while the built-in kernels rejected each of them with a message.
-   * Done once per loaded model (replicas reuse the verdict); costs one interpreter build at load time.
-   *
-   * @return null when the model prepares cleanly, else TensorFlow Lite's reason
-   */
-  private static String prepareWithBuiltinKernels(TfLiteModel model, Pointer sink) {
-    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
-    try {
-      LiteModelShim.lm_options_set_error_sink(options, sink);
-      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
-      if (interpreter == null || interpreter.isNull()) {
-        return reason(sink, "no interpreter could be built");
-      }
-      try {
-        if (tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter) != 0) {
-          return reason(sink, "allocating tensors failed");
-        }
-        return null;
-      } finally {
-        tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      }
-    } finally {
-      tensorflowlite.TfLiteInterpreterOptionsDelete(options);
-    }
-  }
-
-  private static String reason(Pointer sink, String fallback) {
-    String text = LiteModelShim.lm_error_sink_text(sink).getString().strip();
-    return text.isEmpty() ? fallback : text;
   }
 
   /** @return the model for building an interpreter; valid while this caller holds a reference */
@@ -153,6 +128,21 @@ final class ModelHandle {
       weightsCache = WeightsCache.create(size);
     }
     return weightsCache;
+  }
+
+  /** @return where the model's bytes came from, for messages */
+  String source() {
+    return source;
+  }
+
+  /** @return the model's structure as declared in the file */
+  ModelGraph graph() {
+    return graph;
+  }
+
+  /** @return the custom operators this build has no kernel for; a delegate must claim them for the model to run */
+  CustomOperators unresolvedCustomOperators() {
+    return unresolved;
   }
 
   /** @return the size of the model in bytes */

@@ -2,7 +2,10 @@ package io.litemodel;
 
 import io.litemodel.presets.LiteModelShim;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorflowlite.TfLiteInterpreter;
@@ -16,47 +19,79 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * Owns one {@code TfLiteInterpreter} and everything it depends on: its delegates, its error sink, a reference to the
  * shared model, and (when a signature is selected) its signature runner. Not thread-safe; {@link LiteModel} guards it.
  *
+ * <p>The native pieces live in a {@link Parts} value, so that {@link #rebuild()} can replace them with fresh ones
+ * (the only way to reset a model's resource variables) while the {@link TensorBinding}s that callers hold stay the
+ * same objects, refreshed to the new tensors.
+ *
  * <p>Release order, in {@link #close()}: signature runner, interpreter, delegates, probe, error sink, model
  * reference (the last reference also frees the model's shared XNNPACK weights cache, after every delegate that
  * used it). Each is released once; later calls do nothing.
  */
 final class NativeInterpreter {
   private ModelHandle model;
-  private Pointer errorSink;
-  private final List<NativeDelegate> delegates;
-  private Pointer probe;
-  private TfLiteInterpreter interpreter;
-  private TfLiteSignatureRunner runner;
+  private final LiteModel.Options options;
+  private final DelegateFactory extraDelegates;
+  private Parts parts;
   private final String signatureKey;
   private final List<String> signatureKeys;
   private final TensorBinding[] inputs;
   private final TensorBinding[] outputs;
   /** Errors TensorFlow Lite reported while building (e.g. a delegate that failed to apply); empty when none. */
   private final String buildErrors;
+  /** Why tensors are not allocated yet (a dynamic input whose default shape cannot be allocated), or null. */
+  private String allocationProblem;
   private Accelerator.Kind runsOn = Accelerator.Kind.CPU;
   private List<String> notes = List.of();
   private boolean dynamicOutputs;
 
-  private NativeInterpreter(ModelHandle model, Pointer errorSink, List<NativeDelegate> delegates, Pointer probe,
-      TfLiteInterpreter interpreter, TfLiteSignatureRunner runner, String signatureKey, List<String> signatureKeys) {
-    this.model = model;
-    this.errorSink = errorSink;
-    this.delegates = delegates;
-    this.probe = probe;
-    this.interpreter = interpreter;
-    this.runner = runner;
-    this.signatureKey = signatureKey;
-    this.signatureKeys = signatureKeys;
-    this.buildErrors = sinkText(errorSink);
-    if (errorSink != null) {
-      LiteModelShim.lm_error_sink_clear(errorSink);
+  /** The native objects of one interpreter build, released together, children before parents. */
+  private static final class Parts {
+    Pointer errorSink;
+    final List<NativeDelegate> delegates = new ArrayList<>();
+    Pointer probe;
+    TfLiteInterpreter interpreter;
+    TfLiteSignatureRunner runner;
+
+    void close() {
+      if (runner != null && !runner.isNull()) {
+        tensorflowlite.TfLiteSignatureRunnerDelete(runner);
+      }
+      runner = null;
+      if (interpreter != null && !interpreter.isNull()) {
+        tensorflowlite.TfLiteInterpreterDelete(interpreter);
+      }
+      interpreter = null;
+      for (NativeDelegate delegate : delegates) {
+        delegate.delete();
+      }
+      delegates.clear();
+      if (probe != null) {
+        LiteModelShim.lm_probe_delete(probe);
+        probe = null;
+      }
+      if (errorSink != null) {
+        LiteModelShim.lm_error_sink_delete(errorSink);
+        errorSink = null;
+      }
     }
-    this.inputs = new TensorBinding[runner != null
-        ? (int) tensorflowlite.TfLiteSignatureRunnerGetInputCount(runner)
-        : tensorflowlite.TfLiteInterpreterGetInputTensorCount(interpreter)];
-    this.outputs = new TensorBinding[runner != null
-        ? (int) tensorflowlite.TfLiteSignatureRunnerGetOutputCount(runner)
-        : tensorflowlite.TfLiteInterpreterGetOutputTensorCount(interpreter)];
+  }
+
+  private NativeInterpreter(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates,
+      Parts parts, List<String> signatureKeys) {
+    this.model = model;
+    this.options = options;
+    this.extraDelegates = extraDelegates;
+    this.parts = parts;
+    this.signatureKey = options.signature();
+    this.signatureKeys = signatureKeys;
+    this.buildErrors = sinkText(parts.errorSink);
+    LiteModelShim.lm_error_sink_clear(parts.errorSink);
+    this.inputs = new TensorBinding[parts.runner != null
+        ? (int) tensorflowlite.TfLiteSignatureRunnerGetInputCount(parts.runner)
+        : tensorflowlite.TfLiteInterpreterGetInputTensorCount(parts.interpreter)];
+    this.outputs = new TensorBinding[parts.runner != null
+        ? (int) tensorflowlite.TfLiteSignatureRunnerGetOutputCount(parts.runner)
+        : tensorflowlite.TfLiteInterpreterGetOutputTensorCount(parts.interpreter)];
   }
 
   /**
@@ -64,105 +99,23 @@ final class NativeInterpreter {
    * construction fails).
    */
   static NativeInterpreter create(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates) {
-    if (!options.xnnpack() || !options.weightsCache()) {
-      return create(model, options, extraDelegates, null);
-    }
-    WeightsCache cache = model.weightsCache();
-    synchronized (cache.lock()) {
-      NativeInterpreter built = create(model, options, extraDelegates, cache);
-      try {
-        cache.finalizeAfterBuild();
-      } catch (RuntimeException e) {
-        built.close();
-        throw e;
-      }
-      return built;
-    }
-  }
-
-  private static NativeInterpreter create(ModelHandle model, LiteModel.Options options,
-      DelegateFactory extraDelegates, WeightsCache weightsCache) {
     model.acquire();
-    Pointer errorSink = null;
-    List<NativeDelegate> delegates = new ArrayList<>();
-    Pointer probe = null;
-    TfLiteInterpreterOptions interpreterOptions = null;
-    TfLiteInterpreter interpreter = null;
-    TfLiteSignatureRunner runner = null;
-    NativeInterpreter built;
+    Parts parts;
+    List<String> keys;
     try {
-      errorSink = LiteModelShim.lm_error_sink_create();
-      interpreterOptions = tensorflowlite.TfLiteInterpreterOptionsCreate();
-      tensorflowlite.TfLiteInterpreterOptionsSetNumThreads(interpreterOptions, options.threads());
-      LiteModelShim.lm_options_set_error_sink(interpreterOptions, errorSink);
-      // Accelerator delegates first: TensorFlow Lite offers each delegate the nodes its predecessors left, so the
-      // GPU or plugin gets first pick and XNNPACK takes what they did not.
-      if (extraDelegates != null) {
-        delegates.addAll(extraDelegates.create());
-      }
-      if (options.xnnpack()) {
-        delegates.add(XnnpackDelegate.create(options.threads(), options.xnnpackFlags(),
-            options.xnnpackClearedFlags(), weightsCache == null ? null : weightsCache.pointer()));
-      }
-      for (NativeDelegate delegate : delegates) {
-        tensorflowlite.TfLiteInterpreterOptionsAddDelegate(interpreterOptions,
-            new TfLiteOpaqueDelegateStruct(delegate.pointer()));
-      }
-      probe = LiteModelShim.lm_probe_create();
-      if (probe != null && !probe.isNull()) {
-        tensorflowlite.TfLiteInterpreterOptionsAddDelegate(interpreterOptions,
-            new TfLiteOpaqueDelegateStruct(LiteModelShim.lm_probe_delegate(probe)));
-      }
-      interpreter = tensorflowlite.TfLiteInterpreterCreate(model.model(), interpreterOptions);
-      if (interpreter == null || interpreter.isNull()) {
-        interpreter = null;
-        String why = sinkText(errorSink);
-        LiteModelException.Status status = why.contains("Didn't find op") || why.contains("unresolved")
-            || why.contains("Encountered unresolved custom op")
-            ? LiteModelException.Status.UNRESOLVED_OPS : LiteModelException.Status.ERROR;
-        throw new LiteModelException(status, "TensorFlow Lite could not build an interpreter for this model"
-            + (why.isEmpty() ? "" : ": " + why));
-      }
-      List<String> keys = new ArrayList<>();
-      int signatureCount = tensorflowlite.TfLiteInterpreterGetSignatureCount(interpreter);
-      for (int i = 0; i < signatureCount; i++) {
-        keys.add(tensorflowlite.TfLiteInterpreterGetSignatureKey(interpreter, i).getString());
-      }
-      if (options.signature() != null) {
-        if (!keys.contains(options.signature())) {
-          throw new IllegalArgumentException("model has no signature '" + options.signature() + "'; it has "
-              + keys);
-        }
-        runner = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, options.signature());
-        if (runner == null || runner.isNull()) {
-          throw new LiteModelException(LiteModelException.Status.ERROR,
-              "could not create a runner for signature '" + options.signature() + "': " + sinkText(errorSink));
-        }
-      }
-      built = new NativeInterpreter(model, errorSink, delegates, probe, interpreter, runner,
-          options.signature(), List.copyOf(keys));
+      parts = build(model, options, extraDelegates);
     } catch (RuntimeException | Error e) {
-      if (runner != null && !runner.isNull()) {
-        tensorflowlite.TfLiteSignatureRunnerDelete(runner);
-      }
-      if (interpreter != null) {
-        tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      }
-      for (NativeDelegate delegate : delegates) {
-        delegate.delete();
-      }
-      if (probe != null) {
-        LiteModelShim.lm_probe_delete(probe);
-      }
-      if (errorSink != null) {
-        LiteModelShim.lm_error_sink_delete(errorSink);
-      }
       model.release();
       throw e;
-    } finally {
-      if (interpreterOptions != null) {
-        tensorflowlite.TfLiteInterpreterOptionsDelete(interpreterOptions);
-      }
+    }
+    NativeInterpreter built;
+    try {
+      keys = signatureKeys(parts.interpreter);
+      built = new NativeInterpreter(model, options, extraDelegates, parts, keys);
+    } catch (RuntimeException | Error e) {
+      parts.close();
+      model.release();
+      throw e;
     }
     // From here on `built` owns every native resource (and the model reference); close() releases them once.
     try {
@@ -174,35 +127,185 @@ final class NativeInterpreter {
     }
   }
 
+  /** Builds the native parts, with the model's shared XNNPACK weights cache when the options ask for it. */
+  private static Parts build(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates) {
+    if (!options.xnnpack() || !options.weightsCache()) {
+      return build(model, options, extraDelegates, null);
+    }
+    WeightsCache cache = model.weightsCache();
+    synchronized (cache.lock()) {
+      Parts parts = build(model, options, extraDelegates, cache);
+      try {
+        cache.finalizeAfterBuild();
+      } catch (RuntimeException e) {
+        parts.close();
+        throw e;
+      }
+      return parts;
+    }
+  }
+
+  private static Parts build(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates,
+      WeightsCache weightsCache) {
+    Parts parts = new Parts();
+    TfLiteInterpreterOptions interpreterOptions = null;
+    try {
+      parts.errorSink = LiteModelShim.lm_error_sink_create();
+      interpreterOptions = tensorflowlite.TfLiteInterpreterOptionsCreate();
+      tensorflowlite.TfLiteInterpreterOptionsSetNumThreads(interpreterOptions, options.threads());
+      LiteModelShim.lm_options_set_error_sink(interpreterOptions, parts.errorSink);
+      // Accelerator delegates first: TensorFlow Lite offers each delegate the nodes its predecessors left, so the
+      // GPU or plugin gets first pick and XNNPACK takes what they did not.
+      if (extraDelegates != null) {
+        parts.delegates.addAll(extraDelegates.create());
+      }
+      if (options.xnnpack()) {
+        parts.delegates.add(XnnpackDelegate.create(options.threads(), options.xnnpackFlags(),
+            options.xnnpackClearedFlags(), weightsCache == null ? null : weightsCache.pointer()));
+      }
+      for (NativeDelegate delegate : parts.delegates) {
+        tensorflowlite.TfLiteInterpreterOptionsAddDelegate(interpreterOptions,
+            new TfLiteOpaqueDelegateStruct(delegate.pointer()));
+      }
+      parts.probe = LiteModelShim.lm_probe_create();
+      if (parts.probe != null && !parts.probe.isNull()) {
+        tensorflowlite.TfLiteInterpreterOptionsAddDelegate(interpreterOptions,
+            new TfLiteOpaqueDelegateStruct(LiteModelShim.lm_probe_delegate(parts.probe)));
+      } else {
+        parts.probe = null;
+      }
+      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model.model(), interpreterOptions);
+      if (interpreter == null || interpreter.isNull()) {
+        String why = sinkText(parts.errorSink);
+        throw new LiteModelException(NativeFailures.classify(NativeFailures.NO_STATUS, why),
+            "TensorFlow Lite could not build an interpreter for this model" + (why.isEmpty() ? "" : ": " + why));
+      }
+      parts.interpreter = interpreter;
+      requireClaimedCustomOperators(model, parts.probe);
+      if (options.signature() != null) {
+        List<String> keys = signatureKeys(interpreter);
+        if (!keys.contains(options.signature())) {
+          throw new IllegalArgumentException("model has no signature '" + options.signature() + "'; it has " + keys);
+        }
+        parts.runner = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, options.signature());
+        if (parts.runner == null || parts.runner.isNull()) {
+          parts.runner = null;
+          throw new LiteModelException(LiteModelException.Status.ERROR, "could not create a runner for signature '"
+              + options.signature() + "': " + sinkText(parts.errorSink));
+        }
+      }
+      return parts;
+    } catch (RuntimeException | Error e) {
+      parts.close();
+      throw e;
+    } finally {
+      if (interpreterOptions != null) {
+        tensorflowlite.TfLiteInterpreterOptionsDelete(interpreterOptions);
+      }
+    }
+  }
+
+  /**
+   * Fails with {@link LiteModelException.Status#UNRESOLVED_OPS} when a custom operator that this build has no kernel
+   * for is still on the CPU after every delegate had its pick, naming every such operator, rather than letting
+   * TensorFlow Lite fail on the first one when tensors are allocated.
+   */
+  private static void requireClaimedCustomOperators(ModelHandle model, Pointer probe) {
+    CustomOperators unresolved = model.unresolvedCustomOperators();
+    if (unresolved.isEmpty() || probe == null) {
+      return;
+    }
+    Set<String> unclaimed = new HashSet<>();
+    for (int record = 0, records = LiteModelShim.lm_probe_records(probe); record < records; record++) {
+      int planSize = LiteModelShim.lm_probe_count(probe, record, 1);
+      for (int i = 0; i < planSize; i++) {
+        if (LiteModelShim.lm_probe_node_code(probe, record, i) == ModelGraph.BUILTIN_CUSTOM) {
+          String name = LiteModelShim.lm_probe_node_name(probe, record, i).getString();
+          if (unresolved.names().contains(name)) {
+            unclaimed.add(name);
+          }
+        }
+      }
+    }
+    if (!unclaimed.isEmpty()) {
+      throw new LiteModelException(LiteModelException.Status.UNRESOLVED_OPS,
+          "model " + model.source() + " uses operators this TensorFlow Lite build cannot run and no applied "
+              + "delegate took: "
+              + unresolved.describe(unclaimed));
+    }
+  }
+
+  private static List<String> signatureKeys(TfLiteInterpreter interpreter) {
+    List<String> keys = new ArrayList<>();
+    int signatureCount = tensorflowlite.TfLiteInterpreterGetSignatureCount(interpreter);
+    for (int i = 0; i < signatureCount; i++) {
+      keys.add(tensorflowlite.TfLiteInterpreterGetSignatureKey(interpreter, i).getString());
+    }
+    return List.copyOf(keys);
+  }
+
   /** Creates the extra delegates (accelerators, plugins) for one interpreter; each is owned by that interpreter. */
   interface DelegateFactory {
     List<NativeDelegate> create();
   }
 
   private static String sinkText(Pointer sink) {
-    return sink == null ? "" : LiteModelShim.lm_error_sink_text(sink).getString().strip();
+    return NativeText.sinkText(sink);
   }
 
   private void allocateAndBind() {
-    int status = runner != null
-        ? tensorflowlite.TfLiteSignatureRunnerAllocateTensors(runner)
-        : tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+    int status = allocate();
     if (status != 0) {
-      throw failure(status, "allocating tensors failed");
+      String why = sinkText(parts.errorSink);
+      LiteModelShim.lm_error_sink_clear(parts.errorSink);
+      String waiting = unallocatableInputs();
+      if (waiting == null) {
+        throw failure(status, "allocating tensors failed", why);
+      }
+      allocationProblem = waiting + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
     }
-    String[] inputAliases = runner == null ? signatureAliases(true) : null;
-    String[] outputAliases = runner == null ? signatureAliases(false) : null;
+    String[] inputAliases = parts.runner == null ? signatureAliases(true) : null;
+    String[] outputAliases = parts.runner == null ? signatureAliases(false) : null;
     for (int i = 0; i < inputs.length; i++) {
       TfLiteTensor tensor = inputTensor(i);
-      String name = runner != null ? inputName(i) : inputAliases != null ? inputAliases[i] : tensorName(tensor);
+      String name = parts.runner != null ? inputName(i) : inputAliases != null ? inputAliases[i] : tensorName(tensor);
       inputs[i] = new TensorBinding(i, name, tensor);
     }
     for (int i = 0; i < outputs.length; i++) {
       TfLiteTensor tensor = outputTensor(i);
-      String name = runner != null ? outputName(i) : outputAliases != null ? outputAliases[i] : tensorName(tensor);
+      String name = parts.runner != null ? outputName(i) : outputAliases != null ? outputAliases[i]
+          : tensorName(tensor);
       outputs[i] = new TensorBinding(i, name, tensor);
     }
+    if (allocationProblem != null) {
+      invalidateBindings();
+    }
     noteDynamicOutputs();
+  }
+
+  /**
+   * @return a message asking for {@link LiteModel#resizeInput(int, int...)} when some input's declared default shape
+   *     cannot be allocated (empty, or of the wrong rank, with dynamic dimensions), or null when none is
+   */
+  private String unallocatableInputs() {
+    List<String> waiting = new ArrayList<>();
+    for (int i = 0; i < inputs.length; i++) {
+      TfLiteTensor tensor = inputTensor(i);
+      int[] shape = TensorBinding.readShape(tensor);
+      int[] signature = TensorBinding.readSignature(tensor, shape);
+      if (InputShapes.hasDynamic(signature) && !InputShapes.allocatable(shape, signature)) {
+        waiting.add("'" + (parts.runner != null ? inputName(i) : tensorName(tensor)) + "' " + Arrays.toString(
+            signature) + " (stored default " + Arrays.toString(shape) + ")");
+      }
+    }
+    return waiting.isEmpty() ? null : "the model's default input shape cannot be allocated: call resizeInput(...) "
+        + "with concrete dimensions for input(s) " + String.join(", ", waiting) + " before the first call";
+  }
+
+  private int allocate() {
+    return parts.runner != null
+        ? tensorflowlite.TfLiteSignatureRunnerAllocateTensors(parts.runner)
+        : tensorflowlite.TfLiteInterpreterAllocateTensors(parts.interpreter);
   }
 
   private static String tensorName(TfLiteTensor tensor) {
@@ -220,7 +323,7 @@ final class NativeInterpreter {
     if (signatureKeys.size() != 1) {
       return null;
     }
-    TfLiteSignatureRunner signature = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter,
+    TfLiteSignatureRunner signature = tensorflowlite.TfLiteInterpreterGetSignatureRunner(parts.interpreter,
         signatureKeys.get(0));
     if (signature == null || signature.isNull()) {
       return null;
@@ -257,23 +360,23 @@ final class NativeInterpreter {
   }
 
   private String inputName(int i) {
-    return tensorflowlite.TfLiteSignatureRunnerGetInputName(runner, i).getString();
+    return tensorflowlite.TfLiteSignatureRunnerGetInputName(parts.runner, i).getString();
   }
 
   private String outputName(int i) {
-    return tensorflowlite.TfLiteSignatureRunnerGetOutputName(runner, i).getString();
+    return tensorflowlite.TfLiteSignatureRunnerGetOutputName(parts.runner, i).getString();
   }
 
   private TfLiteTensor inputTensor(int i) {
-    return runner != null
-        ? tensorflowlite.TfLiteSignatureRunnerGetInputTensor(runner, inputName(i))
-        : tensorflowlite.TfLiteInterpreterGetInputTensor(interpreter, i);
+    return parts.runner != null
+        ? tensorflowlite.TfLiteSignatureRunnerGetInputTensor(parts.runner, inputName(i))
+        : tensorflowlite.TfLiteInterpreterGetInputTensor(parts.interpreter, i);
   }
 
   private TfLiteTensor outputTensor(int i) {
-    return runner != null
-        ? tensorflowlite.TfLiteSignatureRunnerGetOutputTensor(runner, outputName(i))
-        : tensorflowlite.TfLiteInterpreterGetOutputTensor(interpreter, i);
+    return parts.runner != null
+        ? tensorflowlite.TfLiteSignatureRunnerGetOutputTensor(parts.runner, outputName(i))
+        : tensorflowlite.TfLiteInterpreterGetOutputTensor(parts.interpreter, i);
   }
 
   TensorBinding[] inputs() {
@@ -292,38 +395,82 @@ final class NativeInterpreter {
     return signatureKey;
   }
 
+  /** @return why tensors are not allocated yet (a resize is needed first), or null when they are */
+  String allocationProblem() {
+    return allocationProblem;
+  }
+
   /**
    * Runs the graph once. The hot path: one JNI crossing.
    *
    * @return the {@code TfLiteStatus}; 0 on success
    */
   int invoke() {
-    return runner != null
-        ? tensorflowlite.TfLiteSignatureRunnerInvoke(runner)
-        : tensorflowlite.TfLiteInterpreterInvoke(interpreter);
+    return parts.runner != null
+        ? tensorflowlite.TfLiteSignatureRunnerInvoke(parts.runner)
+        : tensorflowlite.TfLiteInterpreterInvoke(parts.interpreter);
   }
 
   /**
-   * Resizes input {@code index} to {@code dims}, reallocates all tensors and refreshes every binding.
+   * Resizes every input to {@code dimsPerInput}, reallocates all tensors and refreshes every binding. On failure
+   * every binding is dropped (tensor memory may have moved), so nothing can touch freed memory.
    *
-   * @throws LiteModelException when TensorFlow Lite rejects the shape
+   * @throws LiteModelException when TensorFlow Lite rejects the shapes
    */
   void resize(int[][] dimsPerInput) {
-    for (int i = 0; i < inputs.length; i++) {
-      int[] dims = dimsPerInput[i];
-      int status = runner != null
-          ? tensorflowlite.TfLiteSignatureRunnerResizeInputTensor(runner, inputName(i), dims, dims.length)
-          : tensorflowlite.TfLiteInterpreterResizeInputTensor(interpreter, i, dims, dims.length);
-      if (status != 0) {
-        throw failure(status, "resizing input '" + inputs[i].name() + "' to " + java.util.Arrays.toString(dims)
-            + " failed");
+    try {
+      for (int i = 0; i < inputs.length; i++) {
+        int[] dims = dimsPerInput[i];
+        int status = parts.runner != null
+            ? tensorflowlite.TfLiteSignatureRunnerResizeInputTensor(parts.runner, inputName(i), dims, dims.length)
+            : tensorflowlite.TfLiteInterpreterResizeInputTensor(parts.interpreter, i, dims, dims.length);
+        if (status != 0) {
+          throw failure(status, "resizing input '" + inputs[i].name() + "' to " + Arrays.toString(dims) + " failed");
+        }
       }
+      int status = allocate();
+      if (status != 0) {
+        throw failure(status, "allocating tensors after a resize failed");
+      }
+    } catch (RuntimeException e) {
+      invalidateBindings();
+      throw e;
     }
-    int status = runner != null
-        ? tensorflowlite.TfLiteSignatureRunnerAllocateTensors(runner)
-        : tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+    allocationProblem = null;
+    refreshBindings();
+  }
+
+  /**
+   * Resets the model's state: variable tensors go back to their initial values, and a model that keeps resource
+   * variables (initialized once by its init graph) gets a fresh interpreter from the loaded model, since TensorFlow
+   * Lite has no other way to run the init graph again. Input shapes are restored by the caller.
+   */
+  void resetState(boolean rebuild) {
+    if (rebuild) {
+      rebuild();
+      return;
+    }
+    int status = tensorflowlite.TfLiteInterpreterResetVariableTensors(parts.interpreter);
     if (status != 0) {
-      throw failure(status, "allocating tensors after a resize failed");
+      throw failure(status, "resetting the model's variable tensors failed");
+    }
+  }
+
+  /** Replaces the native interpreter with a fresh one built the same way; bindings are refreshed, not replaced. */
+  private void rebuild() {
+    invalidateBindings();
+    Parts fresh = build(model, options, extraDelegates);
+    Parts old = parts;
+    parts = fresh;
+    old.close();
+    int status = allocate();
+    if (status != 0) {
+      String waiting = unallocatableInputs();
+      if (waiting == null) {
+        throw failure(status, "allocating tensors after a reset failed");
+      }
+      allocationProblem = waiting;
+      return;
     }
     refreshBindings();
   }
@@ -344,7 +491,7 @@ final class NativeInterpreter {
     for (TensorBinding output : outputs) {
       any |= !output.stableAddress();
     }
-    dynamicOutputs = any;
+    dynamicOutputs = any && allocationProblem == null;
   }
 
   /**
@@ -367,50 +514,40 @@ final class NativeInterpreter {
   /** Drops every cached view after a failed reallocation, so nothing can touch memory TensorFlow Lite moved. */
   void invalidateBindings() {
     for (TensorBinding binding : inputs) {
-      binding.invalidate();
+      if (binding != null) {
+        binding.invalidate();
+      }
     }
     for (TensorBinding binding : outputs) {
-      binding.invalidate();
+      if (binding != null) {
+        binding.invalidate();
+      }
     }
   }
 
   /** @return an exception for a failed call, with the native error text collected since the last failure */
   LiteModelException failure(int status, String what) {
-    String why = sinkText(errorSink);
-    if (errorSink != null) {
-      LiteModelShim.lm_error_sink_clear(errorSink);
-    }
-    return new LiteModelException(LiteModelException.Status.fromCode(status),
-        what + " (" + LiteModelException.Status.fromCode(status) + ")" + (why.isEmpty() ? "" : ": " + why));
+    String why = sinkText(parts.errorSink);
+    LiteModelShim.lm_error_sink_clear(parts.errorSink);
+    return failure(status, what, why);
   }
 
-  /** @return what runs where, read from the final execution plan */
+  private static LiteModelException failure(int status, String what, String why) {
+    LiteModelException.Status kind = NativeFailures.classify(status, why);
+    return new LiteModelException(kind, what + " (" + kind + ")" + (why.isEmpty() ? "" : ": " + why));
+  }
+
+  /** @return what runs where, read from the final execution plans */
   ExecutionReport report() {
     List<String> described = new ArrayList<>();
-    for (NativeDelegate delegate : delegates) {
+    for (NativeDelegate delegate : parts.delegates) {
       described.add(delegate.describe());
     }
-    if (probe == null) {
-      return new ExecutionReport(runsOn, described, -1, 0, 0, List.of(), List.of(), notes);
-    }
-    int planSize = LiteModelShim.lm_probe_count(probe, 1);
-    List<String> partitionNames = new ArrayList<>();
-    List<String> cpuOperators = new ArrayList<>();
-    for (int i = 0; i < planSize; i++) {
-      int code = LiteModelShim.lm_probe_node_code(probe, i);
-      String name = LiteModelShim.lm_probe_node_name(probe, i).getString();
-      if (code == -1) {
-        partitionNames.add(name);
-      } else if (code >= 0) {
-        cpuOperators.add(name.isEmpty() ? BuiltinOperators.name(code) : name);
-      }
-    }
-    return new ExecutionReport(runsOn, described, planSize, LiteModelShim.lm_probe_count(probe, 2),
-        LiteModelShim.lm_probe_count(probe, 3), partitionNames, cpuOperators, notes);
+    return ExecutionPlans.report(model.graph(), signatureKey, parts.probe, runsOn, described, notes);
   }
 
   List<NativeDelegate> delegates() {
-    return delegates;
+    return parts.delegates;
   }
 
   /** @return what TensorFlow Lite reported while building this interpreter (empty when nothing) */
@@ -426,24 +563,8 @@ final class NativeInterpreter {
 
   /** Releases everything this interpreter owns, children before parents. Idempotent. */
   void close() {
-    if (runner != null) {
-      tensorflowlite.TfLiteSignatureRunnerDelete(runner);
-      runner = null;
-    }
-    if (interpreter != null) {
-      tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      interpreter = null;
-    }
-    for (NativeDelegate delegate : delegates) {
-      delegate.delete();
-    }
-    if (probe != null) {
-      LiteModelShim.lm_probe_delete(probe);
-      probe = null;
-    }
-    if (errorSink != null) {
-      LiteModelShim.lm_error_sink_delete(errorSink);
-      errorSink = null;
+    if (parts != null) {
+      parts.close();
     }
     if (model != null) {
       model.release();

@@ -44,7 +44,7 @@ final class NativeRuntime {
         Loader.load(LiteModelShim.class);
         try (BytePointer error = new BytePointer(512)) {
           if (LiteModelShim.lm_bind(path, error, (int) error.capacity()) != 0) {
-            throw new UnsatisfiedLinkError("binding to " + path + " failed: " + error.getString());
+            throw new UnsatisfiedLinkError("binding to " + path + " failed: " + NativeText.of(error));
           }
         }
         tfliteVersion = tensorflowlite.TfLiteVersion().getString();

@@ -54,7 +54,7 @@ final class PluginDelegate implements NativeDelegate {
           (int) error.capacity());
       if (created == null || created.isNull()) {
         throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
-            "delegate plugin " + library + " could not be used: " + error.getString());
+            "delegate plugin " + library + " could not be used: " + NativeText.of(error));
       }
       return new PluginDelegate(library, Map.copyOf(options), created);
     } finally {

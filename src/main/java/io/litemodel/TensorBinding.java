@@ -49,21 +49,25 @@ final class TensorBinding {
       this.zeroPoint = quantization.zero_point();
     }
     this.inverseScale = scale != 0f ? 1.0 / scale : 0.0;
-    int[] dims = readShape(tensor);
-    TfLiteIntArray signature = tensorflowlite.TfLiteTensorGetDimsSignature(tensor);
-    if (signature != null && !signature.isNull() && signature.size() == dims.length) {
-      int[] declared = new int[signature.size()];
-      for (int i = 0; i < declared.length; i++) {
-        declared[i] = signature.data(i);
-      }
-      this.shapeSignature = declared;
-    } else {
-      this.shapeSignature = dims;
-    }
+    this.shapeSignature = readSignature(tensor, readShape(tensor));
     refresh(tensor);
   }
 
-  private static int[] readShape(TfLiteTensor tensor) {
+  /** @return the tensor's declared shape with -1 for dynamic dimensions ({@code shape} when it declares none) */
+  static int[] readSignature(TfLiteTensor tensor, int[] shape) {
+    TfLiteIntArray signature = tensorflowlite.TfLiteTensorGetDimsSignature(tensor);
+    if (signature == null || signature.isNull() || signature.size() == 0) {
+      return shape;
+    }
+    int[] declared = new int[signature.size()];
+    for (int i = 0; i < declared.length; i++) {
+      declared[i] = signature.data(i);
+    }
+    return declared;
+  }
+
+  /** @return the tensor's current shape */
+  static int[] readShape(TfLiteTensor tensor) {
     int[] dims = new int[tensorflowlite.TfLiteTensorNumDims(tensor)];
     for (int i = 0; i < dims.length; i++) {
       dims[i] = tensorflowlite.TfLiteTensorDim(tensor, i);
@@ -114,6 +118,11 @@ final class TensorBinding {
 
   String name() {
     return name;
+  }
+
+  /** @return the tensor's own name in the graph (may differ from {@link #name()}, a signature name) */
+  String tensorName() {
+    return tensorName;
   }
 
   DataType dataType() {

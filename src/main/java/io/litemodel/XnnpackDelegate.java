@@ -43,7 +43,7 @@ final class XnnpackDelegate implements NativeDelegate {
           (int) error.capacity());
       if (created == null || created.isNull()) {
         throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
-            "could not create the XNNPACK delegate: " + error.getString());
+            "could not create the XNNPACK delegate: " + NativeText.of(error));
       }
       return new XnnpackDelegate(threads, created, weightsCache != null);
     }

@@ -107,18 +107,21 @@ public final class LiteModelShim {
   /** @return the probe's {@code TfLiteOpaqueDelegate*}, to add to interpreter options after all other delegates */
   public static native Pointer lm_probe_delegate(Pointer probe);
 
+  /** @return how many subgraphs the probe was shown: one record each, in the order first seen */
+  public static native int lm_probe_records(Pointer probe);
+
   /**
+   * @param record a record number below {@link #lm_probe_records}
    * @param field 0 times prepared, 1 plan size, 2 delegate kernels, 3 delegated nodes, 4 CPU nodes
    * @return the count, or -1
    */
-  public static native int lm_probe_count(Pointer probe, int field);
+  public static native int lm_probe_count(Pointer probe, int record, int field);
 
-  /** @return the builtin operator code of plan node {@code i}, or -1 for a delegate kernel */
-  public static native int lm_probe_node_code(Pointer probe, int i);
+  /** @return the builtin operator code of plan node {@code i} of a record, -1 for a delegate kernel, -2 if unknown */
+  public static native int lm_probe_node_code(Pointer probe, int record, int i);
 
-
-  /** @return the delegate kernel's or custom operator's name at plan node {@code i} ("" for builtins) */
-  public static native @Cast("const char*") BytePointer lm_probe_node_name(Pointer probe, int i);
+  /** @return the delegate kernel's or custom operator's name at plan node {@code i} of a record ("" for builtins) */
+  public static native @Cast("const char*") BytePointer lm_probe_node_name(Pointer probe, int record, int i);
 
   /** Frees a probe; only after the interpreter that used it was deleted. */
   public static native void lm_probe_delete(Pointer probe);

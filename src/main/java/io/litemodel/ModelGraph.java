@@ -1,0 +1,467 @@
+package io.litemodel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The structure of a TensorFlow Lite model, read straight from its flatbuffer: operator codes, subgraphs with their
+ * tensors and operators, buffer sizes and signatures. LiteModel reads it once per loaded model to know what the
+ * model is before any interpreter is built: which subgraph runs, which subgraphs are control-flow bodies or init
+ * graphs, which operators are custom, and what shapes the tensors declare.
+ *
+ * <p>Hand-written because it needs a few dozen fields of the schema and nothing else; generated schema classes would
+ * be a dependency and a code generator for that. Field numbers follow {@code tensorflow/lite/schema/schema.fbs}
+ * (a field's slot in the vtable is {@code 4 + 2 * number}). It is read only after the flatbuffer verifier and
+ * {@code tflite::Verify} accepted the bytes, and every read is bounds-checked by {@link ByteBuffer} anyway: a model
+ * that still points outside itself fails with {@link LiteModelException.Status#INVALID_MODEL}.
+ */
+final class ModelGraph {
+  /** Builtin code of operators whose code lives in {@link OperatorCode#customName()}. */
+  static final int BUILTIN_CUSTOM = 32;
+  static final int BUILTIN_IF = 118;
+  static final int BUILTIN_WHILE = 119;
+  static final int BUILTIN_CALL_ONCE = 129;
+  static final int BUILTIN_VAR_HANDLE = 142;
+  static final int BUILTIN_STABLEHLO_WHILE = 200;
+  static final int BUILTIN_STABLEHLO_COMPOSITE = 206;
+  static final int BUILTIN_STABLEHLO_CASE = 209;
+
+  // Model
+  private static final int MODEL_OPERATOR_CODES = 1;
+  private static final int MODEL_SUBGRAPHS = 2;
+  private static final int MODEL_BUFFERS = 4;
+  private static final int MODEL_SIGNATURE_DEFS = 7;
+  // OperatorCode
+  private static final int CODE_DEPRECATED_BUILTIN = 0;
+  private static final int CODE_CUSTOM = 1;
+  private static final int CODE_VERSION = 2;
+  private static final int CODE_BUILTIN = 3;
+  // SubGraph
+  private static final int SUBGRAPH_TENSORS = 0;
+  private static final int SUBGRAPH_INPUTS = 1;
+  private static final int SUBGRAPH_OUTPUTS = 2;
+  private static final int SUBGRAPH_OPERATORS = 3;
+  private static final int SUBGRAPH_NAME = 4;
+  // Tensor
+  private static final int TENSOR_SHAPE = 0;
+  private static final int TENSOR_TYPE = 1;
+  private static final int TENSOR_BUFFER = 2;
+  private static final int TENSOR_NAME = 3;
+  private static final int TENSOR_QUANTIZATION = 4;
+  private static final int TENSOR_IS_VARIABLE = 5;
+  private static final int TENSOR_SPARSITY = 6;
+  private static final int TENSOR_SHAPE_SIGNATURE = 7;
+  // QuantizationParameters
+  private static final int QUANT_SCALE = 2;
+  private static final int QUANT_ZERO_POINT = 3;
+  private static final int QUANT_DIMENSION = 6;
+  // Operator
+  private static final int OP_OPCODE_INDEX = 0;
+  private static final int OP_INPUTS = 1;
+  private static final int OP_OUTPUTS = 2;
+  private static final int OP_BUILTIN_OPTIONS = 4;
+  private static final int OP_CUSTOM_OPTIONS = 5;
+  private static final int OP_BUILTIN_OPTIONS_2 = 12;
+  // Buffer
+  private static final int BUFFER_DATA = 0;
+  private static final int BUFFER_SIZE = 2;
+  // SignatureDef, TensorMap
+  private static final int SIGNATURE_INPUTS = 0;
+  private static final int SIGNATURE_OUTPUTS = 1;
+  private static final int SIGNATURE_KEY = 2;
+  private static final int SIGNATURE_SUBGRAPH_INDEX = 4;
+  private static final int TENSOR_MAP_NAME = 0;
+  private static final int TENSOR_MAP_TENSOR_INDEX = 1;
+
+  /** An entry of the model's operator-code table. */
+  record OperatorCode(int builtinCode, String customName, int version) {
+    /** @return the custom name for custom operators, else the builtin operator's name */
+    String displayName() {
+      return builtinCode == BUILTIN_CUSTOM && customName != null ? customName : BuiltinOperators.name(builtinCode);
+    }
+
+    boolean isCustom() {
+      return builtinCode == BUILTIN_CUSTOM;
+    }
+  }
+
+  /** A tensor as declared in the file. {@code shapeSignature} is null when the file has none (all static). */
+  record Tensor(int index, String name, int type, int[] shape, int[] shapeSignature, int buffer, boolean variable,
+      float[] scales, long[] zeroPoints, int quantizedDimension, boolean sparse) {
+    /** @return the declared shape with {@code -1} for dynamic dimensions */
+    int[] declaredShape() {
+      return shapeSignature != null && shapeSignature.length == shape.length ? shapeSignature : shape;
+    }
+  }
+
+  /** An operator, with the subgraphs it calls (control flow, init graphs, decompositions). */
+  record Operator(int index, int opcodeIndex, int[] inputs, int[] outputs, int[] calledSubgraphs,
+      boolean hasCustomOptions) {}
+
+  /** A subgraph: its tensors, its inputs and outputs (tensor indices) and its operators in execution order. */
+  record Subgraph(int index, String name, List<Tensor> tensors, int[] inputs, int[] outputs,
+      List<Operator> operators) {}
+
+  /** A signature: its key, the subgraph it runs, and its named inputs and outputs (tensor indices). */
+  record Signature(String key, int subgraph, List<String> inputNames, int[] inputTensors, List<String> outputNames,
+      int[] outputTensors) {}
+
+  private final List<OperatorCode> operatorCodes;
+  private final List<Subgraph> subgraphs;
+  private final long[] bufferSizes;
+  private final List<Signature> signatures;
+
+  private ModelGraph(List<OperatorCode> operatorCodes, List<Subgraph> subgraphs, long[] bufferSizes,
+      List<Signature> signatures) {
+    this.operatorCodes = operatorCodes;
+    this.subgraphs = subgraphs;
+    this.bufferSizes = bufferSizes;
+    this.signatures = signatures;
+  }
+
+  /**
+   * Reads the structure of a model.
+   *
+   * @param model the model bytes (position to limit), already accepted by the flatbuffer verifier
+   * @param source where the bytes came from, for messages
+   * @throws LiteModelException with {@link LiteModelException.Status#INVALID_MODEL} if a field points outside the file
+   */
+  static ModelGraph read(ByteBuffer model, String source) {
+    try {
+      return new Reader(model).read();
+    } catch (IndexOutOfBoundsException | IllegalArgumentException | NegativeArraySizeException e) {
+      throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
+          "model " + source + " has a table that points outside the file (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  List<OperatorCode> operatorCodes() {
+    return operatorCodes;
+  }
+
+  List<Subgraph> subgraphs() {
+    return subgraphs;
+  }
+
+  List<Signature> signatures() {
+    return signatures;
+  }
+
+  /** @return the size in bytes of buffer {@code index}'s data (0 for an empty or out-of-range buffer) */
+  long bufferSize(int index) {
+    return index >= 0 && index < bufferSizes.length ? bufferSizes[index] : 0;
+  }
+
+  /** @return the operator code of {@code operator}, or null when its index is out of range */
+  OperatorCode code(Operator operator) {
+    int index = operator.opcodeIndex();
+    return index >= 0 && index < operatorCodes.size() ? operatorCodes.get(index) : null;
+  }
+
+  /** @return the operator's name: its builtin name, or the custom operator's own name */
+  String operatorName(Operator operator) {
+    OperatorCode code = code(operator);
+    return code == null ? "opcode #" + operator.opcodeIndex() : code.displayName();
+  }
+
+  /**
+   * @return true when some operator creates a resource variable ({@code VAR_HANDLE}): state that lives in the
+   *     interpreter and that only a new interpreter resets
+   */
+  boolean hasResourceVariables() {
+    for (Subgraph subgraph : subgraphs) {
+      for (Operator operator : subgraph.operators()) {
+        OperatorCode code = code(operator);
+        if (code != null && code.builtinCode() == BUILTIN_VAR_HANDLE) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * @param signatureKey the signature that runs, or null for the main graph
+   * @return the index of the subgraph that runs
+   */
+  int primarySubgraph(String signatureKey) {
+    if (signatureKey != null) {
+      for (Signature signature : signatures) {
+        if (signature.key().equals(signatureKey)) {
+          return signature.subgraph();
+        }
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * @param signatureKey the signature that runs, or null for the main graph
+   * @return the role of every subgraph, by index
+   */
+  ExecutionReport.Role[] roles(String signatureKey) {
+    ExecutionReport.Role[] roles = new ExecutionReport.Role[subgraphs.size()];
+    Arrays.fill(roles, ExecutionReport.Role.OTHER);
+    for (Signature signature : signatures) {
+      if (signature.subgraph() >= 0 && signature.subgraph() < roles.length) {
+        roles[signature.subgraph()] = ExecutionReport.Role.SIGNATURE;
+      }
+    }
+    for (Subgraph subgraph : subgraphs) {
+      for (Operator operator : subgraph.operators()) {
+        OperatorCode code = code(operator);
+        ExecutionReport.Role role = code != null && code.builtinCode() == BUILTIN_CALL_ONCE
+            ? ExecutionReport.Role.INIT : ExecutionReport.Role.CONTROL_FLOW;
+        for (int called : operator.calledSubgraphs()) {
+          if (called >= 0 && called < roles.length && roles[called] != ExecutionReport.Role.SIGNATURE) {
+            roles[called] = role;
+          }
+        }
+      }
+    }
+    int primary = primarySubgraph(signatureKey);
+    if (primary >= 0 && primary < roles.length) {
+      roles[primary] = ExecutionReport.Role.PRIMARY;
+    }
+    return roles;
+  }
+
+  /** Reads the tables; one instance per model. */
+  private static final class Reader {
+    private final ByteBuffer bytes;
+
+    Reader(ByteBuffer model) {
+      this.bytes = model.slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    ModelGraph read() {
+      int root = indirect(0);
+      List<OperatorCode> codes = new ArrayList<>();
+      int codeVector = vector(root, MODEL_OPERATOR_CODES);
+      for (int i = 0; i < length(codeVector); i++) {
+        int code = element(codeVector, i);
+        int deprecated = int8(code, CODE_DEPRECATED_BUILTIN, 0);
+        int builtin = int32(code, CODE_BUILTIN, 0);
+        // TensorFlow Lite's GetBuiltinCode: the larger of the two fields (old files set only the deprecated one).
+        codes.add(new OperatorCode(Math.max(builtin, deprecated), string(code, CODE_CUSTOM),
+            int32(code, CODE_VERSION, 1)));
+      }
+      List<Subgraph> graphs = new ArrayList<>();
+      int subgraphVector = vector(root, MODEL_SUBGRAPHS);
+      for (int s = 0; s < length(subgraphVector); s++) {
+        graphs.add(subgraph(s, element(subgraphVector, s)));
+      }
+      int bufferVector = vector(root, MODEL_BUFFERS);
+      long[] sizes = new long[length(bufferVector)];
+      for (int b = 0; b < sizes.length; b++) {
+        int buffer = element(bufferVector, b);
+        int data = vector(buffer, BUFFER_DATA);
+        // Large models (over 2 GB) keep buffers outside the flatbuffer, with an offset and a size instead.
+        sizes[b] = data != 0 ? length(data) : uint64(buffer, BUFFER_SIZE);
+      }
+      List<Signature> signatures = new ArrayList<>();
+      int signatureVector = vector(root, MODEL_SIGNATURE_DEFS);
+      for (int s = 0; s < length(signatureVector); s++) {
+        int signature = element(signatureVector, s);
+        List<String> inputNames = new ArrayList<>();
+        List<String> outputNames = new ArrayList<>();
+        int[] inputTensors = tensorMaps(vector(signature, SIGNATURE_INPUTS), inputNames);
+        int[] outputTensors = tensorMaps(vector(signature, SIGNATURE_OUTPUTS), outputNames);
+        String key = string(signature, SIGNATURE_KEY);
+        signatures.add(new Signature(key == null ? "" : key, (int) uint32(signature, SIGNATURE_SUBGRAPH_INDEX),
+            List.copyOf(inputNames), inputTensors, List.copyOf(outputNames), outputTensors));
+      }
+      return new ModelGraph(List.copyOf(codes), List.copyOf(graphs), sizes, List.copyOf(signatures));
+    }
+
+    private int[] tensorMaps(int vector, List<String> names) {
+      int[] tensors = new int[length(vector)];
+      for (int m = 0; m < tensors.length; m++) {
+        int map = element(vector, m);
+        String name = string(map, TENSOR_MAP_NAME);
+        names.add(name == null ? "" : name);
+        tensors[m] = (int) uint32(map, TENSOR_MAP_TENSOR_INDEX);
+      }
+      return tensors;
+    }
+
+    private Subgraph subgraph(int index, int table) {
+      List<Tensor> tensors = new ArrayList<>();
+      int tensorVector = vector(table, SUBGRAPH_TENSORS);
+      for (int t = 0; t < length(tensorVector); t++) {
+        tensors.add(tensor(t, element(tensorVector, t)));
+      }
+      List<Operator> operators = new ArrayList<>();
+      int operatorVector = vector(table, SUBGRAPH_OPERATORS);
+      for (int o = 0; o < length(operatorVector); o++) {
+        operators.add(operator(o, element(operatorVector, o)));
+      }
+      String name = string(table, SUBGRAPH_NAME);
+      return new Subgraph(index, name == null ? "" : name, List.copyOf(tensors), ints(vector(table, SUBGRAPH_INPUTS)),
+          ints(vector(table, SUBGRAPH_OUTPUTS)), List.copyOf(operators));
+    }
+
+    private Tensor tensor(int index, int table) {
+      int[] shape = ints(vector(table, TENSOR_SHAPE));
+      int signatureVector = vector(table, TENSOR_SHAPE_SIGNATURE);
+      int[] signature = signatureVector == 0 ? null : ints(signatureVector);
+      float[] scales = new float[0];
+      long[] zeroPoints = new long[0];
+      int quantizedDimension = 0;
+      int quantization = table(table, TENSOR_QUANTIZATION);
+      if (quantization != 0) {
+        int scaleVector = vector(quantization, QUANT_SCALE);
+        scales = new float[length(scaleVector)];
+        for (int i = 0; i < scales.length; i++) {
+          scales[i] = bytes.getFloat(scaleVector + 4 + 4 * i);
+        }
+        int zeroVector = vector(quantization, QUANT_ZERO_POINT);
+        zeroPoints = new long[length(zeroVector)];
+        for (int i = 0; i < zeroPoints.length; i++) {
+          zeroPoints[i] = bytes.getLong(zeroVector + 4 + 8 * i);
+        }
+        quantizedDimension = int32(quantization, QUANT_DIMENSION, 0);
+      }
+      String name = string(table, TENSOR_NAME);
+      return new Tensor(index, name == null ? "" : name, int8(table, TENSOR_TYPE, 0), shape, signature,
+          (int) uint32(table, TENSOR_BUFFER), int8(table, TENSOR_IS_VARIABLE, 0) != 0, scales, zeroPoints,
+          quantizedDimension, table(table, TENSOR_SPARSITY) != 0);
+    }
+
+    private Operator operator(int index, int table) {
+      int opcodeIndex = (int) uint32(table, OP_OPCODE_INDEX);
+      return new Operator(index, opcodeIndex, ints(vector(table, OP_INPUTS)), ints(vector(table, OP_OUTPUTS)),
+          calledSubgraphs(table), vector(table, OP_CUSTOM_OPTIONS) != 0);
+    }
+
+    /**
+     * Subgraph indices an operator refers to through its options: IF (then, else), WHILE (cond, body), CALL_ONCE
+     * (init), and StableHLO's while, case and composite decomposition. The options table is read by the field
+     * layout of each of those option types, which all keep their subgraph indices as int32 fields.
+     */
+    private int[] calledSubgraphs(int table) {
+      int options = table(table, OP_BUILTIN_OPTIONS);
+      int options2 = table(table, OP_BUILTIN_OPTIONS_2);
+      int type = uint8(table, OP_BUILTIN_OPTIONS - 1);
+      int type2 = uint8(table, OP_BUILTIN_OPTIONS_2 - 1);
+      if (options != 0) {
+        switch (type) {
+          case 92, 93: // IfOptions (then, else), WhileOptions (cond, body)
+            return new int[] {int32(options, 0, -1), int32(options, 1, -1)};
+          case 103: // CallOnceOptions (init)
+            return new int[] {int32(options, 0, -1)};
+          default:
+            break;
+        }
+      }
+      if (options2 != 0) {
+        switch (type2) {
+          case 15: // StablehloWhileOptions (cond, body)
+            return new int[] {int32(options2, 0, -1), int32(options2, 1, -1)};
+          case 21: // StableHLOCompositeOptions (name, decomposition_subgraph_index, ...)
+            return new int[] {int32(options2, 1, -1)};
+          case 23: // StablehloCaseOptions (branch_subgraph_indices)
+            return ints(vector(options2, 0));
+          default:
+            break;
+        }
+      }
+      return new int[0];
+    }
+
+    /** @return the absolute position of field {@code index} of the table at {@code table}, or 0 when absent */
+    private int field(int table, int index) {
+      if (table == 0) {
+        return 0;
+      }
+      int vtable = table - bytes.getInt(table);
+      int vtableSize = Short.toUnsignedInt(bytes.getShort(vtable));
+      int slot = 4 + 2 * index;
+      if (slot + 2 > vtableSize) {
+        return 0;
+      }
+      int offset = Short.toUnsignedInt(bytes.getShort(vtable + slot));
+      return offset == 0 ? 0 : table + offset;
+    }
+
+    private int indirect(int position) {
+      long target = position + Integer.toUnsignedLong(bytes.getInt(position));
+      if (target >= bytes.limit()) {
+        throw new IndexOutOfBoundsException("offset " + target);
+      }
+      return (int) target;
+    }
+
+    private int table(int table, int index) {
+      int position = field(table, index);
+      return position == 0 ? 0 : indirect(position);
+    }
+
+    private int vector(int table, int index) {
+      return table(table, index);
+    }
+
+    private int length(int vector) {
+      if (vector == 0) {
+        return 0;
+      }
+      int length = bytes.getInt(vector);
+      if (length < 0 || length > bytes.limit()) {
+        throw new IndexOutOfBoundsException("vector of " + length);
+      }
+      return length;
+    }
+
+    private int element(int vector, int k) {
+      return indirect(vector + 4 + 4 * k);
+    }
+
+    private int[] ints(int vector) {
+      int[] values = new int[length(vector)];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = bytes.getInt(vector + 4 + 4 * i);
+      }
+      return values;
+    }
+
+    private int int8(int table, int index, int absent) {
+      int position = field(table, index);
+      return position == 0 ? absent : bytes.get(position);
+    }
+
+    private int uint8(int table, int index) {
+      int position = field(table, index);
+      return position == 0 ? 0 : Byte.toUnsignedInt(bytes.get(position));
+    }
+
+    private int int32(int table, int index, int absent) {
+      int position = field(table, index);
+      return position == 0 ? absent : bytes.getInt(position);
+    }
+
+    private long uint32(int table, int index) {
+      int position = field(table, index);
+      return position == 0 ? 0 : Integer.toUnsignedLong(bytes.getInt(position));
+    }
+
+    private long uint64(int table, int index) {
+      int position = field(table, index);
+      return position == 0 ? 0 : bytes.getLong(position);
+    }
+
+    private String string(int table, int index) {
+      int position = table(table, index);
+      if (position == 0) {
+        return null;
+      }
+      int length = length(position);
+      byte[] text = new byte[length];
+      bytes.get(position + 4, text);
+      return new String(text, StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.litemodel;
+
+import io.litemodel.presets.LiteModelShim;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Text that native code wrote into memory we gave it, read safely: only up to the terminating NUL (never the rest of
+ * the buffer, which holds whatever the allocator left there), and cleaned for one-line messages (line breaks become
+ * {@code "; "}, other control characters are dropped). Every native message that reaches a Java exception goes
+ * through here.
+ */
+final class NativeText {
+  private NativeText() {}
+
+  /** @return the NUL-terminated text at the start of {@code buffer}, cleaned; "" for null */
+  static String of(BytePointer buffer) {
+    if (buffer == null || buffer.isNull()) {
+      return "";
+    }
+    long capacity = buffer.capacity();
+    long length = BytePointer.strlen(buffer);
+    if (capacity > 0 && length > capacity) {
+      length = capacity; // not terminated inside the buffer: never read past it
+    }
+    byte[] text = new byte[(int) length];
+    buffer.position(0).get(text);
+    return clean(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** @return what TensorFlow Lite reported into an error sink since it was last cleared, cleaned; "" for null */
+  static String sinkText(Pointer sink) {
+    return sink == null ? "" : of(LiteModelShim.lm_error_sink_text(sink));
+  }
+
+  /** @return {@code text} on one line: lines joined with "; ", other control characters removed, trimmed */
+  static String clean(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (String line : text.split("\\R")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (out.length() > 0) {
+        out.append("; ");
+      }
+      for (int i = 0; i < trimmed.length(); i++) {
+        char c = trimmed.charAt(i);
+        if (c == '\t') {
+          out.append(' ');
+        } else if (!Character.isISOControl(c)) {
+          out.append(c);
+        }
+      }
+    }
+    return out.toString();
+  }
+}

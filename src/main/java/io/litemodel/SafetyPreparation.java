@@ -1,0 +1,171 @@
+package io.litemodel;
+
+import io.litemodel.presets.LiteModelShim;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorflowlite.TfLiteInterpreter;
+import org.bytedeco.tensorflowlite.TfLiteInterpreterOptions;
+import org.bytedeco.tensorflowlite.TfLiteModel;
+import org.bytedeco.tensorflowlite.TfLiteOperator;
+import org.bytedeco.tensorflowlite.global.tensorflowlite;
+
+/**
+ * The load-time safety preparation: a throw-away interpreter with only the built-in kernels, whose tensors are
+ * allocated once, which runs every operator's own shape and type checks before any delegate sees the graph.
+ *
+ * <p>Why: the flatbuffer verifier checks structure, not meaning, and delegates such as XNNPACK trust the graph they
+ * are given (in a fuzzing round, corrupt models that the verifier accepted aborted the process inside XNNPACK's graph
+ * optimizer, while the built-in kernels rejected each of them with a message).
+ *
+ * <p>Custom operators without a built-in kernel are not a reason to reject a model: a delegate may claim them (the
+ * XNNPACK delegate runs {@code Convolution2DTransposeBias}, for example). Each one found is given a placeholder
+ * kernel that accepts its node as declared, so that the rest of the graph is still checked, and the preparation is
+ * run again; whether a delegate really claims it is decided when the real interpreter is built (see
+ * {@link NativeInterpreter}), which then names every operator left unresolved. Inputs whose declared default shape
+ * cannot be allocated (a {@code [-1, -1]} input stored with an empty shape) are checked at 1 for every dynamic
+ * dimension. Done once per loaded model; replicas reuse the verdict.
+ */
+final class SafetyPreparation {
+  /** TensorFlow Lite's report for a custom operator without a kernel, naming it. */
+  private static final Pattern UNRESOLVED = Pattern.compile("Encountered unresolved custom op: (\\S+?)\\.(?:[\\s;]|$)");
+
+  private final String rejection;
+  private final CustomOperators unresolved;
+
+  private SafetyPreparation(String rejection, CustomOperators unresolved) {
+    this.rejection = rejection;
+    this.unresolved = unresolved;
+  }
+
+  /** @return TensorFlow Lite's reason to reject the model, or null when it prepared cleanly */
+  String rejection() {
+    return rejection;
+  }
+
+  /** @return the custom operators this build has no kernel for */
+  CustomOperators unresolved() {
+    return unresolved;
+  }
+
+  /**
+   * Prepares {@code model} with the built-in kernels, giving each custom operator without a kernel a placeholder.
+   *
+   * @param sink the error sink the model reports into
+   */
+  static SafetyPreparation run(TfLiteModel model, Pointer sink, ModelGraph graph) {
+    Set<String> customNames = customNames(graph);
+    Set<String> placeholders = new LinkedHashSet<>();
+    // Each round either succeeds, fails for a reason other than a missing custom kernel, or finds a new one.
+    for (int round = 0; round <= customNames.size(); round++) {
+      LiteModelShim.lm_error_sink_clear(sink);
+      int status = prepareOnce(model, sink, graph, placeholders);
+      if (status == 0) {
+        return new SafetyPreparation(null, CustomOperators.unresolved(graph, placeholders));
+      }
+      String text = NativeText.sinkText(sink);
+      if (status != tensorflowlite.kTfLiteUnresolvedOps || !placeholders.addAll(missing(text, customNames,
+          placeholders))) {
+        return new SafetyPreparation(text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text,
+            CustomOperators.unresolved(graph, placeholders));
+      }
+    }
+    return new SafetyPreparation("custom operators stay unresolved: " + placeholders,
+        CustomOperators.unresolved(graph, placeholders));
+  }
+
+  /**
+   * @return the custom operators the report names as missing; when it names none it recognizably can (TensorFlow's
+   *     Flex operators are reported without names), every custom operator that has no placeholder yet
+   */
+  private static Set<String> missing(String report, Set<String> customNames, Set<String> placeholders) {
+    Set<String> found = new LinkedHashSet<>();
+    Matcher matcher = UNRESOLVED.matcher(report);
+    while (matcher.find()) {
+      if (customNames.contains(matcher.group(1))) {
+        found.add(matcher.group(1));
+      }
+    }
+    if (found.isEmpty()) {
+      for (String name : customNames) {
+        if (!placeholders.contains(name)) {
+          found.add(name);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Set<String> customNames(ModelGraph graph) {
+    Set<String> names = new LinkedHashSet<>();
+    for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
+      if (code.isCustom() && code.customName() != null) {
+        names.add(code.customName());
+      }
+    }
+    return names;
+  }
+
+  /** @return the status of allocating tensors (0 when the model prepared), or 1 when no interpreter was built */
+  private static int prepareOnce(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders) {
+    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
+    List<TfLiteOperator> operators = new ArrayList<>();
+    List<BytePointer> names = new ArrayList<>();
+    try {
+      LiteModelShim.lm_options_set_error_sink(options, sink);
+      for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
+        if (code.isCustom() && placeholders.contains(code.customName())) {
+          // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
+          BytePointer name = new BytePointer(code.customName());
+          names.add(name);
+          TfLiteOperator operator = tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
+              code.version(), null);
+          operators.add(operator);
+          tensorflowlite.TfLiteInterpreterOptionsAddOperator(options, operator);
+        }
+      }
+      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
+      if (interpreter == null || interpreter.isNull()) {
+        return tensorflowlite.kTfLiteError;
+      }
+      try {
+        resizeUnallocatableInputs(interpreter, graph);
+        return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+      } finally {
+        tensorflowlite.TfLiteInterpreterDelete(interpreter);
+      }
+    } finally {
+      for (TfLiteOperator operator : operators) {
+        tensorflowlite.TfLiteOperatorDelete(operator);
+      }
+      for (BytePointer name : names) {
+        name.close();
+      }
+      tensorflowlite.TfLiteInterpreterOptionsDelete(options);
+    }
+  }
+
+  /** Sets every dynamic dimension of an input whose default shape cannot be allocated to 1, for the check. */
+  private static void resizeUnallocatableInputs(TfLiteInterpreter interpreter, ModelGraph graph) {
+    if (graph.subgraphs().isEmpty()) {
+      return;
+    }
+    ModelGraph.Subgraph main = graph.subgraphs().get(0);
+    int count = tensorflowlite.TfLiteInterpreterGetInputTensorCount(interpreter);
+    for (int i = 0; i < count && i < main.inputs().length; i++) {
+      int tensor = main.inputs()[i];
+      if (tensor < 0 || tensor >= main.tensors().size()) {
+        continue;
+      }
+      int[] check = InputShapes.checkShape(main.tensors().get(tensor));
+      if (check != null) {
+        tensorflowlite.TfLiteInterpreterResizeInputTensor(interpreter, i, check, check.length);
+      }
+    }
+  }
+}
