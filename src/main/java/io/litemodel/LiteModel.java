@@ -438,6 +438,7 @@ public final class LiteModel implements AutoCloseable {
         }
       }
       int chunk = chunkSize(rows.length);
+      requireOutputRows(out, chunk);
       int outRow = out.rowElements();
       float[][] result = new float[rows.length][outRow];
       for (int start = 0; start < rows.length; start += chunk) {
@@ -480,6 +481,7 @@ public final class LiteModel implements AutoCloseable {
             + " rows of input '" + in.name() + "' need " + needIn);
       }
       int chunk = chunkSize(rows);
+      requireOutputRows(out, chunk);
       int outRow = out.rowElements();
       long needOut = (long) rows * outRow;
       if (output.remaining() < needOut) {
@@ -511,6 +513,18 @@ public final class LiteModel implements AutoCloseable {
       return rows;
     }
     return fixedBatch;
+  }
+
+  /**
+   * Predict reads row {@code r}'s results at {@code r * rowElements}; an output whose first dimension is not the
+   * batch (a corrupt or unusual model: it did not grow when the batch did) would be read past its end.
+   */
+  private static void requireOutputRows(TensorBinding out, int rows) {
+    if ((long) rows * out.rowElements() > out.elementCount()) {
+      throw new LiteModelException(LiteModelException.Status.INVALID_MODEL, "output '" + out.name() + "' has shape "
+          + Arrays.toString(out.shapeView()) + " for a batch of " + rows + " rows: it does not grow with the batch,"
+          + " so predict cannot split it into rows; use run(...) or getOutput");
+    }
   }
 
   private void padChunk(TensorBinding in, int count, int inRow) {

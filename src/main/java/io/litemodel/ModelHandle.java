@@ -90,6 +90,7 @@ final class ModelHandle {
             "model " + source + " has a corrupt signature table: " + signatures);
       }
       ModelGraph graph = ModelGraph.read(verified, source);
+      GraphCheck.check(graph, source);
       SafetyPreparation preparation = SafetyPreparation.run(model, sink, graph);
       if (preparation.rejection() != null) {
         throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
