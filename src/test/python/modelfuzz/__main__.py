@@ -1,7 +1,9 @@
-"""Command line: ``python -m modelfuzz generate --seed 1 --count 500 --out DIR [--start N] [--model F ...]``.
+"""Command line of the model fuzzer.
 
-Writes mutants and ``DIR/manifest.jsonl``; ``io.litemodel.fuzz.FuzzRunner DIR`` then loads, runs and closes each one
-in child JVMs and tallies the outcomes.
+``python -m modelfuzz generate --seed 1 --count 500 --out DIR [--start N] [--model F ...] [--kind K ...]`` writes
+mutants and ``DIR/manifest.jsonl``; ``python -m modelfuzz regressions --out DIR`` writes the named mutant of every
+crash class found so far. ``io.litemodel.fuzz.FuzzRunner DIR OUT`` then loads, runs and closes each one in child JVMs
+and tallies the outcomes.
 """
 
 import argparse
@@ -11,6 +13,7 @@ import sys
 
 from .generate import generate
 from .mutations import KINDS
+from .regressions import write as write_regressions
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))
 DEFAULT_MODELS = sorted(glob.glob(os.path.join(REPO, "models", "*.tflite")))
@@ -26,7 +29,13 @@ def main(argv=None):
     gen.add_argument("--count", type=int, required=True, help="how many mutants")
     gen.add_argument("--model", action="append", help=".tflite to mutate (repeatable; default: every models/*.tflite)")
     gen.add_argument("--kind", action="append", choices=sorted(KINDS), help="mutation kind (repeatable; default all)")
+    reg = commands.add_parser("regressions", help="write the named mutant of every crash class found so far")
+    reg.add_argument("--out", required=True, help="output folder (manifest.jsonl is overwritten)")
     args = parser.parse_args(argv)
+    if args.command == "regressions":
+        count = write_regressions(os.path.join(REPO, "models"), args.out)
+        print(f"wrote {count} regression mutants to {args.out}")
+        return 0
     models = args.model or DEFAULT_MODELS
     missing = [m for m in models if not os.path.isfile(m)]
     if missing or not models:

@@ -29,7 +29,8 @@ import math
 
 import numpy as np
 
-from .schema import BUILTIN_OPERATORS, BUILTIN_OPTIONS, TENSOR_TYPES, options_class, schema
+from .schema import (BUILTIN_OPERATORS, BUILTIN_OPTIONS, NAMED_OPERATORS, NAMED_TYPES, TENSOR_TYPES, options_class,
+                     schema)
 
 INT32_MAX = 2**31 - 1
 INT32_MIN = -(2**31)
@@ -49,8 +50,6 @@ REWRITE_BUILTINS = ["ADD", "MUL", "SUB", "SOFTMAX", "FULLY_CONNECTED", "CONV_2D"
                     "MAX_POOL_2D", "L2_NORMALIZATION", "SPLIT", "SELECT_V2", "ASSIGN_VARIABLE", "READ_VARIABLE",
                     "STABLEHLO_ADD", "SHAPE", "SLICE", "PAD", "RESIZE_BILINEAR", "TOPK_V2", "ARG_MAX", "CAST"]
 
-NAMED_OPERATORS = {name: value for value, name in BUILTIN_OPERATORS.items()}
-NAMED_TYPES = {name: value for value, name in TENSOR_TYPES.items()}
 # The types a tensor is rewritten to, STRING and the quantized ones drawn more often than the exotic ones.
 TYPE_CHOICES = (["STRING"] * 4 + ["INT8"] * 3 + ["UINT8", "INT16", "INT32", "INT64", "FLOAT16", "BOOL", "FLOAT64",
                                                   "FLOAT32", "INT4", "BFLOAT16", "COMPLEX64", "RESOURCE", "VARIANT",

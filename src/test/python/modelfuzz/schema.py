@@ -35,6 +35,8 @@ def enum_names(enum_class):
 TENSOR_TYPES = enum_names(schema.TensorType)
 BUILTIN_OPERATORS = enum_names(schema.BuiltinOperator)
 BUILTIN_OPTIONS = enum_names(schema.BuiltinOptions)
+NAMED_OPERATORS = {name: value for value, name in BUILTIN_OPERATORS.items()}
+NAMED_TYPES = {name: value for value, name in TENSOR_TYPES.items()}
 
 
 def unpack(data: bytes):

@@ -154,11 +154,12 @@ final class GraphCheck {
       return 0;
     }
     long bytes = element;
-    for (int dim : tensor.shape()) {
-      bytes *= Math.max(dim, 1);
-      if (bytes > Integer.MAX_VALUE) {
-        return Long.MAX_VALUE; // stop before the product overflows a long
+    try {
+      for (int dim : tensor.shape()) {
+        bytes = Math.multiplyExact(bytes, Math.max(dim, 1));
       }
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // more than a long counts, and far more than any limit
     }
     return bytes;
   }

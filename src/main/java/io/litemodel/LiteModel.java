@@ -244,11 +244,19 @@ public final class LiteModel implements AutoCloseable {
 
   private static LiteModel load(ByteBuffer bytes, Options options, String source) {
     Objects.requireNonNull(options, "options");
-    ModelHandle handle = ModelHandle.create(bytes, source);
     try {
-      return new LiteModel(handle, options, source);
-    } finally {
-      handle.release(); // the interpreter holds its own reference
+      ModelHandle handle = ModelHandle.create(bytes, source);
+      try {
+        return new LiteModel(handle, options, source);
+      } finally {
+        handle.release(); // the interpreter holds its own reference
+      }
+    } catch (RuntimeException | OutOfMemoryError e) {
+      LiteModelException translated = NativeFailures.translate(e, "loading model " + source);
+      if (translated == null) {
+        throw e;
+      }
+      throw translated;
     }
   }
 

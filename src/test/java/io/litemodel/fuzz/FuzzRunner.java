@@ -51,17 +51,23 @@ public final class FuzzRunner {
    * @param jvmOptions options for the child JVMs (heap size and the like)
    * @param stallSeconds how long a child may go without finishing a mutant before it is killed
    */
-  FuzzRunner(Path mutants, Path out, List<String> jvmOptions, long stallSeconds) {
+  public FuzzRunner(Path mutants, Path out, List<String> jvmOptions, long stallSeconds) {
     this.mutants = mutants;
     this.out = out;
     this.jvmOptions = List.copyOf(jvmOptions);
     this.stallSeconds = stallSeconds;
   }
 
-  /** The tally of a run: outcome counts per kind, and the manifest entry plus result of every mutant. */
-  record Report(Map<String, Map<String, Integer>> counts, List<Map<String, Object>> results, long seconds) {
+  /**
+   * The tally of a run: outcome counts per kind, and the manifest entry plus result of every mutant.
+   *
+   * @param counts outcome counts by kind
+   * @param results every mutant's manifest entry merged with its result (outcome, detail)
+   * @param seconds how long the run took
+   */
+  public record Report(Map<String, Map<String, Integer>> counts, List<Map<String, Object>> results, long seconds) {
     /** @return how many mutants had {@code outcome}, over all kinds */
-    int total(String outcome) {
+    public int total(String outcome) {
       return counts.values().stream().mapToInt(row -> row.getOrDefault(outcome, 0)).sum();
     }
   }
@@ -81,8 +87,13 @@ public final class FuzzRunner {
     System.exit(report.total("crash") + report.total("hang") + report.total("unclean") == 0 ? 0 : 1);
   }
 
-  /** Runs every mutant of the manifest and writes the results and the report. */
-  Report run() throws IOException {
+  /**
+   * Runs every mutant of the manifest and writes the results and the report.
+   *
+   * @return the tally
+   * @throws IOException on I/O failure
+   */
+  public Report run() throws IOException {
     long started = System.nanoTime();
     Files.createDirectories(out);
     Path manifest = mutants.resolve("manifest.jsonl");
@@ -228,7 +239,7 @@ public final class FuzzRunner {
   }
 
   /** @return the report as a Markdown table (kinds by outcomes, with totals) and the list of bad mutants */
-  static String markdown(Report report) {
+  public static String markdown(Report report) {
     StringBuilder text = new StringBuilder("| kind | mutants | " + String.join(" | ", OUTCOMES) + " |\n|---|---:|"
         + "---:|".repeat(OUTCOMES.size()) + "\n");
     Map<String, Integer> totals = new LinkedHashMap<>();
