@@ -58,6 +58,20 @@ def _second_signature_optional_input(model):
     model.subgraphs[1].operators[0].inputs = [0, -1]
 
 
+def _second_signature_type_mismatch(model):
+    model.subgraphs[1].tensors[1].type = NAMED_TYPES["INT32"]
+
+
+def _strided_slice_missing_input(model):
+    model.subgraphs[0].operators[5].inputs[2] = -1
+
+
+def _custom_without_name(model):
+    code = model.operatorCodes[0]
+    code.builtinCode = code.deprecatedBuiltinCode = NAMED_OPERATORS["CUSTOM"]
+    code.customCode = None
+
+
 def _scale_on_float_weight(model):
     q = schema.QuantizationParametersT()
     q.scale = [float("nan")]
@@ -103,8 +117,19 @@ RECIPES = {
                                     "operator 0 (FULLY_CONNECTED): none of its results is used"),
     "second_signature_missing_input": ("multi_signature", _second_signature_optional_input,
                                        "signature 'scale' (subgraph 1): MUL's second input set to -1 (segfault "
-                                       "in XNNPACK); only preparing subgraph 1 finds it",
+                                       "in XNNPACK)",
+                                       "subgraph 1, operator 0 (MUL): input 1 is left out (-1), but MUL needs it"),
+    "second_signature_type_mismatch": ("multi_signature", _second_signature_type_mismatch,
+                                       "signature 'scale' (subgraph 1): MUL's constant becomes INT32; only "
+                                       "preparing subgraph 1 finds it",
                                        "Node number 0 (MUL) failed to prepare"),
+    "strided_slice_missing_input": ("token_embedding", _strided_slice_missing_input,
+                                    "STRIDED_SLICE's end input set to -1 (segfault in strided_slice::Prepare)",
+                                    "operator 5 (STRIDED_SLICE): input 2 is left out (-1), but STRIDED_SLICE needs "
+                                    "it"),
+    "custom_code_without_name": ("multi_signature", _custom_without_name,
+                                 "ADD's operator code becomes CUSTOM with no custom name (NullPointerException)",
+                                 "operator 0 (CUSTOM): its operator code 0 is CUSTOM but names no custom operator"),
     "nan_scale_on_float_weight": ("seed_classifier", _scale_on_float_weight,
                                   "a float weight gets quantization with scale NaN",
                                   "quantization scale 0 is NaN"),

@@ -3,6 +3,7 @@ package io.litemodel;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,8 +28,10 @@ import java.util.Set;
  *       as scales, and per-channel parameters match the size of their quantized dimension;
  *   <li>constant data is at least as large as the tensor's declared shape needs;
  *   <li>arithmetic operators read and write numeric types only, and element-wise ones write the type they read;
- *   <li>custom operators that parse their options (those TensorFlow Lite registers among its built-in kernels) have
- *       options.
+ *   <li>inputs are left out ({@code -1}) only where the kernel checks for that (biases, recurrent cells' optional
+ *       inputs), and DEPTHWISE_CONV_2D has its bias;
+ *   <li>custom operator codes name the custom operator, and custom operators that parse their options (those
+ *       TensorFlow Lite registers among its built-in kernels) have options.
  * </ul>
  * Every failure names the subgraph, the operator and the tensor.
  */
@@ -72,6 +75,23 @@ final class GraphCheck {
       "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "LOCAL_RESPONSE_NORMALIZATION", "ADD_N", "CUMSUM", "ARG_MAX",
       "ARG_MIN", "POW", "FLOOR_DIV", "FLOOR_MOD", "SVDF", "LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM",
       "BIDIRECTIONAL_SEQUENCE_LSTM", "RNN", "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN"));
+
+  /**
+   * Builtins whose kernels accept a left-out input ({@code -1}), and the positions where they do (the bias). Every
+   * other builtin's kernel reads its inputs without checking: a {@code -1} crashed STRIDED_SLICE's Prepare.
+   */
+  private static final Map<String, Set<Integer>> OPTIONAL_INPUTS = Map.of("FULLY_CONNECTED", Set.of(2), "CONV_2D",
+      Set.of(2), "TRANSPOSE_CONV", Set.of(3), "CONV_3D", Set.of(2), "CONV_3D_TRANSPOSE", Set.of(3));
+
+  /** Recurrent builtins, which have many optional inputs (peepholes, projections, states): any may be left out. */
+  private static final Set<String> MANY_OPTIONAL_INPUTS = Set.of("LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM",
+      "BIDIRECTIONAL_SEQUENCE_LSTM", "SVDF", "RNN", "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN");
+
+  /**
+   * The fewest inputs a builtin's kernel needs where it reads more than it checks for: DEPTHWISE_CONV_2D without its
+   * bias passes Prepare, then its optimized float kernel copies from the missing bias at invoke (SIGSEGV).
+   */
+  private static final Map<String, Integer> MIN_INPUTS = Map.of("DEPTHWISE_CONV_2D", 3);
 
   /** Custom operators among TensorFlow Lite's built-in kernels whose Init parses options it assumes are there. */
   private static final Set<String> CUSTOM_WITH_OPTIONS = Set.of("TFLite_Detection_PostProcess", "Mfcc",
@@ -273,16 +293,27 @@ final class GraphCheck {
       return ": operator code index " + operator.opcodeIndex() + " is outside the model's "
           + graph.operatorCodes().size() + " operator codes";
     }
+    if (code.isCustom() && (code.customName() == null || code.customName().isEmpty())) {
+      return ": its operator code " + operator.opcodeIndex() + " is CUSTOM but names no custom operator";
+    }
     if (code.isCustom() && CUSTOM_WITH_OPTIONS.contains(code.customName()) && !operator.hasCustomOptions()) {
       return ": this custom operator needs custom options and has none";
     }
     String name = code.isCustom() ? null : BuiltinOperators.name(code.builtinCode());
     int count = tensors.size();
     int[] ins = operator.inputs();
+    if (name != null && ins.length < MIN_INPUTS.getOrDefault(name, 0)) {
+      return ": has " + ins.length + " inputs; its kernel reads " + MIN_INPUTS.get(name);
+    }
     for (int i = 0; i < ins.length; i++) {
       int t = ins[i];
       if (t == -1) {
-        continue; // an optional input left out
+        // An optional input left out: only where the kernel checks for it (custom kernels are not known here).
+        if (name != null && !MANY_OPTIONAL_INPUTS.contains(name)
+            && !OPTIONAL_INPUTS.getOrDefault(name, Set.of()).contains(i)) {
+          return ": input " + i + " is left out (-1), but " + name + " needs it";
+        }
+        continue;
       }
       if (t < 0 || t >= count) {
         return ": input " + i + " is tensor " + t + ", outside the subgraph's " + count + " tensors";

@@ -276,6 +276,12 @@ public final class LiteModel implements AutoCloseable {
     enter();
     try {
       return new LiteModel(model, replicaOptions, source);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      LiteModelException translated = NativeFailures.translate(e, "replicating model " + source);
+      if (translated == null) {
+        throw e;
+      }
+      throw translated;
     } finally {
       exit();
     }

@@ -81,7 +81,7 @@ class GraphCheckTest {
   /** What only preparing the second signature's subgraph finds passes the structural checks. */
   @Test
   void kernelLevelProblemsAreLeftToThePreparation() throws Exception {
-    assertNull(problem("second_signature_missing_input"));
+    assertNull(problem("second_signature_type_mismatch"));
   }
 
   /**
