@@ -72,6 +72,12 @@ def _custom_without_name(model):
     code.customCode = None
 
 
+def _output_is_unwritten_variable(model):
+    subgraph = model.subgraphs[0]
+    subgraph.operators.pop()
+    subgraph.tensors[2].isVariable = True
+
+
 def _scale_on_float_weight(model):
     q = schema.QuantizationParametersT()
     q.scale = [float("nan")]
@@ -79,7 +85,9 @@ def _scale_on_float_weight(model):
     model.subgraphs[0].tensors[3].quantization = q
 
 
-# name: (model, mutation, description, text the rejection must contain)
+# name: (model, mutation, description, text the rejection must contain). One mutant loads and fails only in
+# predict, so its manifest entry says so (OUTCOMES); every other one is rejected at load.
+OUTCOMES = {"output_is_unwritten_variable": "run_error"}
 RECIPES = {
     "output_without_producer": ("seed_classifier", _drop_last_operator,
                                 "last operator (SOFTMAX) deleted: the subgraph output has no producer",
@@ -130,6 +138,11 @@ RECIPES = {
     "custom_code_without_name": ("multi_signature", _custom_without_name,
                                  "ADD's operator code becomes CUSTOM with no custom name (NullPointerException)",
                                  "operator 0 (CUSTOM): its operator code 0 is CUSTOM but names no custom operator"),
+    "output_is_unwritten_variable": ("multi_signature", _output_is_unwritten_variable,
+                                     "signature 'add' loses its only operator and its output becomes a variable: "
+                                     "predict of 2 rows read past the output (IndexOutOfBoundsException)",
+                                     "output 'StatefulPartitionedCall:0' has shape [1, 4] for a batch of 2 rows: it "
+                                     "does not grow with the batch"),
     "nan_scale_on_float_weight": ("seed_classifier", _scale_on_float_weight,
                                   "a float weight gets quantization with scale NaN",
                                   "quantization scale 0 is NaN"),
@@ -148,5 +161,6 @@ def write(models_dir: str, out_dir: str):
             with open(os.path.join(out_dir, file_name), "wb") as out:
                 out.write(pack(model))
             manifest.write(json.dumps({"id": number, "model": model_name, "kind": name, "description": description,
-                                       "file": file_name, "expected": expected}) + "\n")
+                                       "file": file_name, "expected": expected,
+                                       "expected_outcome": OUTCOMES.get(name, "rejected")}) + "\n")
     return len(RECIPES)
