@@ -15,6 +15,8 @@
  *   output_offset=<f>    added to every value the plugin computes (default 0): proves the plugin, not the CPU,
  *                        produced an output, since the CPU kernels cannot know this number
  *   trace=<path>         append one line per lifetime event to this file
+ *   fault=abort          abort() the process when applied to a graph: a faulty plugin, for the tests of
+ *                        LiteModel's child-process check (the crash must be a Java exception in the caller)
  *
  * It also exports the TensorFlow Lite GPU delegate V2 C ABI (TfLiteGpuDelegateOptionsV2Default,
  * TfLiteGpuDelegateV2Create, TfLiteGpuDelegateV2Delete) as a labelled stand-in, NOT a GPU: it lets the tests check
@@ -181,6 +183,7 @@ struct Config {
   float output_offset = 0.0f;
   std::string trace;
   bool fail_prepare = false;       // GPU stand-in: behave like a GPU delegate on a machine without a GPU
+  bool abort_in_prepare = false;   // fault=abort
   std::string fail_message;
 };
 
@@ -422,6 +425,9 @@ int kernel_invoke(Context* context, Node* node) {
 
 int delegate_prepare(Context* context, Delegate* base) {
   TestDelegate* self = reinterpret_cast<TestDelegate*>(base);
+  if (self->config.abort_in_prepare) {
+    abort();
+  }
   if (self->config.fail_prepare) {
     context->ReportError(context, "%s", self->config.fail_message.c_str());
     trace(self->config.trace, "prepare failed");
@@ -524,10 +530,13 @@ LM_EXPORT Delegate* tflite_plugin_create_delegate(char** keys, char** values, si
       char* end = NULL;
       config.output_offset = strtof(value, &end);
       if (end == value || *end != '\0') problem = "option 'output_offset' must be a number";
+    } else if (key == "fault") {
+      if (strcmp(value, "abort") != 0) problem = std::string("option 'fault': only 'abort' is known, not '") + value + "'";
+      config.abort_in_prepare = true;
     } else if (key == "trace") {
       config.trace = value;
     } else {
-      problem = "unknown option '" + key + "' (known: name, max_nodes, ops, output_offset, trace)";
+      problem = "unknown option '" + key + "' (known: name, max_nodes, ops, output_offset, trace, fault)";
     }
     if (!problem.empty()) {
       if (report_error != NULL) report_error(("LiteModelTestDelegate: " + problem).c_str());

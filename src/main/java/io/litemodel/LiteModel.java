@@ -47,7 +47,7 @@ import java.util.Objects;
  * <p><b>Numbers:</b> NaN and infinite inputs are allowed and passed to the model as they are (for quantized inputs,
  * NaN maps to the zero point and infinities saturate).
  */
-public final class LiteModel implements AutoCloseable {
+public final class LiteModel implements InferenceModel {
   private static final Cleaner CLEANER = Cleaner.create();
   private static final VarHandle STATE;
 
@@ -85,6 +85,20 @@ public final class LiteModel implements AutoCloseable {
   private final TensorBinding singleOutput;
   /** Why predictSingle/predict cannot be used on this model, or null. */
   private final String singleProblem;
+  /** The subgraph that runs (the main graph, or the selected signature's). */
+  private final int primarySubgraph;
+  /** Elements of each input at its stored shape: the base of the memory estimate's growth. */
+  private final long[] storedElements;
+  /** The memory estimate of the current allocation, in bytes. */
+  private long allocatedBytes;
+  /** The row count {@link #rowsWithinBudget} last answered for, and its answer (so repeating a batch costs nothing). */
+  private int budgetCheckedRows = -1;
+  private int budgetRows;
+  /**
+   * An allocation above this many bytes is given back (by a fresh interpreter) when the next one needs less than a
+   * quarter of it: TensorFlow Lite's arena only grows, so one huge batch would otherwise keep its memory until close.
+   */
+  static final long SHRINK_ABOVE_BYTES = 64L << 20;
   /** What runs where, read once after each (re)allocation so that reading it needs no native call. */
   private volatile ExecutionReport report;
 
@@ -92,6 +106,9 @@ public final class LiteModel implements AutoCloseable {
     this.model = model;
     this.options = options;
     this.source = source;
+    this.primarySubgraph = model.graph().primarySubgraph(options.signature());
+    this.allocatedBytes = MemoryBudget.check(model.graph(), primarySubgraph, 1.0, options.memoryBudget(),
+        "model " + source + " at its stored input shapes").bytes();
     this.interpreter = AcceleratorResolver.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
     this.inputs = interpreter.inputs();
@@ -115,8 +132,10 @@ public final class LiteModel implements AutoCloseable {
     }
     this.fixedBatch = dynamic ? -1 : batchOf(inputs);
     this.resizeDims = new int[inputs.length][];
+    this.storedElements = new long[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       resizeDims[i] = inputs[i].shapeView().clone();
+      storedElements[i] = Math.max(1, elements(resizeDims[i]));
     }
     this.currentBatch = inputs.length > 0 && inputs[0].shapeView().length > 0 ? inputs[0].shapeView()[0] : 1;
     this.singleProblem = singleProblem(inputs, outputs);
@@ -189,7 +208,7 @@ public final class LiteModel implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read model file " + path.toAbsolutePath() + ": " + e, e);
     }
-    return load(ByteBuffer.wrap(bytes), options, path.toString());
+    return load(ByteBuffer.wrap(bytes), options, path.toString(), path);
   }
 
   /** Loads a model from its bytes (copied; the array may be reused at once), with default {@link Options}. */
@@ -200,7 +219,7 @@ public final class LiteModel implements AutoCloseable {
   /** Loads a model from its bytes (copied; the array may be reused at once). */
   public static LiteModel load(byte[] bytes, Options options) {
     Objects.requireNonNull(bytes, "bytes");
-    return load(ByteBuffer.wrap(bytes), options, "from byte[" + bytes.length + "]");
+    return load(ByteBuffer.wrap(bytes), options, "from byte[" + bytes.length + "]", null);
   }
 
   /**
@@ -214,7 +233,7 @@ public final class LiteModel implements AutoCloseable {
   /** Loads a model from the bytes between the buffer's position and limit (copied; the buffer is not modified). */
   public static LiteModel load(ByteBuffer bytes, Options options) {
     Objects.requireNonNull(bytes, "bytes");
-    return load(bytes, options, "from ByteBuffer[" + bytes.remaining() + "]");
+    return load(bytes, options, "from ByteBuffer[" + bytes.remaining() + "]", null);
   }
 
   /** Loads a model from a classpath resource (e.g. {@code "models/seed_mlp.tflite"}), with default options. */
@@ -236,16 +255,24 @@ public final class LiteModel implements AutoCloseable {
       if (stream == null) {
         throw new IllegalArgumentException("no classpath resource '" + name + "'");
       }
-      return load(ByteBuffer.wrap(stream.readAllBytes()), options, "resource " + name);
+      return load(ByteBuffer.wrap(stream.readAllBytes()), options, "resource " + name, null);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read classpath resource " + name + ": " + e, e);
     }
   }
 
-  private static LiteModel load(ByteBuffer bytes, Options options, String source) {
+  /** @param file the file the bytes were read from, or null (then a child-process check writes a temporary copy) */
+  private static LiteModel load(ByteBuffer bytes, Options options, String source, Path file) {
     Objects.requireNonNull(options, "options");
+    if (options.childProcessCheck()) {
+      if (file != null) {
+        ChildProcessCheck.check(file, options, source);
+      } else {
+        ChildProcessCheck.check(bytes, options, source);
+      }
+    }
     try {
-      ModelHandle handle = ModelHandle.create(bytes, source);
+      ModelHandle handle = ModelHandle.create(bytes, source, options.memoryBudget());
       try {
         return new LiteModel(handle, options, source);
       } finally {
@@ -262,10 +289,13 @@ public final class LiteModel implements AutoCloseable {
 
   /**
    * Creates another instance on the same model bytes (not copied again), with its own interpreter and tensors, for
-   * use by another thread. Replicas are independent: closing one does not affect the others.
+   * use by another thread. Replicas are independent: closing one does not affect the others, and each keeps its own
+   * state (see {@link #resetState()}). A replica starts with this instance's current input shapes (those set by
+   * {@link #resizeInput(int, int...)} or by the last batch); later resizes apply to one instance only.
    *
    * @throws IllegalStateException if this instance is closed
    */
+  @Override
   public LiteModel replicate() {
     return replicate(options);
   }
@@ -275,7 +305,14 @@ public final class LiteModel implements AutoCloseable {
     Objects.requireNonNull(replicaOptions, "options");
     enter();
     try {
-      return new LiteModel(model, replicaOptions, source);
+      LiteModel replica = new LiteModel(model, replicaOptions, source);
+      try {
+        replica.adoptShapes(resizeDims);
+      } catch (RuntimeException | Error e) {
+        replica.close();
+        throw e;
+      }
+      return replica;
     } catch (RuntimeException | OutOfMemoryError e) {
       LiteModelException translated = NativeFailures.translate(e, "replicating model " + source);
       if (translated == null) {
@@ -299,11 +336,13 @@ public final class LiteModel implements AutoCloseable {
   }
 
   /** @return the inputs, in the model's order (each a snapshot of the current allocation) */
+  @Override
   public List<TensorSpec> inputs() {
     return specs(inputs);
   }
 
   /** @return the outputs, in the model's order (each a snapshot of the current allocation) */
+  @Override
   public List<TensorSpec> outputs() {
     return specs(outputs);
   }
@@ -323,6 +362,7 @@ public final class LiteModel implements AutoCloseable {
    * @return the index of the input called {@code name}
    * @throws IllegalArgumentException if there is none
    */
+  @Override
   public int inputIndex(String name) {
     return indexOf(inputIndex, name, "input");
   }
@@ -332,6 +372,7 @@ public final class LiteModel implements AutoCloseable {
    * @return the index of the output called {@code name}
    * @throws IllegalArgumentException if there is none
    */
+  @Override
   public int outputIndex(String name) {
     return indexOf(outputIndex, name, "output");
   }
@@ -357,6 +398,7 @@ public final class LiteModel implements AutoCloseable {
   }
 
   /** @return true when the batch dimension is dynamic and batches run in one invocation */
+  @Override
   public boolean hasDynamicBatch() {
     checkOpen();
     return fixedBatch < 0;
@@ -384,6 +426,7 @@ public final class LiteModel implements AutoCloseable {
    * @throws IllegalArgumentException if a length does not match, or the model has several inputs or outputs
    * @throws IllegalStateException if the model is closed or in use by another thread
    */
+  @Override
   public void predictSingle(float[] input, float[] output) {
     enterAllocated();
     try {
@@ -412,6 +455,7 @@ public final class LiteModel implements AutoCloseable {
    * Predicts one record and returns a new array with the result. Allocates only that array; see
    * {@link #predictSingle(float[], float[])} for the allocation-free form.
    */
+  @Override
   public float[] predictSingle(float[] input) {
     enterAllocated();
     int outLength;
@@ -436,6 +480,7 @@ public final class LiteModel implements AutoCloseable {
    * @return one output row per record
    * @throws IllegalArgumentException if there are no rows or a row has the wrong length
    */
+  @Override
   public float[][] predict(float[][] rows) {
     Objects.requireNonNull(rows, "rows");
     enterAllocated();
@@ -480,6 +525,7 @@ public final class LiteModel implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code rows} is not positive or a buffer has too few values remaining
    */
+  @Override
   public void predict(FloatBuffer input, FloatBuffer output, int rows) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
@@ -521,10 +567,11 @@ public final class LiteModel implements AutoCloseable {
   /** Rows per invocation: all of them when the batch is dynamic, else the fixed batch size. */
   private int chunkSize(int rows) {
     if (fixedBatch < 0) {
-      if (currentBatch != rows) {
-        resizeBatch(rows);
+      int chunk = rowsWithinBudget(rows);
+      if (currentBatch != chunk) {
+        resizeBatch(chunk);
       }
-      return rows;
+      return chunk;
     }
     return fixedBatch;
   }
@@ -565,10 +612,85 @@ public final class LiteModel implements AutoCloseable {
             + "than " + Integer.MAX_VALUE + " elements");
       }
     }
+    int[][] previous = new int[inputs.length][];
     for (int i = 0; i < inputs.length; i++) {
+      previous[i] = resizeDims[i].clone();
       resizeDims[i][0] = rows;
     }
-    applyShapes();
+    try {
+      applyShapes("a batch of " + rows + " rows");
+    } catch (RuntimeException e) {
+      System.arraycopy(previous, 0, resizeDims, 0, previous.length);
+      throw e;
+    }
+  }
+
+  /**
+   * @return how many of {@code rows} rows one invocation may take within the memory budget (all of them, unless the
+   *     batch would exceed it); cached for the last row count asked, so repeated batch sizes cost nothing
+   * @throws LiteModelException with {@link LiteModelException.Status#MEMORY_BUDGET_EXCEEDED} if not even one row fits
+   */
+  private int rowsWithinBudget(int rows) {
+    if (rows == budgetCheckedRows) {
+      return budgetRows;
+    }
+    int fitting = rows;
+    if (estimateForBatch(rows) > options.memoryBudget()) {
+      int low = 0;
+      int high = rows;
+      while (high - low > 1) { // the estimate grows with the rows: find the largest batch that fits
+        int middle = (int) (((long) low + high) >>> 1);
+        if (estimateForBatch(middle) <= options.memoryBudget()) {
+          low = middle;
+        } else {
+          high = middle;
+        }
+      }
+      if (low == 0) {
+        checkShapes(batchDims(1), "one row"); // throws, naming the largest tensor
+      }
+      fitting = low;
+    }
+    budgetCheckedRows = rows;
+    budgetRows = fitting;
+    return fitting;
+  }
+
+  private long estimateForBatch(int rows) {
+    return TensorMemory.estimate(model.graph(), primarySubgraph, growth(batchDims(rows))).bytes();
+  }
+
+  private int[][] batchDims(int rows) {
+    int[][] dims = new int[inputs.length][];
+    for (int i = 0; i < inputs.length; i++) {
+      dims[i] = resizeDims[i].clone();
+      if (dims[i].length > 0) {
+        dims[i][0] = rows;
+      }
+    }
+    return dims;
+  }
+
+  /** @return how much the inputs at {@code dims} grew against their stored shapes (largest element ratio) */
+  private double growth(int[][] dims) {
+    double growth = 1.0;
+    for (int i = 0; i < dims.length; i++) {
+      growth = Math.max(growth, elements(dims[i]) / (double) storedElements[i]);
+    }
+    return growth;
+  }
+
+  private static long elements(int[] dims) {
+    long count = 1;
+    for (int dim : dims) {
+      count *= Math.max(0, dim);
+    }
+    return count;
+  }
+
+  private TensorMemory.Estimate checkShapes(int[][] dims, String what) {
+    return MemoryBudget.check(model.graph(), primarySubgraph, growth(dims), options.memoryBudget(),
+        what + " of model " + source);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -613,10 +735,12 @@ public final class LiteModel implements AutoCloseable {
       int[] previous = resizeDims[index];
       resizeDims[index] = shape.clone();
       try {
-        applyShapes();
+        applyShapes("input '" + in.name() + "' of shape " + Arrays.toString(shape));
       } catch (RuntimeException e) {
         resizeDims[index] = previous;
         throw e;
+      } finally {
+        budgetCheckedRows = -1; // the rows that fit depend on the other dimensions
       }
     } finally {
       exit();
@@ -645,7 +769,7 @@ public final class LiteModel implements AutoCloseable {
       interpreter.resetState(rebuild);
       if (rebuild) {
         if (shapesAllocatable()) {
-          applyShapes();
+          applyShapes("the input shapes after a reset");
         } else {
           report = interpreter.report();
         }
@@ -655,12 +779,44 @@ public final class LiteModel implements AutoCloseable {
     }
   }
 
-  /** Resizes every input to {@link #resizeDims} and reallocates; the batch size follows the first input. */
-  private void applyShapes() {
+  /**
+   * Resizes every input to {@link #resizeDims} and reallocates, after checking the memory budget (nothing is allocated
+   * when it would be exceeded). When the previous allocation was large and this one needs under a quarter of it, the
+   * interpreter is rebuilt first, which gives the arena's memory back (TensorFlow Lite's arena never shrinks); models
+   * with resource variables keep their interpreter, and so their state. The batch size follows the first input.
+   */
+  private void applyShapes(String what) {
+    TensorMemory.Estimate estimate = checkShapes(resizeDims, what);
     currentBatch = 0;
+    if (allocatedBytes > SHRINK_ABOVE_BYTES && estimate.bytes() * 4 < allocatedBytes
+        && !model.graph().hasResourceVariables()) {
+      interpreter.rebuildForShrink();
+    }
     interpreter.resize(resizeDims);
+    allocatedBytes = estimate.bytes();
     currentBatch = inputs.length > 0 && resizeDims[0].length > 0 ? resizeDims[0][0] : 1;
     report = interpreter.report();
+  }
+
+  /** Takes another instance's input shapes, when they differ from this one's and can be allocated. */
+  private void adoptShapes(int[][] shapes) {
+    boolean same = true;
+    for (int i = 0; i < inputs.length; i++) {
+      same &= Arrays.equals(shapes[i], resizeDims[i]);
+    }
+    if (same) {
+      return;
+    }
+    int[][] previous = resizeDims.clone();
+    for (int i = 0; i < inputs.length; i++) {
+      resizeDims[i] = shapes[i].clone();
+    }
+    if (!shapesAllocatable()) {
+      System.arraycopy(previous, 0, resizeDims, 0, previous.length);
+      return;
+    }
+    budgetCheckedRows = -1;
+    applyShapes("a replica's input shapes");
   }
 
   private boolean shapesAllocatable() {
@@ -787,6 +943,7 @@ public final class LiteModel implements AutoCloseable {
    * {@code i} (its length sets the batch size, which must agree across inputs when the batch is dynamic), and
    * {@code outputs[i]} receives output {@code i} and must have exactly its element count for that batch.
    */
+  @Override
   public void run(float[][] inputs, float[][] outputs) {
     Objects.requireNonNull(inputs, "inputs");
     Objects.requireNonNull(outputs, "outputs");
@@ -853,6 +1010,7 @@ public final class LiteModel implements AutoCloseable {
    * @param inputs one entry per input name, each holding whole rows
    * @throws IllegalArgumentException if an input is missing or unknown, or lengths do not match
    */
+  @Override
   public Map<String, float[]> run(Map<String, float[]> inputs) {
     Objects.requireNonNull(inputs, "inputs");
     float[][] ordered = new float[this.inputs.length][];
@@ -930,7 +1088,14 @@ public final class LiteModel implements AutoCloseable {
     }
   }
 
+  /** @return false: one instance serves one thread at a time (see the class notes); use replicas or a pool */
+  @Override
+  public boolean threadSafe() {
+    return false;
+  }
+
   /** @return true once {@link #close()} was called */
+  @Override
   public boolean isClosed() {
     return (int) STATE.getVolatile(this) == CLOSED;
   }
@@ -1053,28 +1218,41 @@ public final class LiteModel implements AutoCloseable {
    * }</pre>
    */
   public static final class Options {
-    private static final Options DEFAULTS = new Options(1, true, 0, 0, false, Accelerator.cpu(), null);
+    /** The default memory budget: 1 GiB of tensor memory per instance (see {@link #withMemoryBudget(long)}). */
+    public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
+    private static final Options DEFAULTS = new Options();
 
-    private final int threads;
-    private final boolean xnnpack;
-    private final long xnnpackFlags;
-    private final long xnnpackCleared;
-    private final boolean weightsCache;
-    private final Accelerator accelerator;
-    private final String signature;
+    // Set only by the with-methods, on a fresh copy, before the instance is returned: instances never change.
+    private int threads = 1;
+    private boolean xnnpack = true;
+    private long xnnpackFlags;
+    private long xnnpackCleared;
+    private boolean weightsCache;
+    private Accelerator accelerator = Accelerator.cpu();
+    private String signature;
+    private long memoryBudget = DEFAULT_MEMORY_BUDGET;
+    private boolean childProcessCheck;
 
-    private Options(int threads, boolean xnnpack, long xnnpackFlags, long xnnpackCleared, boolean weightsCache,
-        Accelerator accelerator, String signature) {
-      this.threads = threads;
-      this.xnnpack = xnnpack;
-      this.xnnpackFlags = xnnpackFlags;
-      this.xnnpackCleared = xnnpackCleared;
-      this.weightsCache = weightsCache;
-      this.accelerator = accelerator;
-      this.signature = signature;
+    private Options() {}
+
+    private Options copy() {
+      Options copy = new Options();
+      copy.threads = threads;
+      copy.xnnpack = xnnpack;
+      copy.xnnpackFlags = xnnpackFlags;
+      copy.xnnpackCleared = xnnpackCleared;
+      copy.weightsCache = weightsCache;
+      copy.accelerator = accelerator;
+      copy.signature = signature;
+      copy.memoryBudget = memoryBudget;
+      copy.childProcessCheck = childProcessCheck;
+      return copy;
     }
 
-    /** @return one thread, the CPU with XNNPACK and this build's default flags, no weights cache, the main graph */
+    /**
+     * @return one thread, the CPU with XNNPACK and this build's default flags, no weights cache, the main graph, a
+     *     1 GiB memory budget, no child-process check
+     */
     public static Options defaults() {
       return DEFAULTS;
     }
@@ -1087,7 +1265,9 @@ public final class LiteModel implements AutoCloseable {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature);
+      Options copy = copy();
+      copy.threads = threads;
+      return copy;
     }
 
     /**
@@ -1095,7 +1275,9 @@ public final class LiteModel implements AutoCloseable {
      *     accelerator, XNNPACK takes the operators the accelerator left.
      */
     public Options withXnnpack(boolean enabled) {
-      return new Options(threads, enabled, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, signature);
+      Options copy = copy();
+      copy.xnnpack = enabled;
+      return copy;
     }
 
     /**
@@ -1106,9 +1288,10 @@ public final class LiteModel implements AutoCloseable {
      */
     public Options withXnnpackFlag(Accelerator.XnnpackFlag flag, boolean enabled) {
       Objects.requireNonNull(flag, "flag");
-      long set = enabled ? xnnpackFlags | flag.bit() : xnnpackFlags & ~flag.bit();
-      long cleared = enabled ? xnnpackCleared & ~flag.bit() : xnnpackCleared | flag.bit();
-      return new Options(threads, xnnpack, set, cleared, weightsCache, accelerator, signature);
+      Options copy = copy();
+      copy.xnnpackFlags = enabled ? xnnpackFlags | flag.bit() : xnnpackFlags & ~flag.bit();
+      copy.xnnpackCleared = enabled ? xnnpackCleared & ~flag.bit() : xnnpackCleared | flag.bit();
+      return copy;
     }
 
     /**
@@ -1127,7 +1310,9 @@ public final class LiteModel implements AutoCloseable {
      *     keep their own copy.
      */
     public Options withWeightsCache(boolean enabled) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, enabled, accelerator, signature);
+      Options copy = copy();
+      copy.weightsCache = enabled;
+      return copy;
     }
 
     /**
@@ -1135,13 +1320,63 @@ public final class LiteModel implements AutoCloseable {
      *     {@link Accelerator#auto()} or {@link Accelerator#plugin(java.nio.file.Path, java.util.Map)}
      */
     public Options withAccelerator(Accelerator accelerator) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache,
-          Objects.requireNonNull(accelerator, "accelerator"), signature);
+      Options copy = copy();
+      copy.accelerator = Objects.requireNonNull(accelerator, "accelerator");
+      return copy;
     }
 
     /** @param key run this signature of the model instead of its main graph; null for the main graph */
     public Options withSignature(String key) {
-      return new Options(threads, xnnpack, xnnpackFlags, xnnpackCleared, weightsCache, accelerator, key);
+      Options copy = copy();
+      copy.signature = key;
+      return copy;
+    }
+
+    /**
+     * Sets the memory budget: the most native memory this instance's tensors may take, estimated from the model file
+     * before anything is allocated (see {@code TensorMemory}). A model that declares more is refused at load, a
+     * {@link LiteModel#resizeInput(int, int...) resize} or {@link LiteModel#run(float[][], float[][]) run} whose batch
+     * would need more is refused, and {@link LiteModel#predict(float[][])} splits its rows into as few invocations as
+     * fit; each refusal is a {@link LiteModelException} with status
+     * {@link LiteModelException.Status#MEMORY_BUDGET_EXCEEDED} naming the largest tensor, before any native
+     * allocation. The model's own bytes and XNNPACK's packed weights are not counted. Default
+     * {@link #DEFAULT_MEMORY_BUDGET} (1 GiB): enough for any of the reference models at batches of hundreds, and it
+     * stops a file of a few MB that declares gigabytes of tensors in microseconds.
+     *
+     * @param bytes the budget in bytes, at least 1 MiB; {@link Long#MAX_VALUE} for no limit
+     */
+    public Options withMemoryBudget(long bytes) {
+      if (bytes < (1L << 20)) {
+        throw new IllegalArgumentException("memory budget must be at least 1 MiB, got " + bytes + " bytes");
+      }
+      Options copy = copy();
+      copy.memoryBudget = bytes;
+      return copy;
+    }
+
+    /**
+     * Loads each model first in a short-lived child JVM with these options, runs it once there, and loads it into
+     * this JVM only if that child survived; a crash in native code (TensorFlow Lite, XNNPACK, a delegate plugin)
+     * becomes a {@link LiteModelException} with {@link LiteModelException.Status#INVALID_MODEL} here instead of
+     * ending this process. For services that load models they did not make. Costs a JVM start and a second load per
+     * {@code load} (replicas are not checked again); see the README for the measured cost. Default off.
+     *
+     * @param enabled true to check every model loaded with these options in a child process first
+     */
+    public Options withChildProcessCheck(boolean enabled) {
+      Options copy = copy();
+      copy.childProcessCheck = enabled;
+      return copy;
+    }
+
+    /** @return true when models are first loaded and run in a child process (see {@link #withChildProcessCheck}) */
+    public boolean childProcessCheck() {
+      return childProcessCheck;
+    }
+
+    /** @return the most native memory, in bytes, this instance's tensors may take */
+    public long memoryBudget() {
+      return memoryBudget;
     }
 
     /** @return threads for TensorFlow Lite and XNNPACK */
@@ -1191,7 +1426,9 @@ public final class LiteModel implements AutoCloseable {
           + (xnnpackFlags != 0 ? ", xnnpackFlags+=0x" + Long.toHexString(xnnpackFlags) : "")
           + (xnnpackCleared != 0 ? ", xnnpackFlags-=0x" + Long.toHexString(xnnpackCleared) : "")
           + (weightsCache ? ", weightsCache" : "")
-          + (signature != null ? ", signature=" + signature : "") + "]";
+          + (signature != null ? ", signature=" + signature : "")
+          + (memoryBudget != DEFAULT_MEMORY_BUDGET ? ", memoryBudget=" + memoryBudget : "")
+          + (childProcessCheck ? ", childProcessCheck" : "") + "]";
     }
   }
 }

@@ -37,7 +37,12 @@ public class LiteModelException extends RuntimeException {
     /** A status code this version does not know. */
     UNKNOWN(-3),
     /** A strictly requested accelerator (e.g. the GPU) cannot be used here; the message names what is missing. */
-    ACCELERATOR_UNAVAILABLE(-4);
+    ACCELERATOR_UNAVAILABLE(-4),
+    /**
+     * The model's tensors, or a batch or shape asked for, would need more native memory than the memory budget allows
+     * ({@link LiteModel.Options#withMemoryBudget(long)}); nothing was allocated. The message names the largest tensor.
+     */
+    MEMORY_BUDGET_EXCEEDED(-5);
 
     private final int code;
 

@@ -23,6 +23,12 @@ import java.util.function.Function;
  * callers wait. The hand-off is an {@link ArrayBlockingQueue}: an intended lock, held for a few nanoseconds, and no
  * allocation per call. For the lowest latency give each long-lived thread its own {@link LiteModel#replicate()}
  * instead; the pool suits thread pools whose threads come and go.
+ *
+ * <p><b>Shapes and state.</b> Replicas start with the input shapes of the model the pool was built around
+ * ({@link #around(LiteModel, int)} after {@link LiteModel#resizeInput(int, int...)}). Each replica keeps its own model
+ * state, and a call may get any replica, so the pool does not suit stateful streaming models (resource variables that
+ * carry state from call to call): give each stream its own {@link LiteModel} or replica, and call
+ * {@link LiteModel#resetState()} between streams.
  */
 public final class LiteModelPool implements AutoCloseable {
   private final List<LiteModel> replicas;

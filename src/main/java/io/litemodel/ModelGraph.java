@@ -96,7 +96,29 @@ final class ModelGraph {
     int[] declaredShape() {
       return shapeSignature != null && shapeSignature.length == shape.length ? shapeSignature : shape;
     }
+
+    /** @return true when some dimension is declared dynamic, or the file declares no signature at all */
+    boolean mayResize() {
+      return shapeSignature == null || InputShapes.hasDynamic(shapeSignature);
+    }
+
+    /** @return bytes of one element of this tensor's type (0 for strings, resources and variants: not sized) */
+    int elementBytes() {
+      return type >= 0 && type < ELEMENT_BYTES.length ? ELEMENT_BYTES[type] : 4;
+    }
+
+    /** @return bytes of the tensor at its stored shape, saturating at {@link Long#MAX_VALUE} */
+    long bytes() {
+      return TensorMemory.saturatingBytes(shape, elementBytes());
+    }
   }
+
+  /**
+   * Bytes per element by schema {@code TensorType}: FLOAT32, FLOAT16, INT32, UINT8, INT64, STRING, BOOL, INT16,
+   * COMPLEX64, INT8, FLOAT64, COMPLEX128, UINT64, RESOURCE, VARIANT, UINT32, UINT16, INT4 (held unpacked, one byte
+   * each), BFLOAT16. Unknown types count 4 bytes, the common case.
+   */
+  private static final int[] ELEMENT_BYTES = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 0, 0, 4, 2, 1, 2};
 
   /** An operator, with the subgraphs it calls (control flow, init graphs, decompositions). */
   record Operator(int index, int opcodeIndex, int[] inputs, int[] outputs, int[] calledSubgraphs,

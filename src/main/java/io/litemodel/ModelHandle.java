@@ -55,6 +55,16 @@ final class ModelHandle {
    * @throws LiteModelException with {@link LiteModelException.Status#INVALID_MODEL} if TensorFlow Lite rejects it
    */
   static ModelHandle create(ByteBuffer data, String source) {
+    return create(data, source, LiteModel.Options.DEFAULT_MEMORY_BUDGET);
+  }
+
+  /**
+   * Like {@link #create(ByteBuffer, String)}, refusing a model whose tensors at their stored shapes would need more
+   * than {@code memoryBudget} bytes before anything is allocated for them (the safety preparation allocates them).
+   *
+   * @throws LiteModelException with {@link LiteModelException.Status#MEMORY_BUDGET_EXCEEDED} in that case
+   */
+  static ModelHandle create(ByteBuffer data, String source, long memoryBudget) {
     NativeRuntime.ensureLoaded();
     int size = data.remaining();
     if (size == 0) {
@@ -91,6 +101,7 @@ final class ModelHandle {
       }
       ModelGraph graph = ModelGraph.read(verified, source);
       GraphCheck.check(graph, source);
+      MemoryBudget.check(graph, 0, 1.0, memoryBudget, "model " + source + " at its stored input shapes");
       SafetyPreparation preparation = SafetyPreparation.run(model, sink, graph);
       if (preparation.rejection() != null) {
         throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,

@@ -255,15 +255,8 @@ final class NativeInterpreter {
 
   private void allocateAndBind() {
     int status = allocate();
-    if (status != 0) {
-      String why = sinkText(parts.errorSink);
-      LiteModelShim.lm_error_sink_clear(parts.errorSink);
-      String waiting = unallocatableInputs();
-      if (waiting == null) {
-        throw failure(status, "allocating tensors failed", why);
-      }
-      allocationProblem = waiting + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
-    }
+    String why = status == 0 ? "" : sinkText(parts.errorSink);
+    LiteModelShim.lm_error_sink_clear(parts.errorSink);
     String[] inputAliases = parts.runner == null ? signatureAliases(true) : null;
     String[] outputAliases = parts.runner == null ? signatureAliases(false) : null;
     for (int i = 0; i < inputs.length; i++) {
@@ -277,7 +270,12 @@ final class NativeInterpreter {
           : tensorName(tensor);
       outputs[i] = new TensorBinding(i, name, tensor);
     }
-    if (allocationProblem != null) {
+    if (status != 0) {
+      String waiting = unallocatableInputs();
+      if (waiting == null) {
+        throw failure(status, "allocating tensors failed", why);
+      }
+      allocationProblem = waiting + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
       invalidateBindings();
     }
     noteDynamicOutputs();
@@ -294,7 +292,7 @@ final class NativeInterpreter {
       int[] shape = TensorBinding.readShape(tensor);
       int[] signature = TensorBinding.readSignature(tensor, shape);
       if (InputShapes.hasDynamic(signature) && !InputShapes.allocatable(shape, signature)) {
-        waiting.add("'" + (parts.runner != null ? inputName(i) : tensorName(tensor)) + "' " + Arrays.toString(
+        waiting.add("'" + (inputs[i] != null ? inputs[i].name() : tensorName(tensor)) + "' " + Arrays.toString(
             signature) + " (stored default " + Arrays.toString(shape) + ")");
       }
     }
@@ -454,6 +452,14 @@ final class NativeInterpreter {
     if (status != 0) {
       throw failure(status, "resetting the model's variable tensors failed");
     }
+  }
+
+  /**
+   * Builds a fresh interpreter in place of this one, to give back the memory of a large allocation (TensorFlow Lite's
+   * arena never shrinks). The caller resizes to the shapes it wants next.
+   */
+  void rebuildForShrink() {
+    rebuild();
   }
 
   /** Replaces the native interpreter with a fresh one built the same way; bindings are refreshed, not replaced. */

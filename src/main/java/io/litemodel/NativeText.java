@@ -37,20 +37,18 @@ final class NativeText {
   static String clean(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (String line : text.split("\\R")) {
-      String trimmed = line.strip();
-      if (trimmed.isEmpty()) {
-        continue;
-      }
-      if (out.length() > 0) {
-        out.append("; ");
-      }
-      for (int i = 0; i < trimmed.length(); i++) {
-        char c = trimmed.charAt(i);
+      StringBuilder kept = new StringBuilder(line.length());
+      for (int i = 0; i < line.length(); i++) {
+        char c = line.charAt(i);
         if (c == '\t') {
-          out.append(' ');
+          kept.append(' ');
         } else if (!Character.isISOControl(c)) {
-          out.append(c);
+          kept.append(c);
         }
+      }
+      String trimmed = kept.toString().strip();
+      if (!trimmed.isEmpty()) {
+        out.append(out.length() > 0 ? "; " : "").append(trimmed);
       }
     }
     return out.toString();

@@ -36,7 +36,9 @@ public final class ResidentMemoryProbe {
     } else {
       work = () -> kept.predictSingle(in, out);
     }
-    int warmUp = Math.max(50, count / 20); // let allocator arenas and JIT settle before the baseline
+    // Let allocator arenas and the JIT settle before the baseline: loading runs a few thousand bytecodes of model
+    // reading and checking whose compilation (C2's arenas) raises resident memory for the first few hundred loads.
+    int warmUp = Math.max(1000, count / 2);
     for (int i = 0; i < warmUp; i++) {
       work.run();
     }

@@ -37,8 +37,10 @@ import picocli.CommandLine.Spec;
     description = {"Predict every item of a folder of images (.jpg, .jpeg, .png), a .npy array or a .csv file.",
         "Output rows follow input order (images sorted by file name). In .npy output a skipped item is a NaN row; "
             + "in .csv output the 'item' column names each row.",
-        "The output is written to a temporary file beside it and moved into place when the run ends, also when it "
-            + "ends early: then it holds every row predicted before the failure."})
+        "The output is written to a partial file beside it (.NAME.partial-PID, readable at every moment) and moved "
+            + "into place when the run ends. A run that ends early puts the rows done there too, unless an older "
+            + "output exists: that is kept, and the rows go to NAME.unfinished-PID.EXT. Partial files left by runs "
+            + "that were killed are repaired and moved to NAME.unfinished-PID.EXT by the next run, which says so."})
 final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -168,6 +170,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     try (BatchPredictor<T> predictor = builder.build();
         PredictSink sink = PredictSink.create(output, rowShape, outSpec.rowElements())) {
+      sink.notices().forEach(err::println);
       ProgressBar progress = progressBar(source.count());
       out.println("predicting " + source.count() + " items from " + input + source.reading() + " with " + predictor);
       long[] done = {0};
@@ -186,34 +189,39 @@ final class PredictCommand implements Callable<Integer> {
           step(progress, ++done[0]);
         });
       } catch (ItemFailedException e) {
+        closeQuietly(progress);
         @SuppressWarnings("unchecked")
         T item = (T) e.item();
         err.println("error: " + source.name(item) + ": " + e.getCause().getMessage());
-        out.println("stopped at " + source.name(item) + " (use --on-error skip to go on); wrote the "
-            + sink.rows() + " rows predicted before it to " + output);
+        // Said only once the file is where it is said to be: finish() reports what really happened.
+        out.println("stopped at " + source.name(item) + " (use --on-error skip to go on); "
+            + sink.finish(false).describe("predicted before it"));
         return 1;
       } catch (RuntimeException e) {
-        // The sink still moves what it has into place when it closes, right after this.
-        out.println("stopped by an error; writing the " + sink.rows() + " rows predicted before it to " + output);
+        closeQuietly(progress);
+        out.println("stopped by an error; " + sink.finish(false).describe("written before it"));
         throw e;
-      } finally {
-        closeQuietly(progress); // before the summary lines, so they do not interleave with the bar
       }
-      out.println(summaryLine(summary, sink.rows()));
+      closeQuietly(progress); // before the summary lines, so they do not interleave with the bar
+      PredictSink.Landing landing = sink.finish(true);
+      out.println(summaryLine(summary));
+      if (landing.place() != PredictSink.Place.OUTPUT) {
+        err.println("error: could not write " + output + "; " + landing.describe("predicted"));
+        return 1;
+      }
+      out.println("wrote " + landing.rows() + " rows to " + landing.file());
       return 0;
     }
   }
 
-  private String summaryLine(RunSummary summary, long rows) {
+  private static String summaryLine(RunSummary summary) {
     PipelineStats stats = summary.stats();
     return String.format(Locale.ROOT,
         "predicted %d items, skipped %d, in %.2f s: %.1f items/s%nworkers %d x %.0f%% busy; inference %d x %.0f%% "
-            + "in the model, %.0f%% helping preprocess, %.0f%% writing results, %.0f%% waiting for data%n"
-            + "wrote %d rows to %s",
+            + "in the model, %.0f%% helping preprocess, %.0f%% writing results, %.0f%% waiting for data",
         summary.predicted(), summary.failed(), stats.elapsedNanos() / 1e9, stats.itemsPerSecond(), stats.workers(),
         100 * stats.workerBusy(), stats.inferenceThreads(), 100 * stats.inferenceBusy(),
-        100 * stats.inferenceHelping(), 100 * stats.inferenceDelivering(), 100 * stats.inferenceWaiting(), rows,
-        output);
+        100 * stats.inferenceHelping(), 100 * stats.inferenceDelivering(), 100 * stats.inferenceWaiting());
   }
 
   private ProgressBar progressBar(long count) {

@@ -16,7 +16,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Decodes JPEG files with OpenCV's {@code imdecode} (libjpeg-turbo) through JavaCPP, into a reused 8-bit BGR image:
  * about twice as fast as {@link ImageDecoder}, with almost no Java heap allocation. Every other format (PNG, GIF,
  * BMP, ...) goes to an {@link ImageDecoder}, so transparency is drawn over black exactly as on the ImageIO path
- * (OpenCV would drop the alpha channel and keep the hidden colour, changing the model's inputs). Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
+ * (OpenCV would drop the alpha channel and keep the hidden colour, changing the model's inputs); so do CMYK and YCCK
+ * JPEGs, which {@link ImageDecoder} converts exactly as PIL does (OpenCV's own conversion is up to 2 levels off).
+ * Errors from those files say that ImageIO decoded them. Every JPEG's marker structure is checked first
+ * ({@link JpegStructure}): a truncated file is an error, where {@code imdecode} alone would fill the missing part
+ * grey. Damage inside the compressed data that keeps the structure intact is not detected on this path (OpenCV
+ * reports libjpeg's warnings only on stderr); {@link ImageDecoder} turns those warnings into errors.
+ * Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
  * automatically when it is there).
  *
  * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV
@@ -50,6 +56,7 @@ public final class OpenCvImageDecoder implements BgrDecoder {
   private BufferedImage destination;
   /** For everything that is not a JPEG; see the class notes. */
   private final ImageDecoder others = new ImageDecoder();
+  private final JpegStructure structure = new JpegStructure();
   private boolean closed;
 
   /** Creates a decoder; native buffers grow on first use. */
@@ -75,7 +82,16 @@ public final class OpenCvImageDecoder implements BgrDecoder {
       throw new IOException("cannot decode image " + file + ": the file is empty");
     }
     if (!isJpeg(length)) {
-      return others.decode(file);
+      return delegate(file, "not a JPEG");
+    }
+    // imdecode fills a cut JPEG's missing part grey and says so only on stderr: check the structure first.
+    try {
+      structure.check(encodedView, length);
+    } catch (IOException e) {
+      throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+    }
+    if (structure.components() == 4) {
+      return delegate(file, "CMYK or YCCK JPEG, converted as PIL does");
     }
     // Move the right edge of the reused 1-row header over the encoded bytes: no new Mat per file.
     encoded.adjustROI(0, 0, 0, length - encodedLength);
@@ -98,6 +114,18 @@ public final class OpenCvImageDecoder implements BgrDecoder {
           + ", expected 8-bit BGR");
     }
     return copyOut(decoded.cols(), decoded.rows());
+  }
+
+  /**
+   * Decodes with the ImageIO decoder, and says so in its error messages: a user who chose OpenCV would otherwise
+   * see an ImageIO message ("Error reading PNG image data") without knowing why ImageIO was involved.
+   */
+  private BufferedImage delegate(Path file, String why) throws IOException {
+    try {
+      return others.decode(file);
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + " (decoded with ImageIO: " + why + ")", e);
+    }
   }
 
   /** @return true when the buffered file starts with the JPEG signature (SOI marker followed by a marker) */

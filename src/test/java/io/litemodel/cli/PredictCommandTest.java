@@ -3,12 +3,15 @@ package io.litemodel.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litemodel.LiteModel;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
 import io.litemodel.io.NpyArray;
+import io.litemodel.io.NpyWriter;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -24,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -251,7 +256,8 @@ class PredictCommandTest {
     int status = predict("--model", MLP, "--input", input.toString(), "--output", output.toString(), "--batch", "2");
     assertEquals(1, status);
     assertTrue(err.toString().contains("line 7: expected 256 values, found 255"), err.toString());
-    assertTrue(out.toString().contains("wrote the 5 rows predicted before it"), out.toString());
+    assertTrue(out.toString().contains("the 5 rows predicted before it are in " + output.toAbsolutePath()),
+        out.toString());
     assertEquals(5, NpyArray.open(output).rows());
   }
 
@@ -336,6 +342,197 @@ class PredictCommandTest {
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of("out.npy"), files.map(f -> f.getFileName().toString()).collect(
           java.util.stream.Collectors.toList()));
+    }
+  }
+
+  /**
+   * @return a .npy of {@code rows} rows for the MLP (256 values each): the first up to 5,000 random, the rest zero
+   *     and sparse on disk (so a large input costs neither time nor space)
+   */
+  private Path mlpInput(int rows) throws Exception {
+    Path file = dir.resolve("in.npy");
+    Random random = new Random(11);
+    float[] row = new float[256];
+    int written = Math.min(rows, 5000);
+    try (NpyWriter writer = new NpyWriter(file, 256)) {
+      for (int r = 0; r < written; r++) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] = random.nextFloat();
+        }
+        writer.write(row);
+      }
+    }
+    if (rows > written) {
+      try (java.io.RandomAccessFile raw = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+        byte[] header = new byte[128];
+        raw.readFully(header);
+        String text = new String(header, StandardCharsets.ISO_8859_1).replace("(" + written + ",", "(" + rows + ",");
+        raw.seek(0);
+        raw.write(text.substring(0, 127).concat("\n").getBytes(StandardCharsets.ISO_8859_1)); // padding absorbs it
+        raw.setLength(128 + 1024L * rows);
+      }
+    }
+    assertEquals(rows, NpyArray.open(file).rows());
+    return file;
+  }
+
+  /** Every row of {@code result} equals the model's prediction for the same row of {@code input}. */
+  private static void assertRowsArePredictionsOf(NpyArray input, NpyArray result) throws Exception {
+    try (LiteModel model = LiteModel.load(Path.of(MLP))) {
+      float[] in = new float[input.rowElements()];
+      float[] expected = new float[result.rowElements()];
+      float[] actual = new float[result.rowElements()];
+      for (long r = 0; r < result.rows(); r++) {
+        input.readRow(r, FloatBuffer.wrap(in));
+        model.predictSingle(in, expected);
+        result.readRow(r, FloatBuffer.wrap(actual));
+        assertArrayEquals(expected, actual, 1e-5f, "row " + r);
+      }
+    }
+  }
+
+  @Test
+  void killMinus9LeavesAReadablePartialFileThatTheNextRunRecoversAndReports() throws Exception {
+    Path input = mlpInput(200_000);
+    Path output = dir.resolve("out.npy");
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), LiteModelCli.class.getName(), "predict", "--model", MLP, "--input",
+        input.toString(), "--output", output.toString(), "--batch", "1", "--workers", "1", "--no-progress");
+    Path log = dir.resolve("child.log");
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Path partial = dir.resolve(".out.npy.partial-" + child.pid());
+    int rowBytes;
+    try (LiteModel model = LiteModel.load(Path.of(MLP))) {
+      rowBytes = 4 * model.outputs().get(0).rowElements();
+    }
+    try {
+      // Kill once the child has written 1000 rows: mid-run, since the input has 200 times more.
+      long deadline = System.nanoTime() + 240_000_000_000L;
+      while (!Files.exists(partial) || Files.size(partial) < 128 + 1000L * rowBytes) {
+        if (!child.isAlive() || System.nanoTime() > deadline) {
+          fail("the child ended or stalled before it could be killed:\n" + Files.readString(log));
+        }
+        Thread.sleep(2);
+      }
+    } finally {
+      child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no finally block runs in the child
+      child.waitFor();
+    }
+    assertEquals(128 + 9, child.exitValue(), Files.readString(log));
+    assertTrue(Files.notExists(output), "the run finished before the kill");
+
+    NpyArray cut = NpyArray.open(partial);
+    long rows = cut.rows();
+    assertTrue(rows >= 1000, "rows " + rows);
+    assertTrue(rows < 200_000, "rows " + rows);
+    assertTrue(Files.size(partial) - 128 - rows * rowBytes < rowBytes, "more than a half row after the counted rows");
+    assertRowsArePredictionsOf(NpyArray.open(input), cut);
+
+    // The next run to the same output finds the partial file, repairs it, moves it and says so.
+    int status = predict("--model", MLP, "--input", "models/seed_mlp.golden.input.npy", "--output",
+        output.toString());
+    assertEquals(0, status, err.toString());
+    Path kept = dir.resolve("out.unfinished-" + child.pid() + ".npy").toAbsolutePath();
+    assertTrue(err.toString().contains("found " + partial.toAbsolutePath() + ", left by a run (process " + child.pid()
+        + ") that did not finish; moved its " + rows + " complete rows (" + (128 + rows * rowBytes) + " of its "),
+        err.toString());
+    assertTrue(err.toString().contains(" bytes) to " + kept), err.toString());
+    assertTrue(Files.notExists(partial));
+    NpyArray recovered = NpyArray.open(kept);
+    assertEquals(rows, recovered.rows());
+    assertEquals(128 + rows * rowBytes, Files.size(kept));
+    assertEquals(8, NpyArray.open(output).rows());
+  }
+
+  @Test
+  void aRunThatFailsKeepsAnExistingOutputAndSaysWhereItsRowsWent() throws Exception {
+    Path input = csvInput(9, 7);
+    Path output = dir.resolve("out.npy");
+    Files.copy(Path.of("models/seed_mlp.golden.tflite.npy"), output);
+    byte[] older = Files.readAllBytes(output);
+    int status = predict("--model", MLP, "--input", input.toString(), "--output", output.toString(), "--batch", "2");
+    assertEquals(1, status);
+    Path kept = dir.resolve("out.unfinished-" + ProcessHandle.current().pid() + ".npy").toAbsolutePath();
+    assertTrue(out.toString().contains("stopped at line 7 (use --on-error skip to go on); the 5 rows predicted "
+        + "before it are in " + kept + " (" + output.toAbsolutePath() + ", from an earlier run, was left as it was)"),
+        out.toString());
+    assertArrayEquals(older, Files.readAllBytes(output));
+    assertEquals(5, NpyArray.open(kept).rows());
+  }
+
+  @Test
+  void aCompleteRunReplacesAnExistingOutput() throws Exception {
+    Path output = dir.resolve("out.csv");
+    Files.writeString(output, "older");
+    int status = predict("--model", MLP, "--input", "models/seed_mlp.golden.input.npy", "--output",
+        output.toString());
+    assertEquals(0, status, err.toString());
+    assertTrue(out.toString().contains("wrote 8 rows to " + output.toAbsolutePath()), out.toString());
+    assertEquals(9, Files.readAllLines(output).size());
+  }
+
+  /**
+   * A real full disk: a 64 KiB tmpfs. Mounting needs root with CAP_SYS_ADMIN (as in this project's containers);
+   * elsewhere the test is skipped, and PredictSinkTest covers the same with a simulated full disk.
+   */
+  @Test
+  void fullDiskStopsTheRunAndTheMessageSaysWhereTheRowsThatFitAre() throws Exception {
+    Path input = mlpInput(3000);
+    Path small = Files.createDirectory(dir.resolve("small"));
+    assumeTrue(command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString()) == 0,
+        "cannot mount a tmpfs here");
+    try {
+      for (String name : new String[] {"pred.csv", "pred.npy"}) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        Path output = small.resolve(name);
+        int status = predict("--model", MLP, "--input", input.toString(), "--output", output.toString(),
+            "--batch", "8");
+        assertEquals(1, status, name);
+        assertTrue(err.toString().contains("No space left on device"), err.toString());
+        long rows = name.endsWith(".csv") ? Files.readAllLines(output).size() - 1 : NpyArray.open(output).rows();
+        assertTrue(rows > 0 && rows < 3000, name + ": " + rows);
+        assertTrue(out.toString().contains("stopped by an error; the " + rows + " rows written before it are in "
+            + output.toAbsolutePath() + "\n"), out.toString());
+        try (Stream<Path> files = Files.list(small)) {
+          assertEquals(List.of(name), files.map(f -> f.getFileName().toString()).collect(Collectors.toList()));
+        }
+        if (name.endsWith(".npy")) {
+          assertRowsArePredictionsOf(NpyArray.open(input), NpyArray.open(output));
+        } else {
+          assertTrue(Files.readString(output).endsWith("\n"), "a cut line at the end");
+        }
+        Files.delete(output);
+      }
+    } finally {
+      // Lazy: NpyArray maps the output, and the mapping lives until garbage collection.
+      command("umount", "-l", small.toString());
+    }
+  }
+
+  private static int command(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getInputStream().readAllBytes();
+    return process.waitFor();
+  }
+
+  /** The case: a JPEG cut to its first 5,000 bytes was predicted without a warning, even with fail. */
+  @Test
+  void aTruncatedJpegStopsTheRunWithEitherDecoder() throws Exception {
+    Path images = Files.createDirectory(dir.resolve("images"));
+    byte[] jpeg = Files.readAllBytes(Path.of("src/test/resources/io/litemodel/image/decoders/video-001.jpeg"));
+    Files.write(images.resolve("a.jpg"), jpeg);
+    Files.write(images.resolve("b.jpg"), java.util.Arrays.copyOf(jpeg, 5000));
+    for (String decoder : new String[] {"imageio", "opencv"}) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      Path output = dir.resolve(decoder + ".csv");
+      int status = predict("--model", CNN, "--input", images.toString(), "--output", output.toString(), "--decoder",
+          decoder, "--batch", "1");
+      assertEquals(1, status, decoder);
+      assertTrue(err.toString().contains("error: b.jpg: cannot decode image " + images.resolve("b.jpg")
+          + ": truncated JPEG: the data ends at byte 5000"), err.toString());
+      assertEquals(2, Files.readAllLines(output).size()); // header and a.jpg only
     }
   }
 }

@@ -125,4 +125,42 @@ class ImageDecoderTest {
     assertTrue(Files.size(file) > 1 << 16);
     assertSameRgb(noise, decoder.decode(file));
   }
+
+  /** The case: a JPEG cut to its first 5,000 bytes used to decode silently, its missing part grey. */
+  @Test
+  void truncatedJpegIsAnErrorNamingTheFile() throws Exception {
+    byte[] jpeg = Files.readAllBytes(TestImages.fixture("video-001.jpeg"));
+    Path cut = Files.write(dir.resolve("cut.jpg"), java.util.Arrays.copyOf(jpeg, 5000));
+    IOException error = assertThrows(IOException.class, () -> decoder.decode(cut));
+    assertEquals("cannot decode image " + cut + ": truncated JPEG: the data ends at byte 5000, before its "
+        + "end-of-image marker", error.getMessage());
+  }
+
+  @Test
+  void truncatedPngIsAnErrorNamingTheFile() throws Exception {
+    BufferedImage source = pattern(40, 30, BufferedImage.TYPE_INT_RGB);
+    byte[] png = Files.readAllBytes(write(source, "png", "whole.png"));
+    // Cut inside the image data, and after it (only IEND missing: ImageIO alone decodes that without a word).
+    for (int length : new int[] {png.length / 2, png.length - 12}) {
+      Path cut = Files.write(dir.resolve("cut" + length + ".png"), java.util.Arrays.copyOf(png, length));
+      IOException error = assertThrows(IOException.class, () -> decoder.decode(cut));
+      assertTrue(error.getMessage().startsWith("cannot decode image " + cut + ": truncated PNG: "),
+          error.getMessage());
+    }
+  }
+
+  /** Damage inside the compressed data keeps the marker structure; libjpeg's warning about it becomes the error. */
+  @Test
+  void corruptJpegDataIsAnError() throws Exception {
+    byte[] jpeg = Files.readAllBytes(TestImages.fixture("video-001.jpeg"));
+    int middle = jpeg.length / 2;
+    java.util.Arrays.fill(jpeg, middle, middle + 2000, (byte) 0);
+    Path damaged = Files.write(dir.resolve("damaged.jpg"), jpeg);
+    IOException error = assertThrows(IOException.class, () -> decoder.decode(damaged));
+    assertTrue(error.getMessage().startsWith("cannot decode image " + damaged + ": corrupt JPEG data: "),
+        error.getMessage());
+    // The next, good file decodes: the warning of the last one is not carried over.
+    assertEquals(0, TestImages.maxDifference(TestImages.expected("video-001.cmyk.jpeg.pil.png"),
+        decoder.decode(TestImages.fixture("video-001.cmyk.jpeg"))));
+  }
 }

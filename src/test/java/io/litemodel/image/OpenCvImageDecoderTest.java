@@ -179,4 +179,27 @@ class OpenCvImageDecoderTest {
     long perDecode = (threads.getCurrentThreadAllocatedBytes() - before) / 50;
     assertTrue(perDecode < 8192, perDecode + " bytes per decode");
   }
+
+  /** imdecode alone fills a cut JPEG's missing part grey; the structure check makes it an error. */
+  @Test
+  void truncatedJpegIsAnErrorNamingTheFile() throws Exception {
+    byte[] jpeg = Files.readAllBytes(TestImages.fixture("video-001.jpeg"));
+    for (int length : new int[] {5000, jpeg.length - 2, jpeg.length - 1}) {
+      Path cut = Files.write(dir.resolve("cut" + length + ".jpg"), java.util.Arrays.copyOf(jpeg, length));
+      IOException error = assertThrows(IOException.class, () -> decoder.decode(cut));
+      assertEquals("cannot decode image " + cut + ": truncated JPEG: the data ends at byte " + length
+          + ", before its end-of-image marker", error.getMessage());
+    }
+    decoder.decode(TestImages.fixture("video-001.jpeg")); // and goes on
+  }
+
+  /** PNGs go to ImageIO inside this decoder; its errors say so, since the user chose OpenCV. */
+  @Test
+  void errorsFromFilesImageIoDecodedSaySo() throws Exception {
+    byte[] png = Files.readAllBytes(write(pattern(40, 30, BufferedImage.TYPE_INT_RGB), "png", "whole.png"));
+    Path cut = Files.write(dir.resolve("cut.png"), java.util.Arrays.copyOf(png, png.length / 2));
+    IOException error = assertThrows(IOException.class, () -> decoder.decode(cut));
+    assertTrue(error.getMessage().startsWith("cannot decode image " + cut + ": truncated PNG: "), error.getMessage());
+    assertTrue(error.getMessage().endsWith(" (decoded with ImageIO: not a JPEG)"), error.getMessage());
+  }
 }

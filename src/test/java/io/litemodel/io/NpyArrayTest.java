@@ -126,4 +126,40 @@ class NpyArrayTest {
     assertThrows(IllegalArgumentException.class, () -> new NpyWriter(fresh, 65536, 65536));
     assertTrue(Files.notExists(fresh));
   }
+
+  @Test
+  void writerHeaderCountsEveryRowAsItLands() throws Exception {
+    Path file = dir.resolve("live.npy");
+    try (NpyWriter writer = new NpyWriter(file, 3)) {
+      for (int r = 0; r < 12; r++) { // past 9, so the count gains a digit
+        writer.write(new float[] {r, r, r});
+        NpyArray now = NpyArray.open(file); // what a process killed right now would leave
+        assertEquals(r + 1, now.rows());
+        FloatBuffer row = FloatBuffer.allocate(3);
+        now.readRow(r, row);
+        assertEquals(r, row.get(2));
+      }
+    }
+  }
+
+  @Test
+  void repairKeepsTheWholeRowsOfACutFile() throws Exception {
+    Path file = dir.resolve("cut.npy");
+    try (NpyWriter writer = new NpyWriter(file, 2, 2)) {
+      for (int r = 0; r < 5; r++) {
+        writer.write(new float[] {r, r, r, r});
+      }
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, 128 + 16 * 3 + 5)); // 3 rows and a piece of the 4th
+    assertEquals(3, NpyWriter.repair(file));
+    NpyArray array = NpyArray.open(file);
+    assertArrayEquals(new long[] {3, 2, 2}, array.shape());
+    assertEquals(128 + 16 * 3, Files.size(file));
+    Path other = Files.write(dir.resolve("other.npy"), bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
+    Files.write(other, "{'descr': '<i4'".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        java.nio.file.StandardOpenOption.WRITE); // no longer this writer's header
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> NpyWriter.repair(other));
+    assertTrue(error.getMessage().contains("does not start with an NpyWriter float32 header"), error.getMessage());
+  }
 }
