@@ -113,7 +113,7 @@ RECIPES = {
         "operator 2 (TFLite_Detection_PostProcess): this custom operator needs custom options"),
     "input_of_a_billion_elements": ("seed_classifier", _input_shape([1, 1_000_000_000]),
                                     "input declares [1, 1000000000] (JavaCPP OutOfMemoryError at load)",
-                                    "holds 4000000000 bytes"),
+                                    "over the memory budget of 1.0 GiB"),
     "input_of_rank_20": ("seed_classifier", _input_shape([1] * 20),
                          "input of rank 20", "rank 20 exceeds 6"),
     "operator_input_redirected": ("seed_classifier", _softmax_reads(5),

@@ -22,8 +22,7 @@ import java.util.Set;
  *   <li>every subgraph output is produced by an operator, or is a subgraph input, a constant or a variable;
  *       subgraph inputs are not constants;
  *   <li>ranks are at most {@value #MAX_RANK} (XNNPACK's {@code XNN_MAX_TENSOR_DIMS}, and the most TensorFlow Lite's
- *       kernels handle), and no tensor holds more than {@link Integer#MAX_VALUE} bytes, the most a Java buffer can
- *       view;
+ *       kernels handle);
  *   <li>quantization scales are finite and positive, zero points fit the tensor's type, there are as many zero points
  *       as scales, and per-channel parameters match the size of their quantized dimension;
  *   <li>constant data is at least as large as the tensor's declared shape needs;
@@ -33,33 +32,30 @@ import java.util.Set;
  *   <li>custom operator codes name the custom operator, and custom operators that parse their options (those
  *       TensorFlow Lite registers among its built-in kernels) have options.
  * </ul>
- * Every failure names the subgraph, the operator and the tensor.
+ * Every failure names the subgraph, the operator and the tensor. Sizes are left to {@link MemoryBudget}, which
+ * {@code ModelHandle} applies right after these checks.
  */
 final class GraphCheck {
   /** The highest rank accepted: XNNPACK's {@code XNN_MAX_TENSOR_DIMS}. */
   static final int MAX_RANK = 6;
 
   // TensorType codes (tensorflow/lite/schema/schema.fbs).
-  private static final int FLOAT32 = 0;
-  private static final int FLOAT16 = 1;
-  private static final int INT32 = 2;
   private static final int UINT8 = 3;
-  private static final int INT64 = 4;
   private static final int STRING = 5;
-  private static final int BOOL = 6;
   private static final int INT16 = 7;
+  private static final int COMPLEX64 = 8;
   private static final int INT8 = 9;
-  private static final int FLOAT64 = 10;
+  private static final int COMPLEX128 = 11;
+  private static final int RESOURCE = 13;
+  private static final int VARIANT = 14;
   private static final int INT4 = 17;
-  private static final int BFLOAT16 = 18;
   private static final int INT2 = 20;
 
   /** Bytes per element of each TensorType code; 0 for variable-size or sub-byte types, which are not sized here. */
   private static final int[] ELEMENT_BYTES = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 4, 0, 0, 2, 0, 2, 0, 0};
 
-  /** Types arithmetic kernels accept; the rest (string, resource, variant, complex) only some kernels handle. */
-  private static final Set<Integer> NUMERIC = Set.of(FLOAT32, FLOAT16, INT32, UINT8, INT64, BOOL, INT16, INT8,
-      FLOAT64, INT4, BFLOAT16);
+  /** Types no arithmetic kernel reads or writes: string, complex, resource and variant handles. */
+  private static final Set<Integer> NOT_NUMERIC = Set.of(STRING, COMPLEX64, COMPLEX128, RESOURCE, VARIANT);
 
   /** Element-wise operators: the output has the type of the first input. */
   private static final Set<String> SAME_TYPE = Set.of("ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM",
@@ -81,7 +77,8 @@ final class GraphCheck {
    * other builtin's kernel reads its inputs without checking: a {@code -1} crashed STRIDED_SLICE's Prepare.
    */
   private static final Map<String, Set<Integer>> OPTIONAL_INPUTS = Map.of("FULLY_CONNECTED", Set.of(2), "CONV_2D",
-      Set.of(2), "TRANSPOSE_CONV", Set.of(3), "CONV_3D", Set.of(2), "CONV_3D_TRANSPOSE", Set.of(3));
+      Set.of(2), "TRANSPOSE_CONV", Set.of(3), "CONV_3D", Set.of(2), "CONV_3D_TRANSPOSE", Set.of(3),
+      "LSH_PROJECTION", Set.of(2));
 
   /** Recurrent builtins, which have many optional inputs (peepholes, projections, states): any may be left out. */
   private static final Set<String> MANY_OPTIONAL_INPUTS = Set.of("LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM",
@@ -149,11 +146,8 @@ final class GraphCheck {
     if (rank > MAX_RANK) {
       return "rank " + rank + " exceeds " + MAX_RANK + ", the most TensorFlow Lite's kernels and XNNPACK support";
     }
+    // How much memory the declared shapes need is the memory budget's call (MemoryBudget, checked next).
     long bytes = byteSize(tensor);
-    if (bytes > Integer.MAX_VALUE) {
-      return "shape " + Arrays.toString(tensor.shape()) + " of " + typeName(tensor.type()) + " holds " + bytes
-          + " bytes, more than the " + Integer.MAX_VALUE + " a tensor may hold";
-    }
     String quantization = quantization(tensor);
     if (quantization != null) {
       return quantization;
@@ -323,7 +317,7 @@ final class GraphCheck {
         return ", input " + i + ", " + describe(tensor) + ": no earlier operator produces it, and it is not a "
             + "constant, a variable or an input of the subgraph";
       }
-      if (name != null && ARITHMETIC.contains(name) && !NUMERIC.contains(tensor.type())) {
+      if (name != null && ARITHMETIC.contains(name) && NOT_NUMERIC.contains(tensor.type())) {
         return ", input " + i + ", " + describe(tensor) + ": " + name + " cannot read " + typeName(tensor.type());
       }
       read.set(t);
@@ -345,7 +339,7 @@ final class GraphCheck {
       if (written.get(t)) {
         return where + "another operator already writes this tensor";
       }
-      if (name != null && ARITHMETIC.contains(name) && !NUMERIC.contains(tensor.type())) {
+      if (name != null && ARITHMETIC.contains(name) && NOT_NUMERIC.contains(tensor.type())) {
         return where + name + " cannot write " + typeName(tensor.type());
       }
       if (name != null && SAME_TYPE.contains(name) && ins.length > 0 && ins[0] >= 0
@@ -373,8 +367,9 @@ final class GraphCheck {
     return true;
   }
 
+  /** @return true for tensors with data in the file; variables may carry their initial value there too */
   private boolean isConstant(ModelGraph.Tensor tensor) {
-    return tensor.buffer() > 0 && graph.bufferSize(tensor.buffer()) > 0;
+    return !tensor.variable() && tensor.buffer() > 0 && graph.bufferSize(tensor.buffer()) > 0;
   }
 
   private static boolean hasNoElements(ModelGraph.Tensor tensor) {

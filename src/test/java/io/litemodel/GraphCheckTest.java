@@ -64,10 +64,10 @@ class GraphCheckTest {
         + "and has none", problem("detection_postprocess_without_options"));
   }
 
+  /** Sizes are the memory budget's call, checked after the graph checks. */
   @Test
-  void hugeTensorsAndHighRanksAreRejected() throws Exception {
-    assertEquals("subgraph 0, tensor 0 'serving_default_input:0': shape [1, 1000000000] of FLOAT32 holds 4000000000"
-        + " bytes, more than the 2147483647 a tensor may hold", problem("input_of_a_billion_elements"));
+  void highRanksAreRejectedAndHugeShapesLeftToTheBudget() throws Exception {
+    assertNull(problem("input_of_a_billion_elements"));
     assertEquals("subgraph 0, tensor 0 'serving_default_input:0': rank 20 exceeds 6, the most TensorFlow Lite's "
         + "kernels and XNNPACK support", problem("input_of_rank_20"));
   }
