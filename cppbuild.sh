@@ -40,7 +40,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-TFLITE_VERSION=2.20.0-1.5.13
+# The TensorFlow Lite artifact version: from the Maven build (env TFLITE_VERSION), else from pom.xml, the one place
+# it is pinned (properties tflite.version and the javacpp.version it refers to).
+pom_property() {
+  python3 - "$1" <<'PY'
+import re, sys
+import xml.etree.ElementTree as ET
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+props = {e.tag.split("}")[1]: (e.text or "").strip() for e in ET.parse("pom.xml").getroot().find("m:properties", ns)}
+value = props[sys.argv[1]]
+while "${" in value:
+    value = re.sub(r"\$\{([^}]+)}", lambda m: props[m.group(1)], value)
+print(value)
+PY
+}
+TFLITE_VERSION=${TFLITE_VERSION:-$(pom_property tflite.version)}
 M2=${MAVEN_REPO:-$HOME/.m2/repository}
 JAR="$M2/org/bytedeco/tensorflow-lite/$TFLITE_VERSION/tensorflow-lite-$TFLITE_VERSION-$PLATFORM.jar"
 if [ ! -f "$JAR" ]; then

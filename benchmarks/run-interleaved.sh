@@ -21,8 +21,8 @@ MODEL=${MODEL:-seed_mlp}
 PIN=${TASKSET:-}
 FLOOR=$NATIVE_BUILD/cmake/floor/litemodel_floor
 [ -x "$FLOOR" ] || { echo "run-interleaved.sh: $FLOOR not built; run bash cppbuild.sh" >&2; exit 1; }
-[ -f "$BUILD_DIR/classpath.txt" ] || { echo "run-interleaved.sh: build the library first (mvn -DskipTests package)" >&2; exit 1; }
-CP="$BUILD_DIR/classes:$(cat "$BUILD_DIR/classpath.txt")"
+CLI_JAR=$BUILD_DIR/litemodel-cli.jar
+[ -f "$CLI_JAR" ] || { echo "run-interleaved.sh: build the library first (mvn -DskipTests package)" >&2; exit 1; }
 RAW=$ROOT/benchmarks/results/latency-interleaved-raw
 rm -rf "$RAW" && mkdir -p "$RAW"
 
@@ -30,7 +30,7 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round/$ROUNDS" >&2
   $PIN "$FLOOR" --model "models/$MODEL.tflite" --calls "$CALLS" --warmup "$WARMUP" > "$RAW/floor-$round.json" \
     2> "$RAW/floor-$round.log"
-  $PIN java -cp "$CP" io.litemodel.cli.LiteModelCli latency --model "models/$MODEL.tflite" --calls "$CALLS" \
+  $PIN java -jar "$CLI_JAR" latency --model "models/$MODEL.tflite" --calls "$CALLS" \
     --warmup "$WARMUP" --window "$CALLS" --json "$RAW/java-$round.json" > "$RAW/java-$round.log" 2>&1
 done
 

@@ -28,13 +28,16 @@ echo "== building the library into $build"
 (cd "$root" && mvn -B -q -Djavacpp.platform=linux-x86_64 -Dlitemodel.build.dir="$build" -Dskip.python=true \
   -DskipTests package \
   dependency:build-classpath -Dmdep.outputFile="$build/classpath.txt" -Dmdep.includeScope=runtime)
+# OpenCV at the version the root pom.xml pins (the build filtered it into the versions resource).
+opencv_version=$(sed -n 's/^opencv=//p' "$build/classes/io/litemodel/litemodel-versions.properties")
 # OpenCV for the pipeline's "OpenCV decoding" rows, added as a user would (opencv-platform, one platform's natives).
-mvn -B -q -f "$here/opencv-pom.xml" -Djavacpp.platform=linux-x86_64 dependency:build-classpath \
-  -Dmdep.outputFile="$data/opencv-cp.txt" >/dev/null
+mvn -B -q -f "$here/opencv-pom.xml" -Djavacpp.platform=linux-x86_64 -Dopencv.version="$opencv_version" \
+  dependency:build-classpath -Dmdep.outputFile="$data/opencv-cp.txt" >/dev/null
 cp="$build/classes:$(cat "$build/classpath.txt"):$(cat "$data/opencv-cp.txt")"
 
 # Decoder alternatives (decoders-pom.xml), used only by DecoderBench and kept off the pipeline's classpath.
-mvn -B -q -f "$here/decoders-pom.xml" dependency:build-classpath -Dmdep.outputFile="$data/decoders-cp.txt" >/dev/null
+mvn -B -q -f "$here/decoders-pom.xml" -Djavacpp.platform=linux-x86_64 -Dopencv.version="$opencv_version" \
+  dependency:build-classpath -Dmdep.outputFile="$data/decoders-cp.txt" >/dev/null
 extra="$(cat "$data/decoders-cp.txt")"
 
 classes="$data/classes"

@@ -718,4 +718,39 @@ static void lm_gpu_delete(void* gpu) {
   free(g);
 }
 
+/* ==== Native log level (kept apart from the rest of the shim; used by io.litemodel.NativeRuntime) ==== */
+
+/* TensorFlow Lite logs ("INFO: Created TensorFlow Lite XNNPACK delegate for CPU.") through
+ * tflite::logging_internal::MinimalLogger, straight to stderr. Its threshold is set with the C++ functions
+ * tflite::LoggerOptions::{Set,Get}MinimumLogSeverity(tflite::LogSeverity) (tensorflow/lite/logger.h), resolved by
+ * their mangled names. They are looked up on their own, not in lm_bind, because the level must be set before
+ * lm_bind's XNNPACK layout probe logs its first line. LogSeverity: 0 verbose, 1 info, 2 warning, 3 error, 4 silent. */
+#define LM_LOG_SET_SEVERITY_SYMBOL "_ZN6tflite13LoggerOptions21SetMinimumLogSeverityENS_11LogSeverityE"
+#define LM_LOG_GET_SEVERITY_SYMBOL "_ZN6tflite13LoggerOptions21GetMinimumLogSeverityEv"
+
+static void* lm_log_symbol(const char* path, const char* name) {
+  if (path == NULL) return NULL;
+  void* handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD); /* only the copy JavaCPP already loaded, never a new one */
+  if (handle == NULL) return NULL;
+  void* symbol = dlsym(handle, name);
+  dlclose(handle); /* balances our dlopen; JavaCPP's own reference keeps the library loaded */
+  return symbol;
+}
+
+/* Sets the minimum severity TensorFlow Lite's logger prints. Returns the previous one, or -1 when the library at
+ * `path` is not loaded or has no such function (then nothing changed). */
+static int lm_log_set_severity(const char* path, int severity) {
+  void* symbol = lm_log_symbol(path, LM_LOG_SET_SEVERITY_SYMBOL);
+  if (symbol == NULL || severity < 0 || severity > 4) return -1;
+  return reinterpret_cast<int (*)(int)>(symbol)(severity);
+}
+
+/* The minimum severity TensorFlow Lite's logger prints now, or -1 as above. */
+static int lm_log_severity(const char* path) {
+  void* symbol = lm_log_symbol(path, LM_LOG_GET_SEVERITY_SYMBOL);
+  return symbol == NULL ? -1 : reinterpret_cast<int (*)(void)>(symbol)();
+}
+
+/* ==== End of the native log level section ==== */
+
 #endif  // LITEMODEL_SHIM_H_

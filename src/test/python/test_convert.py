@@ -236,7 +236,7 @@ def test_verification_catches_a_broken_conversion(tiny_keras, tmp_path, monkeypa
     real_convert = api.convert
     monkeypatch.setattr(api, "convert", lambda *a, **k: _tamper_largest_buffer(real_convert(*a, **k)))
     out = tmp_path / "broken.tflite"
-    assert main(["--keras", tiny_keras, "-o", str(out)]) == 2
+    assert main(["--keras", tiny_keras, "-o", str(out)]) == 3  # verification failed
     captured = capsys.readouterr()
     assert "y: max_abs=" in captured.out and "FAIL" in captured.out
     assert "verification failed: y exceed the none tolerance" in captured.err

@@ -1,4 +1,5 @@
-"""Every user error gives one clear line on stderr and exit code 1, both in-process and as ``python -m``."""
+"""Every user error gives one clear line on stderr, both in-process and as ``python -m``: a wrong command line exits 2
+with a hint to ``--help`` on a second line, a failed conversion exits 1 (the exit codes of the Java CLI too)."""
 
 import os
 import zipfile
@@ -8,6 +9,13 @@ import pytest
 
 from conftest import run_cli_subprocess
 from keras2tflite.cli import main
+
+HINT = "Try 'keras2tflite --help' for more information."
+
+
+def _is_usage_error(err: str) -> bool:
+    lines = err.strip().splitlines()
+    return len(lines) == 2 and lines[0].startswith("keras2tflite: error: ") and lines[1] == HINT
 
 
 def _write(path, content: bytes):
@@ -54,18 +62,18 @@ VALIDATION_CASES = {
 @pytest.mark.parametrize("case", sorted(VALIDATION_CASES))
 def test_validation_errors_in_process(case, bad_inputs, tmp_path, capsys):
     build, fragment = VALIDATION_CASES[case]
-    assert main(build(bad_inputs, str(tmp_path / "out.tflite"))) == 1
+    assert main(build(bad_inputs, str(tmp_path / "out.tflite"))) == 2
     err = capsys.readouterr().err
-    assert fragment in err
-    assert err.startswith("keras2tflite: error: ") and len(err.strip().splitlines()) == 1, err
+    assert fragment in err.splitlines()[0]
+    assert _is_usage_error(err), err
 
 
 @pytest.mark.parametrize("case", ["missing input", "text file named .keras", "unknown flag", "no input"])
 def test_validation_errors_as_module(case, bad_inputs, tmp_path):
     build, fragment = VALIDATION_CASES[case]
     r = run_cli_subprocess(*build(bad_inputs, str(tmp_path / "out.tflite")))
-    assert r.returncode == 1
-    assert fragment in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert r.returncode == 2
+    assert fragment in r.stderr and _is_usage_error(r.stderr), r.stderr
     assert not (tmp_path / "out.tflite").exists()
 
 
@@ -82,18 +90,18 @@ def test_flag_combinations(tiny_keras, tiny_calibration, tmp_path, capsys):
         (["--verify-data", str(tmp_path / "missing.npy")], "--verify-data"),
     ]
     for extra, fragment in cases:
-        assert main(["--keras", tiny_keras, "-o", o, *extra]) == 1, extra
+        assert main(["--keras", tiny_keras, "-o", o, *extra]) == 2, extra
         err = capsys.readouterr().err
-        assert fragment in err, (extra, err)
-    assert main(["--keras", tiny_keras, "-o", str(tmp_path / "o.bin")]) == 1
+        assert fragment in err and _is_usage_error(err), (extra, err)
+    assert main(["--keras", tiny_keras, "-o", str(tmp_path / "o.bin")]) == 2
     assert "must end with .tflite" in capsys.readouterr().err
-    assert main(["--keras", tiny_keras, "-o", str(tmp_path / "no" / "dir" / "o.tflite")]) == 1
+    assert main(["--keras", tiny_keras, "-o", str(tmp_path / "no" / "dir" / "o.tflite")]) == 2
     assert "does not exist" in capsys.readouterr().err
 
 
 def test_int8_without_calibration_refuses_as_module(tiny_keras, tmp_path):
     r = run_cli_subprocess("--keras", tiny_keras, "-o", str(tmp_path / "o.tflite"), "--quantize", "int8")
-    assert r.returncode == 1
+    assert r.returncode == 2
     assert "needs representative inputs" in r.stderr and "refusing to calibrate on random data" in r.stderr
 
 
@@ -168,5 +176,5 @@ def test_unreadable_input(tiny_keras, tmp_path, capsys):
     locked = tmp_path / "locked.keras"
     locked.write_bytes(open(tiny_keras, "rb").read())
     locked.chmod(0)
-    assert main(["--keras", str(locked), "-o", str(tmp_path / "o.tflite")]) == 1
+    assert main(["--keras", str(locked), "-o", str(tmp_path / "o.tflite")]) == 2
     assert "cannot read" in capsys.readouterr().err

@@ -1,7 +1,9 @@
 """Command line: ``python -m keras2tflite (--keras FILE | --saved-model DIR) --output MODEL.tflite [options]``.
 
-Exit codes: 0 success; 1 a usage or conversion error (one line on stderr); 2 verification failed (the per-output
-errors are printed on stdout, nothing is written).
+Exit codes, the same as the Java CLI's (``litemodel``; README, "Exit status"): 0 success; 1 the conversion failed
+(one line on stderr); 2 usage error: a bad flag, or a file that is missing or of the wrong kind, found before any work
+(one line and a hint to ``--help`` on stderr); 3 verification failed (the per-output errors are printed on stdout,
+nothing is written).
 """
 
 from __future__ import annotations
@@ -11,17 +13,26 @@ import os
 import sys
 import zipfile
 
-from keras2tflite.errors import Keras2TfliteError, VerificationError
+from keras2tflite.errors import Keras2TfliteError, UsageError, VerificationError
 from keras2tflite.tolerances import QUANTIZE_MODES, TOLERANCES
 
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 
 
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_VERIFICATION_FAILED = 3
+
+
+def _usage_text(prog: str, message: str) -> str:
+    return f"{prog}: error: {message}\nTry '{prog} --help' for more information.\n"
+
+
 class _Parser(argparse.ArgumentParser):
-    """ArgumentParser whose errors are one ``keras2tflite: error: ...`` line and exit 1 (argparse uses 2)."""
+    """ArgumentParser whose errors are one ``keras2tflite: error: ...`` line and a hint, instead of the usage text."""
 
     def error(self, message: str) -> None:  # noqa: D102 (argparse API)
-        self.exit(1, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, _usage_text(self.prog, message))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +84,7 @@ def validate_args(args: argparse.Namespace):
         The :class:`~keras2tflite.api.ConversionOptions`.
 
     Raises:
-        Keras2TfliteError: On the first problem found.
+        UsageError: On the first problem found.
     """
     from keras2tflite.api import ConversionOptions
 
@@ -84,31 +95,31 @@ def validate_args(args: argparse.Namespace):
 
     out = args.output
     if not out.endswith(".tflite"):
-        raise Keras2TfliteError(f"--output {out}: the file name must end with .tflite")
+        raise UsageError(f"--output {out}: the file name must end with .tflite")
     parent = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(parent):
-        raise Keras2TfliteError(f"--output {out}: directory {parent} does not exist")
+        raise UsageError(f"--output {out}: directory {parent} does not exist")
     if os.path.isdir(out):
-        raise Keras2TfliteError(f"--output {out} is a directory")
+        raise UsageError(f"--output {out} is a directory")
 
     if args.quantize == "int8":
         if args.calibration is None:
-            raise Keras2TfliteError(
+            raise UsageError(
                 "--quantize int8 needs representative inputs: pass --calibration FILE.npy ([N, ...] samples like "
                 "the model input); refusing to calibrate on random data"
             )
         _check_readable_file(args.calibration, "--calibration")
     else:
         if args.calibration is not None:
-            raise Keras2TfliteError("--calibration is only used with --quantize int8")
+            raise UsageError("--calibration is only used with --quantize int8")
         if args.int8_io:
-            raise Keras2TfliteError("--int8-io needs --quantize int8")
+            raise UsageError("--int8-io needs --quantize int8")
     if args.batch is not None and args.batch < 1:
-        raise Keras2TfliteError(f"--batch must be at least 1, got {args.batch}")
+        raise UsageError(f"--batch must be at least 1, got {args.batch}")
     if args.verify_samples < 1:
-        raise Keras2TfliteError(f"--verify-samples must be at least 1, got {args.verify_samples}")
+        raise UsageError(f"--verify-samples must be at least 1, got {args.verify_samples}")
     if args.golden < 0:
-        raise Keras2TfliteError(f"--golden must be 0 or more, got {args.golden}")
+        raise UsageError(f"--golden must be 0 or more, got {args.golden}")
     if args.verify_data is not None:
         _check_readable_file(args.verify_data, "--verify-data")
 
@@ -122,14 +133,14 @@ def validate_args(args: argparse.Namespace):
 
 def _check_readable_file(path: str, what: str) -> None:
     if not os.path.exists(path):
-        raise Keras2TfliteError(f"{what} {path}: no such file")
+        raise UsageError(f"{what} {path}: no such file")
     if not os.path.isfile(path):
-        raise Keras2TfliteError(f"{what} {path}: not a regular file")
+        raise UsageError(f"{what} {path}: not a regular file")
     try:
         with open(path, "rb") as f:
             f.read(1)
     except OSError as e:
-        raise Keras2TfliteError(f"{what} {path}: cannot read: {e.strerror}") from None
+        raise UsageError(f"{what} {path}: cannot read: {e.strerror}") from None
 
 
 def _check_keras_file(path: str) -> None:
@@ -137,27 +148,27 @@ def _check_keras_file(path: str) -> None:
     ext = os.path.splitext(path)[1].lower()
     if ext == ".keras":
         if not zipfile.is_zipfile(path):
-            raise Keras2TfliteError(f"--keras {path}: not a Keras model (a .keras file is a zip archive)")
+            raise UsageError(f"--keras {path}: not a Keras model (a .keras file is a zip archive)")
         with zipfile.ZipFile(path) as z:
             if "config.json" not in z.namelist():
-                raise Keras2TfliteError(f"--keras {path}: not a Keras model (zip archive without config.json)")
+                raise UsageError(f"--keras {path}: not a Keras model (zip archive without config.json)")
     elif ext in (".h5", ".hdf5"):
         with open(path, "rb") as f:
             if f.read(8) != _HDF5_MAGIC:
-                raise Keras2TfliteError(f"--keras {path}: not a Keras model (not an HDF5 file)")
+                raise UsageError(f"--keras {path}: not a Keras model (not an HDF5 file)")
     else:
-        raise Keras2TfliteError(f"--keras {path}: unsupported extension {ext or '(none)'!r}; expected .keras or .h5 "
+        raise UsageError(f"--keras {path}: unsupported extension {ext or '(none)'!r}; expected .keras or .h5 "
                                 "(use --saved-model for a SavedModel directory)")
 
 
 def _check_saved_model_dir(path: str) -> None:
     if not os.path.exists(path):
-        raise Keras2TfliteError(f"--saved-model {path}: no such directory")
+        raise UsageError(f"--saved-model {path}: no such directory")
     if not os.path.isdir(path):
-        raise Keras2TfliteError(f"--saved-model {path}: not a directory (use --keras for a model file)")
+        raise UsageError(f"--saved-model {path}: not a directory (use --keras for a model file)")
     pb = os.path.join(path, "saved_model.pb")
     if not os.path.isfile(pb) and not os.path.isfile(os.path.join(path, "saved_model.pbtxt")):
-        raise Keras2TfliteError(f"--saved-model {path}: not a SavedModel (no saved_model.pb)")
+        raise UsageError(f"--saved-model {path}: not a SavedModel (no saved_model.pb)")
     if os.path.isfile(pb):
         _check_readable_file(pb, "--saved-model")
 
@@ -169,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments without the program name; ``None`` for ``sys.argv[1:]``.
 
     Returns:
-        The exit code (0, 1 or 2).
+        The exit code: 0 success, 1 failure, 2 usage error, 3 verification failed.
     """
     parser = build_parser()
     try:
@@ -183,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         run(options)  # filters TensorFlow's native stderr itself unless --verbose (keras2tflite.native_stderr)
     except VerificationError as e:
         print(f"keras2tflite: error: {e}", file=sys.stderr)
-        return 2
+        return EXIT_VERIFICATION_FAILED
+    except UsageError as e:
+        print(_usage_text(parser.prog, str(e)), end="", file=sys.stderr)
+        return EXIT_USAGE
     except Keras2TfliteError as e:
         print(f"keras2tflite: error: {e}", file=sys.stderr)
-        return 1
+        return EXIT_FAILURE
     return 0

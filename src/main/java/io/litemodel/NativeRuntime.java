@@ -16,6 +16,8 @@ final class NativeRuntime {
   private static volatile boolean loaded;
   private static LiteModelException failure;
   private static String tfliteVersion;
+  /** Where JavaCPP loaded TensorFlow Lite from; null until loaded. */
+  private static volatile String tflitePath; // written under LOCK
 
   private NativeRuntime() {}
 
@@ -36,12 +38,16 @@ final class NativeRuntime {
         throw failure;
       }
       String platform = Loader.getPlatform();
+      NativeLog log = NativeLog.current(); // a bad property value fails here, before anything is loaded
       try {
         String path = Loader.load(tensorflowlite.class);
         if (path == null) {
           throw new UnsatisfiedLinkError("JavaCPP found no jnitensorflowlite library");
         }
         Loader.load(LiteModelShim.class);
+        // Before lm_bind: its XNNPACK layout probe is what logs TensorFlow Lite's first line.
+        LiteModelShim.lm_log_set_severity(path, log.severity);
+        tflitePath = path;
         try (BytePointer error = new BytePointer(512)) {
           if (LiteModelShim.lm_bind(path, error, (int) error.capacity()) != 0) {
             throw new UnsatisfiedLinkError("binding to " + path + " failed: " + NativeText.of(error));
@@ -63,10 +69,30 @@ final class NativeRuntime {
     return tfliteVersion;
   }
 
+  /**
+   * Sets TensorFlow Lite's log threshold now when the natives are loaded (otherwise {@link #ensureLoaded} applies
+   * {@link NativeLog#current()} when it loads them).
+   */
+  static void applyNativeLog(NativeLog level) {
+    synchronized (LOCK) { // waits for a load in progress, which would otherwise apply the level it read earlier
+      String path = tflitePath;
+      if (path != null) {
+        LiteModelShim.lm_log_set_severity(path, level.severity);
+      }
+    }
+  }
+
+  /** @return TensorFlow Lite's log threshold now ({@code tflite::LogSeverity}), or -1 if unknown or not loaded */
+  static int nativeLogSeverity() {
+    String path = tflitePath;
+    return path == null ? -1 : LiteModelShim.lm_log_severity(path);
+  }
+
   static String unavailableMessage(String platform, Throwable cause) {
     return "TensorFlow Lite native libraries could not be loaded for platform '" + platform + "' ("
         + cause.getMessage() + "). Fix: put the natives for this platform on the classpath, e.g. the Maven "
-        + "dependency org.bytedeco:tensorflow-lite:2.20.0-1.5.13 with classifier " + platform
+        + "dependency org.bytedeco:tensorflow-lite:" + BuildVersions.tensorFlowLiteArtifact() + " with classifier "
+        + platform
         + " (or depend on org.bytedeco:tensorflow-lite-platform and build with -Djavacpp.platform=" + platform
         + "), and use a LiteModel jar built for " + platform
         + "; the LiteModel shim is built for linux-x86_64 only.";

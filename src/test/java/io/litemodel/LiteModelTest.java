@@ -594,6 +594,6 @@ class LiteModelTest {
 
   @Test
   void tensorFlowLiteVersionIsReported() {
-    assertTrue(LiteModel.tensorFlowLiteVersion().startsWith("2.20"), LiteModel.tensorFlowLiteVersion());
+    assertEquals(BuildVersions.tensorFlowLite(), LiteModel.tensorFlowLiteVersion());
   }
 }

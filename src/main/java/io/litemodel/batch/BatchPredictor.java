@@ -1,6 +1,6 @@
 package io.litemodel.batch;
 
-import io.litemodel.LiteModel;
+import io.litemodel.InferenceModel;
 import io.litemodel.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * decoder, say) is its own business.
  *
  * <p><b>Threads.</b> By default the pipeline runs one inference thread (one replica, using the model's own
- * {@link LiteModel.Options#threads() thread count}) and {@code cores - 1} preprocessing workers, and the inference
+ * thread count, for a {@link io.litemodel.LiteModel} {@link io.litemodel.LiteModel.Options#threads()}) and {@code cores - 1} preprocessing workers, and the inference
  * thread preprocesses items itself whenever no full batch is waiting. So exactly {@code cores} threads do work and
  * none of them idles while there is work of either kind, which keeps both preprocessing-bound and inference-bound
  * loads near full use of the cores without oversubscribing them. With an inference-heavy model on many cores, more
@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  *
  * <p><b>Lifetime.</b> A predictor may run many times (one run at a time). {@link #close()} cancels a run in progress
  * (from any thread), waits until every pipeline thread has stopped, then frees all batch buffers and replicas.
- * Interrupting the thread blocked in {@link #run} cancels the run too. The caller's {@code LiteModel} is not used or
+ * Interrupting the thread blocked in {@link #run} cancels the run too. The caller's model (any {@link InferenceModel}) is not used or
  * closed by the predictor, only replicated.
  *
  * @param <T> the item type
@@ -61,7 +61,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
   private final ErrorPolicy errorPolicy;
   private final int inputRow;
   private final int outputRow;
-  private final List<LiteModel> replicas;
+  private final List<InferenceModel> replicas;
   private final BufferRing ring;
   /** Held for the whole of a run, so close() can wait for the run to tear down before freeing memory. */
   private final ReentrantLock lifecycle = new ReentrantLock();
@@ -76,7 +76,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
   private boolean freed; // guarded by lifecycle
 
   private BatchPredictor(Builder<T> builder) {
-    LiteModel model = builder.model;
+    InferenceModel model = builder.model;
     List<TensorSpec> inputs = model.inputs();
     List<TensorSpec> outputs = model.outputs();
     if (inputs.size() != 1 || outputs.size() != 1) {
@@ -101,7 +101,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
       throw new IllegalArgumentException("buffers must be at least replicas + 1 = " + (replicaCount + 1)
           + " (one filling while each replica infers), got " + buffers);
     }
-    List<LiteModel> made = new ArrayList<>(replicaCount);
+    List<InferenceModel> made = new ArrayList<>(replicaCount);
     BufferRing allocated = null;
     try {
       for (int i = 0; i < replicaCount; i++) {
@@ -109,7 +109,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
       }
       allocated = new BufferRing(buffers, batchSize, inputRow, outputRow);
     } catch (RuntimeException | Error e) {
-      made.forEach(LiteModel::close);
+      made.forEach(InferenceModel::close);
       throw e;
     }
     this.replicas = List.copyOf(made);
@@ -138,7 +138,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
    * @param <T> the item type
    * @return a builder with the defaults described on {@link Builder}
    */
-  public static <T> Builder<T> builder(LiteModel model, Supplier<? extends Preprocessor<? super T>> preprocessors) {
+  public static <T> Builder<T> builder(InferenceModel model, Supplier<? extends Preprocessor<? super T>> preprocessors) {
     return new Builder<>(model, preprocessors);
   }
 
@@ -277,7 +277,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
     if (!freed) {
       freed = true;
       ring.close();
-      replicas.forEach(LiteModel::close);
+      replicas.forEach(InferenceModel::close);
     }
   }
 
@@ -302,7 +302,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
     return ring;
   }
 
-  List<LiteModel> replicaList() {
+  List<InferenceModel> replicaList() {
     return replicas;
   }
 
@@ -320,7 +320,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
    * @param <T> the item type
    */
   public static final class Builder<T> {
-    private final LiteModel model;
+    private final InferenceModel model;
     private final Supplier<? extends Preprocessor<? super T>> preprocessors;
     private int batchSize = 32;
     private int workers = -1;
@@ -331,7 +331,7 @@ public final class BatchPredictor<T> implements AutoCloseable {
     private boolean inferenceHelps = true;
     private ErrorPolicy errorPolicy = ErrorPolicy.FAIL_FAST;
 
-    private Builder(LiteModel model, Supplier<? extends Preprocessor<? super T>> preprocessors) {
+    private Builder(InferenceModel model, Supplier<? extends Preprocessor<? super T>> preprocessors) {
       this.model = Objects.requireNonNull(model, "model");
       this.preprocessors = Objects.requireNonNull(preprocessors, "preprocessors");
     }

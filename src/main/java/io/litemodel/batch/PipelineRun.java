@@ -1,6 +1,6 @@
 package io.litemodel.batch;
 
-import io.litemodel.LiteModel;
+import io.litemodel.InferenceModel;
 import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.List;
@@ -114,10 +114,10 @@ final class PipelineRun<T> {
       int id = w;
       threads[id] = newThread("worker-" + w, () -> workerLoop(id));
     }
-    List<LiteModel> replicas = owner.replicaList();
+    List<InferenceModel> replicas = owner.replicaList();
     for (int r = 0; r < inferenceThreads; r++) {
       int id = workers + r;
-      LiteModel replica = replicas.get(r);
+      InferenceModel replica = replicas.get(r);
       threads[id] = newThread("inference-" + r, () -> inferenceLoop(id, replica));
     }
   }
@@ -191,7 +191,7 @@ final class PipelineRun<T> {
     }
   }
 
-  private void inferenceLoop(int id, LiteModel replica) throws Exception {
+  private void inferenceLoop(int id, InferenceModel replica) throws Exception {
     Preprocessor<? super T> preprocessor = owner.inferenceHelps() ? owner.preprocessors().get() : null;
     try {
       inferenceLoop(id, replica, preprocessor);
@@ -200,7 +200,7 @@ final class PipelineRun<T> {
     }
   }
 
-  private void inferenceLoop(int id, LiteModel replica, Preprocessor<? super T> preprocessor) throws Exception {
+  private void inferenceLoop(int id, InferenceModel replica, Preprocessor<? super T> preprocessor) throws Exception {
     boolean canHelp = preprocessor != null;
     Claim claim = new Claim();
     while (!halted) {
@@ -378,7 +378,7 @@ final class PipelineRun<T> {
   // ---------------------------------------------------------------------------------------------------------------
   // Inference and delivery
 
-  private void infer(BatchBuffer batch, LiteModel replica) {
+  private void infer(BatchBuffer batch, InferenceModel replica) {
     int good = 0;
     for (int slot = 0; slot < batch.count; slot++) {
       if (batch.errors[slot] == null) {

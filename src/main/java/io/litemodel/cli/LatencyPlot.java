@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -16,11 +18,14 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>A million points would make an unreadable picture and a slow render, so calls are grouped into at most
  * {@link #MAX_POINTS} consecutive buckets and each bucket is drawn as its <b>maximum</b>, so no spike is hidden
  * (the picture shows the worst call of each stretch, not a typical one). The run's overall p50 is drawn as a
- * reference line, and the legend says how many calls each point stands for. Renders headless.
+ * reference line, and the legend (under the plot, so it hides no point) says how many calls each point stands for.
+ * Renders headless.
  */
 final class LatencyPlot {
   /** Points per series at most. */
   static final int MAX_POINTS = 2000;
+  /** Factor of headroom on the logarithmic latency axis, above and below the data. */
+  private static final double AXIS_MARGIN = Math.pow(10, 0.2);
 
   private LatencyPlot() {}
 
@@ -57,7 +62,15 @@ final class LatencyPlot {
     XYChart chart = new XYChartBuilder().width(1200).height(600).title(title)
         .xAxisTitle("call").yAxisTitle("latency (us, log scale)").build();
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    // Room above the slowest point and below the fastest (a fifth of a decade), so no marker is cut by the frame.
+    double lowest = Math.min(Math.max(1, p50Nanos) / 1000.0, Arrays.stream(y).min().orElse(1));
+    double highest = Math.max(Math.max(1, p50Nanos) / 1000.0, Arrays.stream(y).max().orElse(1));
+    chart.getStyler().setYAxisMin(lowest / AXIS_MARGIN);
+    chart.getStyler().setYAxisMax(highest * AXIS_MARGIN);
+    // Under the plot, not inside it: inside, the legend covered the top right corner, where a late spike (often the
+    // run's maximum) is drawn.
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setMarkerSize(3);
     XYSeries series = chart.addSeries(bucket == 1 ? "each call" : "max of each " + bucket + " calls", x, y);
     series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);

@@ -2,20 +2,29 @@ package io.litemodel.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The {@code litemodel} command line: {@code info}, {@code latency}, {@code predict}.
+ * The {@code litemodel} command line: {@code info}, {@code predict}, {@code latency}, {@code convert}.
  *
  * <pre>{@code
  * java -jar target/litemodel-cli.jar info --model models/seed_mlp.tflite
+ * target/litemodel info --model models/seed_mlp.tflite      # the launcher script beside the jar
  * }</pre>
+ *
+ * <p>Exit statuses follow {@link ExitStatus}: 0 success, 1 failure, 2 usage error (one line and a hint to
+ * {@code --help} on stderr), 3 converter verification failed. TensorFlow Lite's own log lines are silent unless
+ * {@code --verbose} or {@code -Dlitemodel.native.log=...} asks for them ({@link io.litemodel.NativeLog}).
  */
 @Command(
     name = "litemodel",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Run TensorFlow Lite models converted from Keras, from the JVM.",
-    subcommands = {InfoCommand.class, PredictCommand.class, LatencyCommand.class, CommandLine.HelpCommand.class})
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"0:success", "1:failure", "2:usage error", "3:converter verification failed (convert)"},
+    subcommands = {InfoCommand.class, PredictCommand.class, LatencyCommand.class, ConvertCommand.class,
+        CommandLine.HelpCommand.class})
 public final class LiteModelCli {
   private LiteModelCli() {}
 
@@ -32,19 +41,34 @@ public final class LiteModelCli {
    * Runs the command line without exiting (for tests and embedding).
    *
    * @param args command line arguments
-   * @return the exit status: 0 success, 1 failure, 2 usage error
+   * @return the exit status ({@link ExitStatus}): 0 success, 1 failure, 2 usage error, 3 verification failed
    */
   public static int run(String... args) {
     return commandLine().execute(args);
   }
 
-  /** @return the configured picocli command line, with exceptions turned into one-line messages and status 1 */
+  /**
+   * @return the configured picocli command line: failures become one {@code error:} line and status 1, usage
+   *     errors one {@code error:} line, a hint to {@code --help} and status 2
+   */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new LiteModelCli());
     commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
       cmd.getErr().println(cmd.getColorScheme().errorText("error: " + exception.getMessage()));
-      return 1;
+      return ExitStatus.FAILURE;
     });
+    commandLine.setParameterExceptionHandler(LiteModelCli::usageError);
+    // Everything after "convert" is the converter's (its --help included), in order.
+    commandLine.getSubcommands().get("convert").setUnmatchedOptionsArePositionalParams(true);
     return commandLine;
+  }
+
+  /** A usage error: the reason in one line and where to read more, instead of the whole help text. */
+  private static int usageError(ParameterException exception, String[] args) {
+    CommandLine cmd = exception.getCommandLine();
+    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + exception.getMessage()));
+    cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+    cmd.getErr().flush();
+    return ExitStatus.USAGE;
   }
 }

@@ -17,10 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +77,8 @@ final class PredictCommand implements Callable<Integer> {
           + "imageio (the JDK's), or auto: opencv when present, else imageio (default: ${DEFAULT-VALUE}).")
   String decoder;
 
-  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  @Option(names = "--no-progress",
+      description = "No progress output (by default a bar on a terminal, else a plain line every 10 s).")
   boolean noProgress;
 
   private ErrorPolicy policy;
@@ -225,12 +223,7 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private ProgressBar progressBar(long count) {
-    if (noProgress) {
-      return null;
-    }
-    return new ProgressBarBuilder().setTaskName("predict").setInitialMax(count).setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" items", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .setUpdateIntervalMillis(250).build();
+    return noProgress ? null : PredictProgress.start(count, spec.commandLine().getErr());
   }
 
   private static void step(ProgressBar progress, long done) {

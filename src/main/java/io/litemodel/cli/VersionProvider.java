@@ -1,5 +1,6 @@
 package io.litemodel.cli;
 
+import io.litemodel.BuildVersions;
 import io.litemodel.LiteModel;
 import picocli.CommandLine.IVersionProvider;
 
@@ -7,8 +8,8 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
-    Package pkg = LiteModel.class.getPackage();
-    String version = pkg.getImplementationVersion() != null ? pkg.getImplementationVersion() : "development build";
-    return new String[] {"LiteModel " + version, "TensorFlow Lite " + LiteModel.tensorFlowLiteVersion()};
+    return new String[] {"LiteModel " + BuildVersions.liteModel(),
+        "TensorFlow Lite " + LiteModel.tensorFlowLiteVersion() + " (org.bytedeco:tensorflow-lite:"
+            + BuildVersions.tensorFlowLiteArtifact() + ")"};
   }
 }

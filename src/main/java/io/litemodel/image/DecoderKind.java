@@ -6,7 +6,7 @@ import java.util.Locale;
  * Which library decodes image files for {@link ImagePreprocessor}.
  *
  * <p>OpenCV's {@code imdecode} is about twice as fast as ImageIO on JPEGs and allocates almost nothing on the Java
- * heap (see {@code benchmarks/throughput}); it needs {@value OpenCvImageDecoder#DEPENDENCY} on the classpath.
+ * heap (see {@code benchmarks/throughput}); it needs {@link OpenCvImageDecoder#DEPENDENCY} on the classpath.
  */
 public enum DecoderKind {
   /** The JDK's ImageIO ({@link ImageDecoder}): no dependency. */

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Decoding: {@link DecoderKind#AUTO} (the default) uses OpenCV's {@code imdecode} ({@link OpenCvImageDecoder},
- * about twice as fast on JPEGs) when {@value OpenCvImageDecoder#DEPENDENCY} is on the classpath, else the JDK's
+ * about twice as fast on JPEGs) when {@link OpenCvImageDecoder#DEPENDENCY} is on the classpath, else the JDK's
  * ImageIO ({@link ImageDecoder}). The two give the same model inputs up to JPEG decoders' rounding (a few levels on
  * some pixels, well under one level on average).
  *

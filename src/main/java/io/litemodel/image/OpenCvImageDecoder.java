@@ -1,5 +1,6 @@
 package io.litemodel.image;
 
+import io.litemodel.BuildVersions;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * ({@link JpegStructure}): a truncated file is an error, where {@code imdecode} alone would fill the missing part
  * grey. Damage inside the compressed data that keeps the structure intact is not detected on this path (OpenCV
  * reports libjpeg's warnings only on stderr); {@link ImageDecoder} turns those warnings into errors.
- * Needs {@value #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
+ * Needs {@link #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
  * automatically when it is there).
  *
  * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV
@@ -39,8 +40,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * JavaCPP frees it after garbage collection.
  */
 public final class OpenCvImageDecoder implements BgrDecoder {
-  /** The Maven dependency that brings OpenCV's classes and natives (kept in step with pom.xml's opencv.version). */
-  public static final String DEPENDENCY = "org.bytedeco:opencv-platform:4.13.0-1.5.13";
+  /** The Maven dependency that brings OpenCV's classes and natives, at pom.xml's opencv.version. */
+  public static final String DEPENDENCY = "org.bytedeco:opencv-platform:" + BuildVersions.openCvArtifact();
 
   // IMREAD_COLOR gives 8-bit BGR for grey, colour, 16-bit and alpha inputs alike; ImageIO ignores EXIF orientation,
   // so OpenCV must too for the two decoders to agree.

@@ -177,4 +177,21 @@ public final class LiteModelShim {
 
   /** Deletes the GPU delegate and frees the handle; only after the interpreter using it was deleted. */
   public static native void lm_gpu_delete(Pointer gpu);
+
+  // ---- Native log level (shim.h's last section) ----
+
+  /**
+   * Sets the minimum severity TensorFlow Lite's own logger prints to stderr.
+   *
+   * @param path absolute path of the already loaded {@code libjnitensorflowlite} library
+   * @param severity 0 verbose, 1 info, 2 warning, 3 error, 4 silent
+   * @return the previous severity, or -1 when the library is not loaded or lacks the function (nothing changed)
+   */
+  public static native int lm_log_set_severity(String path, int severity);
+
+  /**
+   * @param path absolute path of the already loaded {@code libjnitensorflowlite} library
+   * @return the minimum severity TensorFlow Lite's logger prints now, or -1 as for {@link #lm_log_set_severity}
+   */
+  public static native int lm_log_severity(String path);
 }
