@@ -49,10 +49,11 @@ final class GraphCheck {
   private static final int RESOURCE = 13;
   private static final int VARIANT = 14;
   private static final int INT4 = 17;
+  private static final int UINT4 = 19;
   private static final int INT2 = 20;
 
-  /** Bytes per element of each TensorType code; 0 for variable-size or sub-byte types, which are not sized here. */
-  private static final int[] ELEMENT_BYTES = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 4, 0, 0, 2, 0, 2, 0, 0};
+  /** Types whose constant data is packed several elements to a byte, so the data is not sized here. */
+  private static final Set<Integer> SUB_BYTE = Set.of(INT4, UINT4, INT2);
 
   /** Types no arithmetic kernel reads or writes: string, complex, resource and variant handles. */
   private static final Set<Integer> NOT_NUMERIC = Set.of(STRING, COMPLEX64, COMPLEX128, RESOURCE, VARIANT);
@@ -147,35 +148,17 @@ final class GraphCheck {
       return "rank " + rank + " exceeds " + MAX_RANK + ", the most TensorFlow Lite's kernels and XNNPACK support";
     }
     // How much memory the declared shapes need is the memory budget's call (MemoryBudget, checked next).
-    long bytes = byteSize(tensor);
     String quantization = quantization(tensor);
     if (quantization != null) {
       return quantization;
     }
     long data = graph.bufferSize(tensor.buffer());
+    long bytes = tensor.elementBytes() == 0 || SUB_BYTE.contains(tensor.type()) ? 0 : tensor.bytes();
     if (data > 0 && bytes > data && !tensor.sparse()) {
       return "constant data has " + data + " bytes, its shape " + Arrays.toString(tensor.shape()) + " of "
           + typeName(tensor.type()) + " needs " + bytes;
     }
     return null;
-  }
-
-  /** @return the tensor's size in bytes at its declared shape (dynamic dimensions counted as 1), 0 if not sized */
-  private static long byteSize(ModelGraph.Tensor tensor) {
-    int type = tensor.type();
-    int element = type >= 0 && type < ELEMENT_BYTES.length ? ELEMENT_BYTES[type] : 0;
-    if (element == 0) {
-      return 0;
-    }
-    long bytes = element;
-    try {
-      for (int dim : tensor.shape()) {
-        bytes = Math.multiplyExact(bytes, Math.max(dim, 1));
-      }
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE; // more than a long counts, and far more than any limit
-    }
-    return bytes;
   }
 
   private static String quantization(ModelGraph.Tensor tensor) {
