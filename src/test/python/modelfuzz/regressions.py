@@ -78,6 +78,15 @@ def _output_is_unwritten_variable(model):
     subgraph.tensors[2].isVariable = True
 
 
+def _concatenation_becomes_split(model):
+    code = model.operatorCodes[1]
+    code.builtinCode = code.deprecatedBuiltinCode = NAMED_OPERATORS["SPLIT"]
+
+
+def _logistic_becomes_batch_matmul(model):
+    model.operatorCodes[2].deprecatedBuiltinCode = 126  # BATCH_MATMUL: TFLite takes the larger of the two codes
+
+
 def _scale_on_float_weight(model):
     q = schema.QuantizationParametersT()
     q.scale = [float("nan")]
@@ -87,7 +96,9 @@ def _scale_on_float_weight(model):
 
 # name: (model, mutation, description, text the rejection must contain). One mutant loads and fails only in
 # predict, so its manifest entry says so (OUTCOMES); every other one is rejected at load.
-OUTCOMES = {"output_is_unwritten_variable": "run_error"}
+# second_signature_type_mismatch loads because its main graph has a dynamic input (the preparation of a model whose
+# operators reject its stored shapes is deferred to the first shape it is given) and is refused when 'scale' runs.
+OUTCOMES = {"output_is_unwritten_variable": "run_error", "second_signature_type_mismatch": "run_error"}
 RECIPES = {
     "output_without_producer": ("seed_classifier", _drop_last_operator,
                                 "last operator (SOFTMAX) deleted: the subgraph output has no producer",
@@ -143,6 +154,14 @@ RECIPES = {
                                      "predict of 2 rows read past the output (IndexOutOfBoundsException)",
                                      "output 'StatefulPartitionedCall:0' has shape [1, 4] for a batch of 2 rows: it "
                                      "does not grow with the batch"),
+    "split_axis_not_constant": ("multi_io", _concatenation_becomes_split,
+                                "CONCATENATION's operator code becomes SPLIT, whose axis is then an activation "
+                                "(SIGSEGV in XNNPACK while the interpreter is built)",
+                                "operator 2 (SPLIT), input 0, tensor 8"),
+    "batch_matmul_with_one_input": ("multi_io", _logistic_becomes_batch_matmul,
+                                    "LOGISTIC's deprecated_builtin_code becomes 126 (BATCH_MATMUL) and reads a "
+                                    "second input it does not have (SIGSEGV while the interpreter is built)",
+                                    "operator 6 (BATCH_MATMUL): has 1 inputs; BATCH_MATMUL reads 2"),
     "nan_scale_on_float_weight": ("seed_classifier", _scale_on_float_weight,
                                   "a float weight gets quantization with scale NaN",
                                   "quantization scale 0 is NaN"),

@@ -27,8 +27,9 @@ import java.util.Set;
  *       as scales, and per-channel parameters match the size of their quantized dimension;
  *   <li>constant data is at least as large as the tensor's declared shape needs;
  *   <li>arithmetic operators read and write numeric types only, and element-wise ones write the type they read;
- *   <li>inputs are left out ({@code -1}) only where the kernel checks for that (biases, recurrent cells' optional
- *       inputs), and DEPTHWISE_CONV_2D has its bias;
+ *   <li>common builtins have at least the inputs their kernels and XNNPACK read, and an output; inputs are left out
+ *       ({@code -1}) only where the kernel checks for that (biases, recurrent cells' optional inputs); SPLIT's axis
+ *       is a constant;
  *   <li>custom operator codes name the custom operator, and custom operators that parse their options (those
  *       TensorFlow Lite registers among its built-in kernels) have options.
  * </ul>
@@ -86,10 +87,51 @@ final class GraphCheck {
       "BIDIRECTIONAL_SEQUENCE_LSTM", "SVDF", "RNN", "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN");
 
   /**
-   * The fewest inputs a builtin's kernel needs where it reads more than it checks for: DEPTHWISE_CONV_2D without its
-   * bias passes Prepare, then its optimized float kernel copies from the missing bias at invoke (SIGSEGV).
+   * The fewest inputs each common builtin reads (its kernel's and XNNPACK's fixed input positions). Kernels check
+   * their input count in Prepare, but a model whose preparation fails at its stored shapes is still built when it has
+   * dynamic inputs (the check is deferred to the first shape), and XNNPACK's node visitors and some kernels read
+   * {@code inputs[k]} without checking: an operator code rewritten from LOGISTIC to BATCH_MATMUL (one input where two
+   * are read), or from SOFTMAX to STRIDED_SLICE, SLICE or SPLIT, crashed the interpreter build. DEPTHWISE_CONV_2D
+   * without its bias passes Prepare, then its optimized float kernel copies from the missing bias (SIGSEGV).
    */
-  private static final Map<String, Integer> MIN_INPUTS = Map.of("DEPTHWISE_CONV_2D", 3);
+  private static final Map<String, Integer> MIN_INPUTS = minInputs();
+
+  /**
+   * Inputs that must be constants: SPLIT's and SPLIT_V's axis. XNNPACK's SPLIT reads the axis's data while the
+   * interpreter is built (an operator code rewritten to SPLIT, whose first input was an activation, crashed there).
+   */
+  private static final Map<String, Integer> CONSTANT_INPUT = Map.of("SPLIT", 0, "SPLIT_V", 2);
+
+  /** Builtins that have no outputs (side effects only); every other builtin writes at least one. */
+  private static final Set<String> NO_OUTPUTS = Set.of("ASSIGN_VARIABLE", "CALL_ONCE", "HASHTABLE_IMPORT");
+
+  private static Map<String, Integer> minInputs() {
+    Map<String, Integer> min = new java.util.HashMap<>();
+    for (String unary : List.of("LOGISTIC", "TANH", "ELU", "RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1",
+        "LEAKY_RELU", "HARD_SWISH", "GELU", "ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SIN", "COS",
+        "FLOOR", "CEIL", "ROUND", "SIGN", "LOGICAL_NOT", "SOFTMAX", "LOG_SOFTMAX", "L2_NORMALIZATION", "QUANTIZE",
+        "DEQUANTIZE", "CAST", "SHAPE", "RANK", "ZEROS_LIKE", "MAX_POOL_2D", "AVERAGE_POOL_2D", "L2_POOL_2D",
+        "DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "LOCAL_RESPONSE_NORMALIZATION", "SQUEEZE", "RESHAPE", "CONCATENATION",
+        "PACK", "UNPACK", "READ_VARIABLE", "ADD_N")) {
+      min.put(unary, 1);
+    }
+    for (String binary : List.of("ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "POW",
+        "FLOOR_DIV", "FLOOR_MOD", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL", "EQUAL", "NOT_EQUAL",
+        "LOGICAL_AND", "LOGICAL_OR", "BATCH_MATMUL", "PRELU", "ATAN2", "FULLY_CONNECTED", "CONV_2D", "GATHER",
+        "GATHER_ND", "TRANSPOSE", "PAD", "MIRROR_PAD", "MEAN", "SUM", "REDUCE_PROD", "REDUCE_MAX", "REDUCE_MIN",
+        "REDUCE_ANY", "REDUCE_ALL", "SPLIT", "TILE", "EXPAND_DIMS", "ARG_MAX", "ARG_MIN", "RESIZE_BILINEAR",
+        "RESIZE_NEAREST_NEIGHBOR", "BROADCAST_TO", "FILL", "TOPK_V2", "CUMSUM", "EMBEDDING_LOOKUP",
+        "ASSIGN_VARIABLE")) {
+      min.put(binary, 2);
+    }
+    for (String ternary : List.of("DEPTHWISE_CONV_2D", "TRANSPOSE_CONV", "SLICE", "SPLIT_V", "SELECT", "SELECT_V2",
+        "PADV2", "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND")) {
+      min.put(ternary, 3);
+    }
+    min.put("STRIDED_SLICE", 4);
+    min.put("ONE_HOT", 4);
+    return Map.copyOf(min);
+  }
 
   /** Custom operators among TensorFlow Lite's built-in kernels whose Init parses options it assumes are there. */
   private static final Set<String> CUSTOM_WITH_OPTIONS = Set.of("TFLite_Detection_PostProcess", "Mfcc",
@@ -280,7 +322,16 @@ final class GraphCheck {
     int count = tensors.size();
     int[] ins = operator.inputs();
     if (name != null && ins.length < MIN_INPUTS.getOrDefault(name, 0)) {
-      return ": has " + ins.length + " inputs; its kernel reads " + MIN_INPUTS.get(name);
+      return ": has " + ins.length + " inputs; " + name + " reads " + MIN_INPUTS.get(name);
+    }
+    Integer constant = name == null ? null : CONSTANT_INPUT.get(name);
+    if (constant != null && constant < ins.length && ins[constant] >= 0 && ins[constant] < tensors.size()
+        && !isConstant(tensors.get(ins[constant]))) {
+      return ", input " + constant + ", " + describe(tensors.get(ins[constant])) + ": " + name + "'s axis must be a "
+          + "constant";
+    }
+    if (name != null && operator.outputs().length == 0 && !NO_OUTPUTS.contains(name)) {
+      return ": has no outputs; " + name + " writes at least one";
     }
     for (int i = 0; i < ins.length; i++) {
       int t = ins[i];

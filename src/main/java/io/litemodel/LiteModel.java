@@ -788,6 +788,7 @@ public final class LiteModel implements InferenceModel {
   private void applyShapes(String what) {
     TensorMemory.Estimate estimate = checkShapes(resizeDims, what);
     currentBatch = 0;
+    model.checkShapes(options.signature(), shapeNames(), resizeDims);
     if (allocatedBytes > SHRINK_ABOVE_BYTES && estimate.bytes() * 4 < allocatedBytes
         && !model.graph().hasResourceVariables()) {
       interpreter.rebuildForShrink();
@@ -817,6 +818,15 @@ public final class LiteModel implements InferenceModel {
     }
     budgetCheckedRows = -1;
     applyShapes("a replica's input shapes");
+  }
+
+  /** @return the inputs' names as the safety preparation addresses them: signature names, or tensor names */
+  private String[] shapeNames() {
+    String[] names = new String[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      names[i] = options.signature() != null ? inputs[i].name() : inputs[i].tensorName();
+    }
+    return names;
   }
 
   private boolean shapesAllocatable() {

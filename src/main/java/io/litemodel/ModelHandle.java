@@ -32,19 +32,34 @@ final class ModelHandle {
   private final ModelGraph graph;
   /** Custom operators this build has no kernel for (a delegate may still claim them). */
   private final CustomOperators unresolved;
+  /** Custom operators given placeholder kernels by the safety preparation. */
+  private final java.util.Set<String> placeholders;
+  /** Why the stored default shapes could not be prepared (then every new shape is checked first), or null. */
+  private final String deferredCheck;
+  /** Input shapes already accepted by the safety preparation, most recent last (bounded). */
+  private final java.util.Map<String, Boolean> acceptedShapes = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+      return size() > 32;
+    }
+  };
 
   /** Where the bytes came from (a path, a resource), for messages. */
   private final String source;
 
   private ModelHandle(BytePointer bytes, TfLiteModel model, long size, Pointer errorSink, ModelGraph graph,
-      CustomOperators unresolved, String source) {
+      SafetyPreparation preparation, String source) {
     this.source = source;
     this.bytes = bytes;
     this.model = model;
     this.size = size;
     this.errorSink = errorSink;
     this.graph = graph;
-    this.unresolved = unresolved;
+    this.unresolved = preparation.unresolved();
+    this.placeholders = preparation.placeholders();
+    this.deferredCheck = preparation.deferred();
   }
 
   /**
@@ -108,7 +123,7 @@ final class ModelHandle {
             "model " + source + " is inconsistent (its operators reject their tensors): " + preparation.rejection());
       }
       LiteModelShim.lm_error_sink_clear(sink);
-      return new ModelHandle(bytes, model, size, sink, graph, preparation.unresolved(), source);
+      return new ModelHandle(bytes, model, size, sink, graph, preparation, source);
     } catch (RuntimeException | Error e) {
       // Nothing owns these yet: free them here, model before the bytes it points into.
       if (model != null) {
@@ -155,6 +170,42 @@ final class ModelHandle {
   /** @return the custom operators this build has no kernel for; a delegate must claim them for the model to run */
   CustomOperators unresolvedCustomOperators() {
     return unresolved;
+  }
+
+  /**
+   * @return why the model could not be prepared at its stored default input shapes (it needs concrete shapes first),
+   *     or null when it was
+   */
+  String deferredCheck() {
+    return deferredCheck;
+  }
+
+  /**
+   * Runs the load-time safety preparation at {@code dims} before any interpreter of this model is resized to them,
+   * for models whose default shapes could not be checked at load (see {@link #deferredCheck()}); does nothing for the
+   * others. Shapes already accepted are remembered.
+   *
+   * @param signatureKey the signature whose inputs {@code names} are, or null for the main graph's tensor names
+   * @throws LiteModelException with {@link LiteModelException.Status#INVALID_MODEL} when the operators reject them
+   */
+  synchronized void checkShapes(String signatureKey, String[] names, int[][] dims) {
+    if (deferredCheck == null) {
+      return;
+    }
+    if (references == 0) {
+      throw new IllegalStateException("the model was closed; load it again");
+    }
+    String key = signatureKey + java.util.Arrays.toString(names) + java.util.Arrays.deepToString(dims);
+    if (acceptedShapes.containsKey(key)) {
+      return;
+    }
+    String rejection = SafetyPreparation.checkAt(model, errorSink, graph, placeholders, signatureKey, names, dims);
+    LiteModelShim.lm_error_sink_clear(errorSink);
+    if (rejection != null) {
+      throw new LiteModelException(LiteModelException.Status.INVALID_MODEL, "model " + source + " rejects input "
+          + "shapes " + java.util.Arrays.deepToString(dims) + " (its operators reject their tensors): " + rejection);
+    }
+    acceptedShapes.put(key, Boolean.TRUE);
   }
 
   /** @return the size of the model in bytes */

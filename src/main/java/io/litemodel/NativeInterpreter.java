@@ -270,12 +270,15 @@ final class NativeInterpreter {
           : tensorName(tensor);
       outputs[i] = new TensorBinding(i, name, tensor);
     }
-    if (status != 0) {
-      String waiting = unallocatableInputs();
+    // When the built-in kernels rejected the stored shapes at load (deferredCheck), a delegate that took the
+    // operators may still accept them here (XNNPACK prepared openWakeWord's melspectrogram at [1, 1], then crashed
+    // at invoke): such a model never runs at shapes the safety preparation has not accepted.
+    if (status != 0 || model.deferredCheck() != null) {
+      String waiting = waitingForShapes(why);
       if (waiting == null) {
         throw failure(status, "allocating tensors failed", why);
       }
-      allocationProblem = waiting + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
+      allocationProblem = waiting;
       invalidateBindings();
     }
     noteDynamicOutputs();
@@ -298,6 +301,34 @@ final class NativeInterpreter {
     }
     return waiting.isEmpty() ? null : "the model's default input shape cannot be allocated: call resizeInput(...) "
         + "with concrete dimensions for input(s) " + String.join(", ", waiting) + " before the first call";
+  }
+
+  /**
+   * @param why what TensorFlow Lite reported when allocating at the stored shapes failed
+   * @return the message asking for a resize when that failure is expected (an input's default shape cannot be
+   *     allocated, or the model's operators reject its default shapes), or null when it is a real failure
+   */
+  private String waitingForShapes(String why) {
+    String unallocatable = unallocatableInputs();
+    if (unallocatable != null) {
+      return unallocatable + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
+    }
+    if (model.deferredCheck() != null) {
+      return "the model cannot run at its stored default input shapes (its operators reject them: "
+          + model.deferredCheck() + "): call resizeInput(...) with concrete dimensions for its dynamic input(s) "
+          + dynamicInputs() + " before the first call";
+    }
+    return null;
+  }
+
+  private String dynamicInputs() {
+    List<String> dynamic = new ArrayList<>();
+    for (TensorBinding input : inputs) {
+      if (input != null && InputShapes.hasDynamic(input.shapeSignatureView())) {
+        dynamic.add("'" + input.name() + "' " + Arrays.toString(input.shapeSignatureView()));
+      }
+    }
+    return String.join(", ", dynamic);
   }
 
   private int allocate() {
@@ -471,9 +502,11 @@ final class NativeInterpreter {
     old.close();
     int status = allocate();
     if (status != 0) {
-      String waiting = unallocatableInputs();
+      String why = sinkText(parts.errorSink);
+      LiteModelShim.lm_error_sink_clear(parts.errorSink);
+      String waiting = waitingForShapes(why);
       if (waiting == null) {
-        throw failure(status, "allocating tensors after a reset failed");
+        throw failure(status, "allocating tensors after a reset failed", why);
       }
       allocationProblem = waiting;
       return;
@@ -492,28 +525,45 @@ final class NativeInterpreter {
     noteDynamicOutputs();
   }
 
+  /**
+   * Decides, after each allocation, whether invocations may move tensor memory: when some tensor of the primary graph
+   * is dynamic (its shape depends on the data), TensorFlow Lite allocates it during {@code Invoke} and re-plans the
+   * arena there, which can move every tensor of the arena, the inputs included.
+   */
   private void noteDynamicOutputs() {
     boolean any = false;
     for (TensorBinding output : outputs) {
       any |= !output.stableAddress();
     }
+    if (!any && parts.runner == null) {
+      int tensors = model.graph().subgraphs().isEmpty() ? 0 : model.graph().subgraphs().get(0).tensors().size();
+      for (int t = 0; t < tensors && !any; t++) {
+        TfLiteTensor tensor = tensorflowlite.TfLiteInterpreterGetTensor(parts.interpreter, t);
+        any = tensor != null && !tensor.isNull() && tensorflowlite.TfLiteTensorGetAllocationStrategy(tensor)
+            == tensorflowlite.kTfLiteAllocationStrategyMalloc;
+      }
+    }
     dynamicOutputs = any && allocationProblem == null;
   }
 
   /**
-   * True when some output's memory is allocated by {@code Invoke} itself (data-dependent shapes): its view must be
-   * rebuilt after every invocation. False for ordinary models, whose outputs live in the arena.
+   * True when an invocation may move tensor memory (see {@link #noteDynamicOutputs()}): every view must then be
+   * checked after each invocation. False for ordinary models, whose tensors stay put between allocations.
    */
   boolean hasDynamicOutputs() {
     return dynamicOutputs;
   }
 
-  /** Rebuilds the views of the outputs that {@code Invoke} (re)allocates. Allocates; only for such models. */
+  /**
+   * Rebuilds the views of every input and output whose memory an invocation moved or resized. One JNI call per
+   * tensor, allocation-free unless something moved; only for models with dynamic tensors.
+   */
   void refreshDynamicOutputs() {
-    for (int i = 0; i < outputs.length; i++) {
-      if (!outputs[i].stableAddress()) {
-        outputs[i].refresh(outputTensor(i));
-      }
+    for (TensorBinding input : inputs) {
+      input.refreshIfMoved();
+    }
+    for (TensorBinding output : outputs) {
+      output.refreshIfMoved();
     }
   }
 

@@ -38,10 +38,28 @@ final class SafetyPreparation {
 
   private final String rejection;
   private final CustomOperators unresolved;
+  private final Set<String> placeholders;
+  private final String deferred;
 
-  private SafetyPreparation(String rejection, CustomOperators unresolved) {
+  private SafetyPreparation(String rejection, CustomOperators unresolved, Set<String> placeholders, String deferred) {
     this.rejection = rejection;
     this.unresolved = unresolved;
+    this.placeholders = Set.copyOf(placeholders);
+    this.deferred = deferred;
+  }
+
+  /**
+   * @return why the model could not be prepared at its stored default shapes although it declares dynamic input
+   *     dimensions (its operators reject those shapes, as an audio front end rejects one sample), or null when it was
+   *     prepared; such a model loads, and each input shape it is given is checked with {@link #checkAt} first
+   */
+  String deferred() {
+    return deferred;
+  }
+
+  /** @return the custom operators that got a placeholder kernel (for {@link #checkAt}) */
+  Set<String> placeholders() {
+    return placeholders;
   }
 
   /** @return TensorFlow Lite's reason to reject the model, or null when it prepared cleanly */
@@ -67,17 +85,112 @@ final class SafetyPreparation {
       LiteModelShim.lm_error_sink_clear(sink);
       int status = prepareOnce(model, sink, graph, placeholders);
       if (status == 0) {
-        return new SafetyPreparation(null, CustomOperators.unresolved(graph, placeholders));
+        return new SafetyPreparation(null, CustomOperators.unresolved(graph, placeholders), placeholders, null);
       }
       String text = NativeText.sinkText(sink);
       if (status != tensorflowlite.kTfLiteUnresolvedOps || !placeholders.addAll(missing(text, customNames,
           placeholders))) {
-        return new SafetyPreparation(text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text,
-            CustomOperators.unresolved(graph, placeholders));
+        String reason = text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text;
+        CustomOperators unresolved = CustomOperators.unresolved(graph, placeholders);
+        return hasDynamicInputs(graph)
+            ? new SafetyPreparation(null, unresolved, placeholders, reason)
+            : new SafetyPreparation(reason, unresolved, placeholders, null);
       }
     }
     return new SafetyPreparation("custom operators stay unresolved: " + placeholders,
-        CustomOperators.unresolved(graph, placeholders));
+        CustomOperators.unresolved(graph, placeholders), placeholders, null);
+  }
+
+  /** @return true when some input of the main graph declares a dynamic dimension */
+  private static boolean hasDynamicInputs(ModelGraph graph) {
+    if (graph.subgraphs().isEmpty()) {
+      return false;
+    }
+    ModelGraph.Subgraph main = graph.subgraphs().get(0);
+    for (int input : main.inputs()) {
+      if (input >= 0 && input < main.tensors().size()) {
+        int[] signature = main.tensors().get(input).shapeSignature();
+        if (signature != null && InputShapes.hasDynamic(signature)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The safety preparation at given input shapes, for a model whose default shapes could not be prepared: a
+   * throw-away interpreter with the built-in kernels (and the same placeholders) is resized to them and allocated.
+   *
+   * @param signatureKey the signature whose inputs {@code names} are, or null for the main graph's tensor names
+   * @param names the inputs to resize
+   * @param dims their shapes
+   * @return null when the operators accept the shapes, else TensorFlow Lite's reason
+   */
+  static String checkAt(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders,
+      String signatureKey, String[] names, int[][] dims) {
+    LiteModelShim.lm_error_sink_clear(sink);
+    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
+    List<TfLiteOperator> operators = new ArrayList<>();
+    List<BytePointer> operatorNames = new ArrayList<>();
+    try {
+      LiteModelShim.lm_options_set_error_sink(options, sink);
+      addPlaceholders(options, graph, placeholders, operators, operatorNames);
+      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
+      if (interpreter == null || interpreter.isNull()) {
+        return reason(sink, tensorflowlite.kTfLiteError);
+      }
+      try {
+        int status = signatureKey == null ? resizeMain(interpreter, names, dims)
+            : resizeSignature(interpreter, signatureKey, names, dims);
+        return status == 0 ? null : reason(sink, status);
+      } finally {
+        tensorflowlite.TfLiteInterpreterDelete(interpreter);
+      }
+    } finally {
+      release(options, operators, operatorNames);
+    }
+  }
+
+  private static int resizeMain(TfLiteInterpreter interpreter, String[] names, int[][] dims) {
+    int count = tensorflowlite.TfLiteInterpreterGetInputTensorCount(interpreter);
+    for (int i = 0; i < count; i++) {
+      String name = tensorflowlite.TfLiteTensorName(tensorflowlite.TfLiteInterpreterGetInputTensor(interpreter, i))
+          .getString();
+      for (int n = 0; n < names.length; n++) {
+        if (names[n].equals(name)) {
+          int status = tensorflowlite.TfLiteInterpreterResizeInputTensor(interpreter, i, dims[n], dims[n].length);
+          if (status != 0) {
+            return status;
+          }
+        }
+      }
+    }
+    return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+  }
+
+  private static int resizeSignature(TfLiteInterpreter interpreter, String key, String[] names, int[][] dims) {
+    TfLiteSignatureRunner runner = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, key);
+    if (runner == null || runner.isNull()) {
+      return tensorflowlite.kTfLiteError;
+    }
+    try {
+      for (int n = 0; n < names.length; n++) {
+        int status = tensorflowlite.TfLiteSignatureRunnerResizeInputTensor(runner, names[n], dims[n],
+            dims[n].length);
+        if (status != 0) {
+          return status;
+        }
+      }
+      return tensorflowlite.TfLiteSignatureRunnerAllocateTensors(runner);
+    } finally {
+      tensorflowlite.TfLiteSignatureRunnerDelete(runner);
+    }
+  }
+
+  private static String reason(Pointer sink, int status) {
+    String text = NativeText.sinkText(sink);
+    return text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text;
   }
 
   /**
@@ -119,17 +232,7 @@ final class SafetyPreparation {
     List<BytePointer> names = new ArrayList<>();
     try {
       LiteModelShim.lm_options_set_error_sink(options, sink);
-      for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
-        if (code.isCustom() && placeholders.contains(code.customName())) {
-          // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
-          BytePointer name = new BytePointer(code.customName());
-          names.add(name);
-          TfLiteOperator operator = tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
-              code.version(), null);
-          operators.add(operator);
-          tensorflowlite.TfLiteInterpreterOptionsAddOperator(options, operator);
-        }
-      }
+      addPlaceholders(options, graph, placeholders, operators, names);
       TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
       if (interpreter == null || interpreter.isNull()) {
         return tensorflowlite.kTfLiteError;
@@ -142,13 +245,7 @@ final class SafetyPreparation {
         tensorflowlite.TfLiteInterpreterDelete(interpreter);
       }
     } finally {
-      for (TfLiteOperator operator : operators) {
-        tensorflowlite.TfLiteOperatorDelete(operator);
-      }
-      for (BytePointer name : names) {
-        name.close();
-      }
-      tensorflowlite.TfLiteInterpreterOptionsDelete(options);
+      release(options, operators, names);
     }
   }
 
@@ -196,6 +293,33 @@ final class SafetyPreparation {
         }
       }
     }
+  }
+
+  /** Gives each custom operator in {@code placeholders} a kernel that accepts its node as declared. */
+  private static void addPlaceholders(TfLiteInterpreterOptions options, ModelGraph graph, Set<String> placeholders,
+      List<TfLiteOperator> operators, List<BytePointer> names) {
+    for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
+      if (code.isCustom() && placeholders.contains(code.customName())) {
+        // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
+        BytePointer name = new BytePointer(code.customName());
+        names.add(name);
+        TfLiteOperator operator = tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
+            code.version(), null);
+        operators.add(operator);
+        tensorflowlite.TfLiteInterpreterOptionsAddOperator(options, operator);
+      }
+    }
+  }
+
+  private static void release(TfLiteInterpreterOptions options, List<TfLiteOperator> operators,
+      List<BytePointer> names) {
+    for (TfLiteOperator operator : operators) {
+      tensorflowlite.TfLiteOperatorDelete(operator);
+    }
+    for (BytePointer name : names) {
+      name.close();
+    }
+    tensorflowlite.TfLiteInterpreterOptionsDelete(options);
   }
 
   /** Sets every dynamic dimension of an input whose default shape cannot be allocated to 1, for the check. */

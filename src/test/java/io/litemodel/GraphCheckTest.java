@@ -78,6 +78,16 @@ class GraphCheckTest {
         + "must be finite and positive", problem("nan_scale_on_float_weight"));
   }
 
+  @Test
+  void operatorCodesRewrittenToOperatorsThatReadMoreAreRejected() throws Exception {
+    assertEquals("subgraph 0, operator 6 (BATCH_MATMUL): has 1 inputs; BATCH_MATMUL reads 2",
+        problem("batch_matmul_with_one_input"));
+    assertEquals("subgraph 0, operator 2 (SPLIT), input 0, tensor 8 '" + tensorName("multi_io", 8) + "': SPLIT's "
+        + "axis must be a constant", problem("split_axis_not_constant"));
+    assertEquals("subgraph 0, operator 5 (STRIDED_SLICE): input 2 is left out (-1), but STRIDED_SLICE needs it",
+        problem("strided_slice_missing_input"));
+  }
+
   /** What only preparing the second signature's subgraph finds passes the structural checks. */
   @Test
   void kernelLevelProblemsAreLeftToThePreparation() throws Exception {
@@ -129,6 +139,10 @@ class GraphCheckTest {
   private static String problem(String mutant) throws Exception {
     Path corpus = Path.of(GraphCheckTest.class.getResource("/io/litemodel/fuzz/" + mutant + ".tflite").toURI());
     return GraphCheck.problem(graph(Files.readAllBytes(corpus)));
+  }
+
+  private static String tensorName(String model, int tensor) throws Exception {
+    return graph(Files.readAllBytes(model(model))).subgraphs().get(0).tensors().get(tensor).name();
   }
 
   private static ModelGraph graph(byte[] bytes) {

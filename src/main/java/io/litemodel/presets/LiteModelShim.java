@@ -63,6 +63,14 @@ public final class LiteModelShim {
    */
   public static native Pointer lm_model_create(@Cast("const void*") Pointer data, long size, Pointer sink);
 
+  /**
+   * @param tensor a {@code TfLiteTensor*}
+   * @param address the data address a view was made over
+   * @param bytes the byte size it had then
+   * @return 1 when the tensor's data moved or changed size since, else 0 (allocates nothing)
+   */
+  public static native int lm_tensor_changed(Pointer tensor, long address, long bytes);
+
   /** @return the XNNPACK flags this build sets by default, or -1 when not bound */
   public static native long lm_xnnpack_default_flags();
 
