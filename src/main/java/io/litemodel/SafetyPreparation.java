@@ -250,9 +250,10 @@ final class SafetyPreparation {
   }
 
   /**
-   * Allocates the tensors of every signature's subgraph. Allocating the interpreter's tensors prepares only its
-   * primary subgraph (and the subgraphs its control-flow operators call), while delegates are applied to every
-   * subgraph: a corrupt second signature's subgraph reached XNNPACK unchecked and aborted the process.
+   * Allocates the tensors of every signature's subgraph other than the primary one. Allocating the interpreter's
+   * tensors prepares only its primary subgraph (and the subgraphs its control-flow operators call), while delegates
+   * are applied to every subgraph: a corrupt second signature's subgraph reached XNNPACK unchecked and aborted the
+   * process. Signatures of the primary subgraph (most models have one) cost nothing here.
    *
    * @return 0, or the status of the first signature that failed (its reason is in the error sink)
    */
@@ -260,6 +261,9 @@ final class SafetyPreparation {
     int count = tensorflowlite.TfLiteInterpreterGetSignatureCount(interpreter);
     for (int i = 0; i < count; i++) {
       BytePointer key = tensorflowlite.TfLiteInterpreterGetSignatureKey(interpreter, i);
+      if (graph.primarySubgraph(key.getString()) == 0) {
+        continue; // already allocated with the interpreter
+      }
       TfLiteSignatureRunner runner = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, key);
       if (runner == null || runner.isNull()) {
         return tensorflowlite.kTfLiteError;
