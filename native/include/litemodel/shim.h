@@ -6,7 +6,7 @@
  * make the dynamic linker look for a second copy. Instead, Java hands us the path JavaCPP loaded it from, we take a
  * handle to that already-loaded object (RTLD_NOLOAD) and resolve the symbols we need, once, at start-up.
  *
- * This header is compiled exactly once, into the JNI library that JavaCPP generates for io.litemodel.presets.
+ * This header is compiled exactly once, into the JNI library that JavaCPP generates for io.litemodel.internal.presets.
  * Every function is safe to call before lm_bind() succeeds: it reports "not bound" instead of crashing.
  */
 #ifndef LITEMODEL_SHIM_H_

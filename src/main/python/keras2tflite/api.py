@@ -17,15 +17,17 @@ from typing import TextIO
 
 import numpy as np
 
-from keras2tflite import __version__, data, native_stderr, tolerances
+from keras2tflite import __version__, data, native_stderr, preprocessing, tolerances
 from keras2tflite.atomic_files import write_all_or_nothing
 from keras2tflite.converter import convert
 from keras2tflite.errors import Keras2TfliteError, VerificationError
 from keras2tflite.sources import load_keras, load_saved_model, sha256_of_path
+from keras2tflite.savedmodel_runner import SavedModelRunner
 from keras2tflite.tflite_model import Runner, describe
 from keras2tflite.verify import check_runs, golden_files, run_both
 
-SIDECAR_FORMAT_VERSION = 1
+# 2 added "preprocessing"; every version-1 field is unchanged, so readers of 1 can read 2 by ignoring it.
+SIDECAR_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class ConversionOptions:
         verify_samples: Number of random verification samples.
         golden: Number of golden input/output pairs to write (0: none).
         seed: Seed for random verification data.
+        preprocess: Image preprocessing the model expects (a :mod:`keras2tflite.preprocessing` spelling), or
+            ``None`` when not known (the sidecar then records ``null``).
         verbose: Show TensorFlow's native stderr unfiltered (see :mod:`keras2tflite.native_stderr`).
     """
 
@@ -62,6 +66,7 @@ class ConversionOptions:
     verify_samples: int = 16
     golden: int = 0
     seed: int = 0
+    preprocess: str | None = None
     verbose: bool = False
 
 
@@ -92,6 +97,7 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
 
 def _run(options: ConversionOptions, out: TextIO) -> dict:
     _quiet_python_logging()
+    preprocess = preprocessing.parse(options.preprocess) if options.preprocess is not None else None
     if options.keras:
         source = load_keras(options.keras, options.batch)
     else:
@@ -133,17 +139,16 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
                           options.batch)
     infos, custom_ops = describe(model_bytes)
     flex_ops = [op for op in custom_ops if op.startswith("Flex")]
+    if preprocess is not None:
+        preprocessing.check_applies(preprocess, infos)
 
     verification = None
     runs = None
     if need_runs:
-        if flex_ops:
-            raise Keras2TfliteError(
-                f"the converted model contains TensorFlow Select ops ({', '.join(flex_ops)}) that the Python "
-                "TFLite interpreter here cannot run, so it cannot be verified or produce golden files; "
-                "re-run with --no-verify and without --golden"
-            )
-        runs = run_both(source, infos, Runner(model_bytes), feeds)
+        # A Flex model cannot run in the TFLite Python interpreter (no Flex delegate) nor in LiteModel's TensorFlow
+        # Lite; Java runs its SavedModel on the TensorFlow runtime instead, so that SavedModel is what is verified.
+        runner = SavedModelRunner(source.kind, source.path) if flex_ops else Runner(model_bytes)
+        runs = run_both(source, infos, runner, feeds)
     if options.verify:
         reports = check_runs(runs, options.quantize)
         tol = tolerances.tolerance(options.quantize)
@@ -161,6 +166,7 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
             "tolerance": asdict(tol),
             "data": verify_meta,
             "outputs": [{"signature": k, **asdict(r)} for k, r in reports],
+            "runtime": "tensorflow-savedmodel" if flex_ops else "tflite",
         }
         if failed:
             raise VerificationError(
@@ -175,7 +181,8 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
     golden_npy: list[tuple[dict, bytes]] = []
     golden = None
     if options.golden > 0:
-        golden_npy = golden_files(stem, runs, infos, options.golden, source.reference_name)
+        golden_npy = golden_files(stem, runs, infos, options.golden, source.reference_name,
+                                  runtime_kind="tf_runtime" if flex_ops else "tflite")
         golden = {
             "count": options.golden,
             "reference": source.reference_name,
@@ -186,11 +193,13 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
                 "input_int8": "quantized inputs actually fed to an int8-input model",
                 source.reference_name: "reference model outputs",
                 "tflite": "TFLite outputs as float32 (dequantized for int8 outputs)",
+                "tf_runtime": "a Flex model's outputs from its SavedModel, as the TensorFlow runtime runs it",
                 "tflite_int8": "raw int8 outputs of an int8-output model",
             },
             "files": [entry for entry, _ in golden_npy],
         }
-    sidecar = _build_sidecar(options, source, model_bytes, infos, flex_ops, calibration_meta, verification, golden)
+    sidecar = _build_sidecar(options, source, model_bytes, infos, flex_ops, calibration_meta, verification, golden,
+                             preprocess)
     sidecar_text = json.dumps(sidecar, indent=2) + "\n"
 
     write_all_or_nothing(
@@ -204,7 +213,8 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
 
 
 def _build_sidecar(options: ConversionOptions, source, model_bytes: bytes, infos, flex_ops: list[str],
-                   calibration_meta: dict | None, verification: dict | None, golden: dict | None) -> dict:
+                   calibration_meta: dict | None, verification: dict | None, golden: dict | None,
+                   preprocess: dict | None) -> dict:
     import keras
     import tensorflow as tf
 
@@ -238,6 +248,7 @@ def _build_sidecar(options: ConversionOptions, source, model_bytes: bytes, infos
         "outputs": signatures[0]["outputs"] if len(infos) == 1 else None,
         "signatures": signatures,
         "flex_ops": flex_ops,
+        "preprocessing": preprocess,
         "verification": verification,
         "golden": golden,
     }

@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -130,25 +130,14 @@ final class SafetyPreparation {
   static String checkAt(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders,
       String signatureKey, String[] names, int[][] dims) {
     LiteModelShim.lm_error_sink_clear(sink);
-    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
-    List<TfLiteOperator> operators = new ArrayList<>();
-    List<BytePointer> operatorNames = new ArrayList<>();
-    try {
-      LiteModelShim.lm_options_set_error_sink(options, sink);
-      addPlaceholders(options, graph, placeholders, operators, operatorNames);
-      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
-      if (interpreter == null || interpreter.isNull()) {
+    try (NativeScope owned = new NativeScope()) {
+      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, placeholders);
+      if (interpreter == null) {
         return reason(sink, tensorflowlite.kTfLiteError);
       }
-      try {
-        int status = signatureKey == null ? resizeMain(interpreter, names, dims)
-            : resizeSignature(interpreter, signatureKey, names, dims);
-        return status == 0 ? null : reason(sink, status);
-      } finally {
-        tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      }
-    } finally {
-      release(options, operators, operatorNames);
+      int status = signatureKey == null ? resizeMain(interpreter, names, dims)
+          : resizeSignature(interpreter, signatureKey, names, dims);
+      return status == 0 ? null : reason(sink, status);
     }
   }
 
@@ -170,11 +159,12 @@ final class SafetyPreparation {
   }
 
   private static int resizeSignature(TfLiteInterpreter interpreter, String key, String[] names, int[][] dims) {
-    TfLiteSignatureRunner runner = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, key);
-    if (runner == null || runner.isNull()) {
-      return tensorflowlite.kTfLiteError;
-    }
-    try {
+    try (NativeScope owned = new NativeScope()) {
+      TfLiteSignatureRunner runner = owned.own(tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, key),
+          tensorflowlite::TfLiteSignatureRunnerDelete);
+      if (runner == null || runner.isNull()) {
+        return tensorflowlite.kTfLiteError;
+      }
       for (int n = 0; n < names.length; n++) {
         int status = tensorflowlite.TfLiteSignatureRunnerResizeInputTensor(runner, names[n], dims[n],
             dims[n].length);
@@ -183,8 +173,6 @@ final class SafetyPreparation {
         }
       }
       return tensorflowlite.TfLiteSignatureRunnerAllocateTensors(runner);
-    } finally {
-      tensorflowlite.TfLiteSignatureRunnerDelete(runner);
     }
   }
 
@@ -227,25 +215,14 @@ final class SafetyPreparation {
 
   /** @return the status of allocating tensors (0 when the model prepared), or 1 when no interpreter was built */
   private static int prepareOnce(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders) {
-    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
-    List<TfLiteOperator> operators = new ArrayList<>();
-    List<BytePointer> names = new ArrayList<>();
-    try {
-      LiteModelShim.lm_options_set_error_sink(options, sink);
-      addPlaceholders(options, graph, placeholders, operators, names);
-      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
-      if (interpreter == null || interpreter.isNull()) {
+    try (NativeScope owned = new NativeScope()) {
+      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, placeholders);
+      if (interpreter == null) {
         return tensorflowlite.kTfLiteError;
       }
-      try {
-        resizeUnallocatableInputs(interpreter, graph);
-        int status = tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
-        return status != 0 ? status : prepareSignatures(interpreter, graph);
-      } finally {
-        tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      }
-    } finally {
-      release(options, operators, names);
+      resizeUnallocatableInputs(interpreter, graph);
+      int status = tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+      return status != 0 ? status : prepareSignatures(interpreter, graph);
     }
   }
 
@@ -299,31 +276,30 @@ final class SafetyPreparation {
     }
   }
 
-  /** Gives each custom operator in {@code placeholders} a kernel that accepts its node as declared. */
-  private static void addPlaceholders(TfLiteInterpreterOptions options, ModelGraph graph, Set<String> placeholders,
-      List<TfLiteOperator> operators, List<BytePointer> names) {
+  /**
+   * Builds a throw-away interpreter with the built-in kernels and a kernel for each custom operator in
+   * {@code placeholders} that accepts its node as declared. Everything it creates is owned by {@code owned}, which
+   * releases it last created first: the interpreter, each operator before the name it points to, the options.
+   *
+   * @return the interpreter, or null when TensorFlow Lite built none (the reason is in {@code sink})
+   */
+  private static TfLiteInterpreter checkingInterpreter(NativeScope owned, TfLiteModel model, Pointer sink,
+      ModelGraph graph, Set<String> placeholders) {
+    TfLiteInterpreterOptions options = owned.own(tensorflowlite.TfLiteInterpreterOptionsCreate(),
+        tensorflowlite::TfLiteInterpreterOptionsDelete);
+    LiteModelShim.lm_options_set_error_sink(options, sink);
     for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
       if (code.isCustom() && placeholders.contains(code.customName())) {
         // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
-        BytePointer name = new BytePointer(code.customName());
-        names.add(name);
-        TfLiteOperator operator = tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
-            code.version(), null);
-        operators.add(operator);
+        BytePointer name = owned.own(new BytePointer(code.customName()), BytePointer::close);
+        TfLiteOperator operator = owned.own(tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
+            code.version(), null), tensorflowlite::TfLiteOperatorDelete);
         tensorflowlite.TfLiteInterpreterOptionsAddOperator(options, operator);
       }
     }
-  }
-
-  private static void release(TfLiteInterpreterOptions options, List<TfLiteOperator> operators,
-      List<BytePointer> names) {
-    for (TfLiteOperator operator : operators) {
-      tensorflowlite.TfLiteOperatorDelete(operator);
-    }
-    for (BytePointer name : names) {
-      name.close();
-    }
-    tensorflowlite.TfLiteInterpreterOptionsDelete(options);
+    TfLiteInterpreter interpreter = owned.own(tensorflowlite.TfLiteInterpreterCreate(model, options),
+        tensorflowlite::TfLiteInterpreterDelete);
+    return interpreter == null || interpreter.isNull() ? null : interpreter;
   }
 
   /** Sets every dynamic dimension of an input whose default shape cannot be allocated to 1, for the check. */

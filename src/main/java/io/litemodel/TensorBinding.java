@@ -1,10 +1,11 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorflowlite.TfLiteIntArray;
@@ -201,6 +202,15 @@ final class TensorBinding {
           + "no float meaning; use setInputBytes()/getOutputBytes() for raw access";
     }
     return null;
+  }
+
+  /**
+   * @param kind "input" or "output", for the message
+   * @return the exception for an array of {@code given} values where {@code expected} were needed
+   */
+  IllegalArgumentException lengthMismatch(String kind, int expected, int given) {
+    return new IllegalArgumentException(kind + " '" + name + "' expects " + expected + " values (shape "
+        + Arrays.toString(shape) + ", declared " + Arrays.toString(shapeSignature) + "), given " + given);
   }
 
   /** Drops the cached views (after a failed reallocation), so any use fails cleanly until the next refresh. */
