@@ -29,7 +29,7 @@ import java.util.Set;
  *   <li>arithmetic operators read and write numeric types only, and element-wise ones write the type they read;
  *   <li>common builtins have at least the inputs their kernels and XNNPACK read, and an output; inputs are left out
  *       ({@code -1}) only where the kernel checks for that (biases, recurrent cells' optional inputs); SPLIT's axis
- *       is a constant;
+ *       is a constant; convolution and pooling paddings are SAME or VALID;
  *   <li>custom operator codes name the custom operator, and custom operators that parse their options (those
  *       TensorFlow Lite registers among its built-in kernels) have options.
  * </ul>
@@ -329,6 +329,10 @@ final class GraphCheck {
         && !isConstant(tensors.get(ins[constant]))) {
       return ", input " + constant + ", " + describe(tensors.get(ins[constant])) + ": " + name + "'s axis must be a "
           + "constant";
+    }
+    if (operator.padding() != ModelGraph.Operator.NO_PADDING && operator.padding() != 0 && operator.padding() != 1) {
+      // An unknown padding passes CONV_2D's Prepare and then overruns its output in Eval (SIGSEGV in memset).
+      return ": padding " + operator.padding() + " is neither SAME (0) nor VALID (1)";
     }
     if (name != null && operator.outputs().length == 0 && !NO_OUTPUTS.contains(name)) {
       return ": has no outputs; " + name + " writes at least one";

@@ -88,6 +88,20 @@ class GraphCheckTest {
         problem("strided_slice_missing_input"));
   }
 
+  /** The padding the check reads: SAME or VALID on the CNN's convolutions, none on fully connected layers. */
+  @Test
+  void paddingIsReadFromConvolutionOptions() throws Exception {
+    ModelGraph cnn = graph(Files.readAllBytes(model("image_cnn")));
+    long convolutions = cnn.subgraphs().get(0).operators().stream()
+        .filter(op -> cnn.operatorName(op).endsWith("CONV_2D"))
+        .peek(op -> assertTrue(op.padding() == 0 || op.padding() == 1, "padding " + op.padding()))
+        .count();
+    assertTrue(convolutions > 10, "convolutions: " + convolutions);
+    ModelGraph mlp = graph(Files.readAllBytes(model("seed_mlp")));
+    assertTrue(mlp.subgraphs().get(0).operators().stream()
+        .allMatch(op -> op.padding() == ModelGraph.Operator.NO_PADDING));
+  }
+
   /** What only preparing the second signature's subgraph finds passes the structural checks. */
   @Test
   void kernelLevelProblemsAreLeftToThePreparation() throws Exception {
