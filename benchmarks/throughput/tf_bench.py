@@ -31,7 +31,7 @@ def dataset(tf, files, height, width, batch):
             .prefetch(tf.data.AUTOTUNE))
 
 
-def run_tflite(tf, model_path, files, batch, threads):
+def run_tflite(tf, model_path, files, batch, threads, repeats=REPEATS):
     """Runs the TFLite interpreter over a tf.data pipeline; returns images per second of each measured pass."""
     interpreter = tf.lite.Interpreter(model_path=model_path, num_threads=threads)
     detail = interpreter.get_input_details()[0]
@@ -53,7 +53,7 @@ def run_tflite(tf, model_path, files, batch, threads):
     for images in warm:
         predict(images.numpy())
     rates = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
         count = 0
         for images in dataset(tf, files, height, width, batch):

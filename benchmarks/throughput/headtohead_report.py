@@ -1,0 +1,60 @@
+"""Summarizes headtohead.jsonl: the median of each configuration over the rounds, every run, the load average
+before each side, the best Java row against the best Python row, and Spark's overhead against the in-process
+pipeline with the same decoder and batch.
+
+Usage: python headtohead_report.py headtohead.jsonl headtohead.md
+"""
+
+import json
+import statistics
+import sys
+
+# The in-process row each Spark row is compared with: same decoder (ImageIO) and batch.
+SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch 8"
+
+
+def main():
+    lines = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+    runs, sides, loads, starts = {}, {}, [], []
+    for entry in lines:
+        if entry["side"] == "load":
+            loads.append(f"{entry['before']}: {entry['loadavg']}")
+        elif entry["side"] == "round":
+            starts.append(entry["started"])
+        else:
+            runs.setdefault(entry["variant"], []).append(entry["images_per_second"])
+            sides[entry["variant"]] = entry["side"]
+    medians = {variant: statistics.median(rates) for variant, rates in runs.items()}
+    out = [f"# Head-to-head, interleaved ({len(starts)} rounds, {starts[0]} to the end of {starts[-1]})", "",
+           "`bash benchmarks/throughput/headtohead.sh`: 2000 generated 450x450 JPEGs, `models/image_cnn.tflite`, "
+           "normalization to [-1, 1]; each round runs the Java, Python and Spark sides one after another "
+           "(alternating which goes first), one warm-up and one measured pass per configuration.", "",
+           "| side | configuration | images/s (median) | all runs |", "| --- | --- | ---: | --- |"]
+    for variant in runs:
+        out.append(f"| {sides[variant]} | {variant} | {medians[variant]:.1f} | "
+                   + ", ".join(f"{rate:.0f}" for rate in runs[variant]) + " |")
+    best = {}
+    for side in ("java", "python"):
+        candidates = [v for v in runs if sides[v] == side]
+        if candidates:
+            best[side] = max(candidates, key=lambda v: medians[v])
+    out.append("")
+    if len(best) == 2:
+        ratio = medians[best["java"]] / medians[best["python"]]
+        out.append(f"Best Java row: **{medians[best['java']]:.1f}** images/s ({best['java']}); best Python row: "
+                   f"**{medians[best['python']]:.1f}** ({best['python']}); ratio **{ratio:.2f}x** (goal 1.15x: "
+                   f"{'met' if ratio >= 1.15 else 'not met'}).")
+    if SPARK_BASELINE in medians:
+        for variant in runs:
+            if sides[variant] == "spark":
+                share = medians[variant] / medians[SPARK_BASELINE]
+                out.append(f"\n{variant}: {medians[variant]:.1f} images/s, {share:.2f} of the in-process "
+                           f"pipeline with the same decoder ({SPARK_BASELINE}: {medians[SPARK_BASELINE]:.1f}), "
+                           f"overhead {100 * (1 - share):.0f}%.")
+    out += ["", "Load average (1, 5, 15 min) before each side: " + "; ".join(loads) + "."]
+    with open(sys.argv[2], "w") as handle:
+        handle.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
