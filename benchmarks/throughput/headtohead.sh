@@ -36,7 +36,9 @@ java -cp "$classes:$cp" ThroughputBench generate "$images" 2000
 
 load() { printf '{"side": "load", "before": "%s", "loadavg": "%s"}\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"; }
 java_side() { load java; java -Xmx4g -cp "$classes:$cp" HeadToHead pipeline "$root/models/image_cnn.tflite" "$images" 2>&1 \
-  | grep '^{' | tee -a "$out"; }
+  | grep '^{' | tee -a "$out"
+  # The profile's inference row: ms per image against batch size (one replica, one thread).
+  java -cp "$classes:$cp" HeadToHead inference "$root/models/image_cnn.tflite" "$images" 2>&1 | grep '^{' | tee -a "$out"; }
 python_side() { load python; (cd "$here" && TF_CPP_MIN_LOG_LEVEL=2 "$python" tf_round.py "$root/models/image_cnn.tflite" \
   "$images") 2>&1 | grep '^{' | tee -a "$out"; }
 spark_side() { load spark; java -Xmx4g -cp "$classes:$spark_cp" HeadToHead spark "$root/models/image_cnn.tflite" "$images" \

@@ -3,11 +3,18 @@ before each side, the best Java row against the best Python row, and Spark's ove
 pipeline with the same decoder and batch.
 
 Usage: python headtohead_report.py headtohead.jsonl headtohead.md
+
+Also puts the summary into throughput.md beside headtohead.md, as its last section (replacing an older one), so that
+the table a reader finds holds both; report.py (run.sh) keeps that section when it rewrites throughput.md.
 """
 
 import json
+import os
 import statistics
 import sys
+
+# throughput.md's section that holds the head-to-head; report.py uses the same marker.
+SECTION = "## Head-to-head, interleaved"
 
 # The in-process row each Spark row is compared with: same decoder (ImageIO) and batch.
 SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch 8"
@@ -15,9 +22,11 @@ SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch 
 
 def main():
     lines = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-    runs, sides, loads, starts = {}, {}, [], []
+    runs, sides, loads, starts, inference = {}, {}, [], [], {}
     for entry in lines:
-        if entry["side"] == "load":
+        if entry["side"] == "inference":
+            inference.setdefault(entry["batch"], []).append(entry["ms_per_image"])
+        elif entry["side"] == "load":
             loads.append(f"{entry['before']}: {entry['loadavg']}")
         elif entry["side"] == "round":
             starts.append(entry["started"])
@@ -25,7 +34,7 @@ def main():
             runs.setdefault(entry["variant"], []).append(entry["images_per_second"])
             sides[entry["variant"]] = entry["side"]
     medians = {variant: statistics.median(rates) for variant, rates in runs.items()}
-    out = [f"# Head-to-head, interleaved ({len(starts)} rounds, {starts[0]} to the end of {starts[-1]})", "",
+    out = [f"{SECTION} ({len(starts)} rounds, {starts[0]} to the end of {starts[-1]})", "",
            "`bash benchmarks/throughput/headtohead.sh`: 2000 generated 450x450 JPEGs, `models/image_cnn.tflite`, "
            "normalization to [-1, 1]; each round runs the Java, Python and Spark sides one after another "
            "(alternating which goes first), one warm-up and one measured pass per configuration.", "",
@@ -51,9 +60,23 @@ def main():
                 out.append(f"\n{variant}: {medians[variant]:.1f} images/s, {share:.2f} of the in-process "
                            f"pipeline with the same decoder ({SPARK_BASELINE}: {medians[SPARK_BASELINE]:.1f}), "
                            f"overhead {100 * (1 - share):.0f}%.")
+    if inference:
+        out += ["", "Inference alone, one replica on one thread, the same preprocessed images at each batch size "
+                "(`HeadToHead inference`; median of its runs):", "",
+                "| batch | ms/image (median) | all runs |", "| ---: | ---: | --- |"]
+        for batch in sorted(inference):
+            out.append(f"| {batch} | {statistics.median(inference[batch]):.3f} | "
+                       + ", ".join(f"{ms:.3f}" for ms in inference[batch]) + " |")
     out += ["", "Load average (1, 5, 15 min) before each side: " + "; ".join(loads) + "."]
     with open(sys.argv[2], "w") as handle:
         handle.write("\n".join(out) + "\n")
+    throughput = os.path.join(os.path.dirname(os.path.abspath(sys.argv[2])), "throughput.md")
+    if os.path.exists(throughput):
+        with open(throughput) as handle:
+            text = handle.read()
+        text = text.split(SECTION)[0].rstrip("\n")
+        with open(throughput, "w") as handle:
+            handle.write(text + "\n\n" + "\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

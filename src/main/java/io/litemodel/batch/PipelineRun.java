@@ -65,7 +65,19 @@ final class PipelineRun<T> {
   /** Set to stop claiming new items (fail-fast failure, fatal error, cancellation). */
   private volatile boolean stopClaims;
 
-  private final ArrayBlockingQueue<BatchBuffer> ready;
+  /** Full batches waiting for inference, and now and then {@link #WAKE}; see {@link #helpersLooking}. */
+  private final ArrayBlockingQueue<Object> ready;
+  /**
+   * Put in {@link #ready} by the delivery thread after it recycled a buffer, when an inference thread that helps
+   * preprocess may be waiting there only because no buffer was free when it last tried to claim: buffers come back
+   * on the delivery thread, and without this nudge a pipeline with no workers would wait forever.
+   */
+  private static final Object WAKE = new Object();
+  /**
+   * Inference threads between trying to claim and returning from {@code ready.take()}: counted up before the
+   * claim, so a recycle that the claim missed always sees the count and wakes them.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger helpersLooking = new java.util.concurrent.atomic.AtomicInteger();
   /** Batches the model has run, waiting for the delivery thread; never full (it can hold every buffer). */
   private final ArrayBlockingQueue<BatchBuffer> inferred;
 
@@ -110,7 +122,7 @@ final class PipelineRun<T> {
     this.inferenceThreads = owner.replicas();
     this.ordered = owner.ordered();
     this.skip = owner.errorPolicy() == ErrorPolicy.SKIP;
-    this.ready = new ArrayBlockingQueue<>(ring.size());
+    this.ready = new ArrayBlockingQueue<>(ring.size() + 1); // every buffer, plus at most one WAKE
     this.inferred = new ArrayBlockingQueue<>(ring.size());
     this.reorder = new BatchBuffer[ring.size()];
     int threadCount = workers + inferenceThreads + 1;
@@ -217,11 +229,14 @@ final class PipelineRun<T> {
     boolean canHelp = preprocessor != null;
     Claim claim = new Claim();
     while (!halted) {
-      BatchBuffer batch = ready.poll();
-      if (batch == null) {
-        if (canHelp) {
+      Object next = ready.poll();
+      if (next == null) {
+        boolean looking = canHelp;
+        if (looking) {
+          helpersLooking.incrementAndGet();
           int claimed = claim(claim, false, 1);
           if (claimed == CLAIMED) {
+            helpersLooking.decrementAndGet();
             long start = System.nanoTime();
             preprocess(claim, preprocessor);
             helpNanos.lazySet(id, helpNanos.get(id) + System.nanoTime() - start);
@@ -230,9 +245,19 @@ final class PipelineRun<T> {
           canHelp = claimed != DONE;
         }
         long start = System.nanoTime();
-        batch = ready.take();
+        try {
+          next = ready.take();
+        } finally {
+          if (looking) {
+            helpersLooking.decrementAndGet();
+          }
+        }
         waitNanos.lazySet(id, waitNanos.get(id) + System.nanoTime() - start);
       }
+      if (next == WAKE) {
+        continue; // a buffer came back: try claiming again
+      }
+      BatchBuffer batch = (BatchBuffer) next;
       long start = System.nanoTime();
       infer(batch, replica);
       long handOff = System.nanoTime();
@@ -249,6 +274,10 @@ final class PipelineRun<T> {
       long start = System.nanoTime();
       deliver(batch);
       busyNanos.lazySet(deliveryId, busyNanos.get(deliveryId) + System.nanoTime() - start);
+      // Only this thread offers WAKE, and only into an empty queue: at most one is ever queued.
+      if (helpersLooking.get() > 0 && ready.isEmpty()) {
+        ready.offer(WAKE);
+      }
     }
   }
 

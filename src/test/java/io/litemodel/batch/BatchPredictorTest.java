@@ -422,6 +422,29 @@ class BatchPredictorTest {
   }
 
   @Test
+  void noWorkersAndASlowConsumerStillFinish() {
+    // Buffers come back on the delivery thread; with no worker blocked on the ring, the helping inference threads
+    // must be woken when one does, or the run waits forever (this test hung before they were).
+    for (int replicas = 1; replicas <= 2; replicas++) {
+      int count = replicas;
+      Collector collector = new Collector();
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+        try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(2).workers(0)
+            .replicas(count).prefetch(0).build()) {
+          predictor.run(items(200).iterator(), (index, item, output) -> {
+            if (index % 10 == 0) {
+              Thread.sleep(1);
+            }
+            collector.accept(index, item, output);
+          });
+        }
+      });
+      assertEquals(items(200), collector.order);
+      assertMatchesSingle(collector);
+    }
+  }
+
+  @Test
   void inferenceKeepsGoingWhileTheConsumerIsStuckUpToTheRingSize() throws Exception {
     AtomicInteger batches = new AtomicInteger();
     try (CountingModel counting = new CountingModel(mlp.replicate(), batches);
