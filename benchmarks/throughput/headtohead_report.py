@@ -16,32 +16,42 @@ import sys
 # throughput.md's section that holds the head-to-head; report.py uses the same marker.
 SECTION = "## Head-to-head, interleaved"
 
-# The in-process row each Spark row is compared with: same decoder (ImageIO) and batch.
-SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch 8"
+# The in-process row a Spark row is compared with: same decoder (ImageIO) and the same batch.
+SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch {batch}"
 
 
 def main():
     lines = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-    runs, sides, loads, starts, inference = {}, {}, [], [], {}
+    runs, sides, loads, starts, inference, cpu = {}, {}, [], [], {}, {}
     for entry in lines:
         if entry["side"] == "inference":
-            inference.setdefault(entry["batch"], []).append(entry["ms_per_image"])
+            inference.setdefault(entry["batch"], []).append(entry.get("cpu_ms_per_image", entry.get("ms_per_image")))
         elif entry["side"] == "load":
             loads.append(f"{entry['before']}: {entry['loadavg']}")
         elif entry["side"] == "round":
             starts.append(entry["started"])
         else:
             runs.setdefault(entry["variant"], []).append(entry["images_per_second"])
+            if "images_per_cpu_second" in entry:
+                cpu.setdefault(entry["variant"], []).append(entry["images_per_cpu_second"])
             sides[entry["variant"]] = entry["side"]
     medians = {variant: statistics.median(rates) for variant, rates in runs.items()}
+    cpu_medians = {variant: statistics.median(rates) for variant, rates in cpu.items()}
     out = [f"{SECTION} ({len(starts)} rounds, {starts[0]} to the end of {starts[-1]})", "",
            "`bash benchmarks/throughput/headtohead.sh`: 2000 generated 450x450 JPEGs, `models/image_cnn.tflite`, "
            "normalization to [-1, 1]; each round runs the Java, Python and Spark sides one after another "
            "(alternating which goes first), one warm-up and one measured pass per configuration.", "",
-           "| side | configuration | images/s (median) | all runs |", "| --- | --- | ---: | --- |"]
+           "Images per CPU-second divides the images by the CPU time of the whole process (all its threads, "
+           "user + system) during the measured pass: on a machine that other work shares, it is the comparison of "
+           "the implementations, where images/s also measures how much of the contended CPU each process got "
+           "(a process with more runnable threads gets more of it).", "",
+           "| side | configuration | images/s (median) | all runs | images per CPU-second (median) | all runs |",
+           "| --- | --- | ---: | --- | ---: | --- |"]
     for variant in runs:
+        cpu_cells = (f"{cpu_medians[variant]:.1f} | " + ", ".join(f"{rate:.0f}" for rate in cpu[variant])
+                     if variant in cpu else " | ")
         out.append(f"| {sides[variant]} | {variant} | {medians[variant]:.1f} | "
-                   + ", ".join(f"{rate:.0f}" for rate in runs[variant]) + " |")
+                   + ", ".join(f"{rate:.0f}" for rate in runs[variant]) + f" | {cpu_cells} |")
     best = {}
     for side in ("java", "python"):
         candidates = [v for v in runs if sides[v] == side]
@@ -53,13 +63,31 @@ def main():
         out.append(f"Best Java row: **{medians[best['java']]:.1f}** images/s ({best['java']}); best Python row: "
                    f"**{medians[best['python']]:.1f}** ({best['python']}); ratio **{ratio:.2f}x** (goal 1.15x: "
                    f"{'met' if ratio >= 1.15 else 'not met'}).")
-    if SPARK_BASELINE in medians:
-        for variant in runs:
-            if sides[variant] == "spark":
-                share = medians[variant] / medians[SPARK_BASELINE]
-                out.append(f"\n{variant}: {medians[variant]:.1f} images/s, {share:.2f} of the in-process "
-                           f"pipeline with the same decoder ({SPARK_BASELINE}: {medians[SPARK_BASELINE]:.1f}), "
-                           f"overhead {100 * (1 - share):.0f}%.")
+        cpu_best = {}
+        for side in ("java", "python"):
+            candidates = [v for v in cpu if sides[v] == side]
+            if candidates:
+                cpu_best[side] = max(candidates, key=lambda v: cpu_medians[v])
+        if len(cpu_best) == 2:
+            cpu_ratio = cpu_medians[cpu_best["java"]] / cpu_medians[cpu_best["python"]]
+            out.append(f"\nPer CPU-second: best Java **{cpu_medians[cpu_best['java']]:.1f}** ({cpu_best['java']}), "
+                       f"best Python **{cpu_medians[cpu_best['python']]:.1f}** ({cpu_best['python']}); ratio "
+                       f"**{cpu_ratio:.2f}x**.")
+    for variant in runs:
+        if sides[variant] != "spark":
+            continue
+        baseline = SPARK_BASELINE.format(batch=variant.rsplit(" ", 1)[-1])
+        if baseline not in medians:
+            out.append(f"\n{variant}: {medians[variant]:.1f} images/s (no in-process row at this batch size).")
+            continue
+        share = medians[variant] / medians[baseline]
+        line = (f"\n{variant}: {medians[variant]:.1f} images/s, {share:.2f} of the in-process pipeline with the "
+                f"same decoder and batch ({baseline}: {medians[baseline]:.1f}), overhead {100 * (1 - share):.0f}%")
+        if variant in cpu_medians and baseline in cpu_medians:
+            cpu_share = cpu_medians[variant] / cpu_medians[baseline]
+            line += (f"; per CPU-second {cpu_medians[variant]:.1f} against {cpu_medians[baseline]:.1f}, "
+                     f"overhead {100 * (1 - cpu_share):.0f}%")
+        out.append(line + ".")
     if inference:
         out += ["", "Inference alone, one replica on one thread, the same preprocessed images at each batch size "
                 "(`HeadToHead inference`; median of its runs):", "",

@@ -19,10 +19,11 @@ def main():
     files = sorted(glob.glob(os.path.join(images, "*.jpg")))
     threads = os.cpu_count()
     for batch in (32, 8, 4):
-        rates, _, _ = run_tflite(tf, model, files, batch, threads, repeats=1)
+        cpu = []
+        rates, _, _ = run_tflite(tf, model, files, batch, threads, repeats=1, cpu_rates=cpu)
         print(json.dumps({"side": "python", "variant": f"Python tf.data (parallel map, prefetch) + TFLite, "
-                          f"{threads} interpreter threads, batch {batch}", "images_per_second": rates[0]}),
-              flush=True)
+                          f"{threads} interpreter threads, batch {batch}", "images_per_second": rates[0],
+                          "images_per_cpu_second": cpu[0]}), flush=True)
 
 
 if __name__ == "__main__":
