@@ -6,7 +6,7 @@
  * make the dynamic linker look for a second copy. Instead, Java hands us the path JavaCPP loaded it from, we take a
  * handle to that already-loaded object (RTLD_NOLOAD) and resolve the symbols we need, once, at start-up.
  *
- * This header is compiled exactly once, into the JNI library that JavaCPP generates for io.litemodel.presets.
+ * This header is compiled exactly once, into the JNI library that JavaCPP generates for io.litemodel.internal.presets.
  * Every function is safe to call before lm_bind() succeeds: it reports "not bound" instead of crashing.
  */
 #ifndef LITEMODEL_SHIM_H_
@@ -102,6 +102,8 @@ struct lm_api {
   int (*operator_get_builtin_code)(const lm_opaque* registration);
   const char* (*operator_get_custom_name)(const lm_opaque* registration);
   void* (*node_get_builtin_data)(const lm_opaque* node);
+  void* (*tensor_data)(const lm_opaque* tensor);
+  size_t (*tensor_byte_size)(const lm_opaque* tensor);
 };
 
 static lm_api lm_tflite = {};
@@ -167,7 +169,9 @@ static int lm_bind(const char* path, char* err, int errlen) {
                        err, errlen) &&
             lm_resolve(handle, "TfLiteOperatorGetBuiltInCode", &api.operator_get_builtin_code, err, errlen) &&
             lm_resolve(handle, "TfLiteOperatorGetCustomName", &api.operator_get_custom_name, err, errlen) &&
-            lm_resolve(handle, "TfLiteOpaqueNodeGetBuiltinData", &api.node_get_builtin_data, err, errlen);
+            lm_resolve(handle, "TfLiteOpaqueNodeGetBuiltinData", &api.node_get_builtin_data, err, errlen) &&
+            lm_resolve(handle, "TfLiteTensorData", &api.tensor_data, err, errlen) &&
+            lm_resolve(handle, "TfLiteTensorByteSize", &api.tensor_byte_size, err, errlen);
   if (!ok) return -1;
   /* tflite::Verify(const void*, size_t, tflite::ErrorReporter*): checks tensors, buffers and operator indices, not
    * just the flatbuffer structure that TfLiteModelCreate checks. A C++ symbol, so resolved by its mangled name. */
@@ -273,6 +277,18 @@ static void* lm_model_create(const void* data, long long size, void* sink) {
   lm_sink_reporter reporter(sink);
   if (!lm_tflite.verify_model(data, (size_t)size, &reporter)) return NULL;
   return lm_tflite.model_create_with_error_reporter(data, (size_t)size, lm_error_sink_report, sink);
+}
+
+/* ---- Tensor memory: has it moved? ----
+ *
+ * A graph with dynamic tensors re-plans its arena during Invoke, and the arena may then move, taking every tensor in
+ * it along (inputs too). Java keeps views over tensor memory; this tells it, without allocating anything, whether a
+ * tensor's data moved or changed size since the view was made. */
+static int lm_tensor_changed(const void* tensor, long long address, long long bytes) {
+  if (!lm_tflite.bound || tensor == NULL) return 1;
+  const lm_opaque* t = static_cast<const lm_opaque*>(tensor);
+  return ((long long)(intptr_t)lm_tflite.tensor_data(t) != address || (long long)lm_tflite.tensor_byte_size(t) != bytes)
+             ? 1 : 0;
 }
 
 /* ---- XNNPACK delegate ---- */

@@ -12,6 +12,10 @@ Writes into ``src/test/resources/io/litemodel/semantics/`` (committed; a few KB 
   exporters write it: it cannot be allocated before the caller sets a shape.
 - ``huge_declared_input``: the same model with its input declared ``[1, 1073741824]`` float32: a 1.6 KB file that
   asks for 4 GiB of tensor memory, which the memory budget refuses before anything is allocated.
+- ``needs_shape_first``: input ``audio`` ``[-1, -1]`` stored as ``[1, 1]``, cut into frames of 4 samples
+  (``RESHAPE`` to ``[-1, 4]``) and projected to 2 values per frame, so a length that is not a multiple of 4 is
+  rejected: the model cannot be prepared at its default shape (like openWakeWord's melspectrogram), so it must load,
+  ask for a shape, and check each shape it is given.
 - ``stateful_accumulator``: a resource variable ``total`` [4] (initialized to zeros by a CALL_ONCE init graph);
   each call adds ``x`` [1, 4] to it and returns it.
 - ``control_flow``: ``IF`` (x * 2 when sum(x) > 0, else x - 1) then a ``WHILE`` loop of three steps v = v / 2 + 1.
@@ -96,6 +100,23 @@ def build_dynamic(tmp: str) -> None:
         graph.tensors[graph.inputs[0]].shape = np.array([1, 1 << 30], dtype=np.int32)
 
     _write("huge_declared_input", _mutate(data, four_gib_input))
+
+
+def build_needs_shape_first(tmp: str) -> None:
+    import tensorflow as tf
+
+    weights = np.linspace(-1.0, 1.0, 4 * 2, dtype=np.float32).reshape(4, 2)
+
+    class Frames(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec((None, None), tf.float32, name="audio")])
+        def serve(self, audio):
+            return {"frames": tf.matmul(tf.reshape(audio, [-1, 4]), weights)}
+
+    module = Frames()
+    _write("needs_shape_first", _convert(module, os.path.join(tmp, "frames")))
+    x = np.sin(np.arange(16, dtype=np.float32)).reshape(1, 16)
+    _save("needs_shape_first.input", x)
+    _save("needs_shape_first.frames", module.serve(tf.constant(x))["frames"].numpy())
 
 
 def build_stateful(tmp: str) -> None:
@@ -245,6 +266,7 @@ def main() -> int:
     os.makedirs(OUT, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         build_dynamic(tmp)
+        build_needs_shape_first(tmp)
         build_stateful(tmp)
         build_control_flow(tmp)
         build_custom_deconvolution(tmp)

@@ -22,7 +22,7 @@ fail() {
 "$launcher" info --model "$models/seed_mlp.tflite" >info.out 2>info.err || fail "info failed: $(cat info.err)"
 grep -q "seed_mlp" info.out || fail "info printed no model description: $(cat info.out)"
 [ ! -s info.err ] || fail "info wrote to stderr (TensorFlow Lite should be silent): $(cat info.err)"
-ls "$work"/javacpp-cache/*/io/litemodel/presets/linux-x86_64/libjniLiteModelShim.so >/dev/null 2>&1 \
+ls "$work"/javacpp-cache/*/io/litemodel/internal/presets/linux-x86_64/libjniLiteModelShim.so >/dev/null 2>&1 \
   || fail "the JNI shim was not extracted from the jar into the empty JavaCPP cache"
 
 "$launcher" info --verbose --model "$models/seed_mlp.tflite" >verbose.out 2>verbose.err \

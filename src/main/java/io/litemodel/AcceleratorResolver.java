@@ -1,12 +1,12 @@
 package io.litemodel;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns the requested {@link Accelerator} into a built {@link NativeInterpreter}: creates the accelerator's
- * delegate, applies AUTO's fallback, enforces strict GPU requests, and records what runs and why for the
- * {@link ExecutionReport}.
+ * Turns the requested {@link Accelerator} into a built {@link NativeInterpreter}. Each kind decides how it is
+ * applied ({@link Accelerator#createInterpreter}); the steps they share live here: building with the accelerator's
+ * delegates first, enforcing strict GPU requests, refusing a delegate that takes nothing when AUTO asks, and
+ * recording what runs and why for the {@link ExecutionReport}.
  */
 final class AcceleratorResolver {
   /** The XNNPACK delegate's kernel name in the execution plan. */
@@ -20,41 +20,27 @@ final class AcceleratorResolver {
    *     cannot be loaded or rejects its options
    */
   static NativeInterpreter create(ModelHandle model, LiteModel.Options options) {
-    Accelerator accelerator = options.accelerator();
-    switch (accelerator.kind()) {
-      case GPU:
-        return withAccelerator(model, options, Accelerator.Kind.GPU, new ArrayList<>());
-      case AUTO: {
-        List<String> notes = new ArrayList<>();
-        try {
-          return withAccelerator(model, options, Accelerator.Kind.GPU, notes);
-        } catch (LiteModelException e) {
-          if (e.status() != LiteModelException.Status.ACCELERATOR_UNAVAILABLE) {
-            throw e;
-          }
-          notes.add("AUTO chose the CPU, GPU not used: " + e.getMessage());
-          NativeInterpreter cpu = NativeInterpreter.create(model, options, null);
-          cpu.describeResolution(Accelerator.Kind.CPU, notes);
-          return cpu;
-        }
-      }
-      case PLUGIN:
-        return withAccelerator(model, options, Accelerator.Kind.PLUGIN, new ArrayList<>());
-      case CPU:
-      default: {
-        NativeInterpreter cpu = NativeInterpreter.create(model, options, null);
-        cpu.describeResolution(Accelerator.Kind.CPU, List.of());
-        return cpu;
-      }
-    }
+    return options.accelerator().createInterpreter(model, options);
   }
 
-  private static NativeInterpreter withAccelerator(ModelHandle model, LiteModel.Options options,
-      Accelerator.Kind kind, List<String> notes) {
-    Accelerator accelerator = options.accelerator();
-    NativeInterpreter.DelegateFactory factory = kind == Accelerator.Kind.GPU
-        ? () -> List.of(GpuDelegate.create(accelerator))
-        : () -> List.of(PluginDelegate.create(accelerator.library(), accelerator.pluginOptions()));
+  /** @return an interpreter on the CPU kernels (and XNNPACK, when enabled), reporting {@code notes} */
+  static NativeInterpreter onCpu(ModelHandle model, LiteModel.Options options, List<String> notes) {
+    NativeInterpreter cpu = NativeInterpreter.create(model, options, null);
+    cpu.describeResolution(Accelerator.Kind.CPU, notes);
+    return cpu;
+  }
+
+  /**
+   * Builds an interpreter with an accelerator's delegates first. For the GPU, any failure to apply its delegate is
+   * {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} (strict); a plugin's complaints become notes.
+   *
+   * @param kind the kind the report names
+   * @param factory creates the accelerator's delegates
+   * @param mustTakeOperators fail as unavailable when the delegates take no operator (AUTO's "if usable")
+   * @param notes receives what the report should say about the resolution
+   */
+  static NativeInterpreter delegated(ModelHandle model, LiteModel.Options options, Accelerator.Kind kind,
+      NativeInterpreter.DelegateFactory factory, boolean mustTakeOperators, List<String> notes) {
     NativeInterpreter built;
     try {
       built = NativeInterpreter.create(model, options, factory);
@@ -80,7 +66,7 @@ final class AcceleratorResolver {
     }
     ExecutionReport report = built.report();
     int acceleratorPartitions = report.partitions() - report.partitionsOf(XNNPACK_KERNEL);
-    if (report.planSize() >= 0 && acceleratorPartitions == 0 && options.accelerator().kind() == Accelerator.Kind.AUTO) {
+    if (report.planSize() >= 0 && acceleratorPartitions == 0 && mustTakeOperators) {
       // AUTO promises "GPU if usable": a GPU that takes no operator is not, so don't keep its delegate around.
       built.close();
       throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,

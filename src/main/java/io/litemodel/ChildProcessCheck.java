@@ -177,9 +177,9 @@ final class ChildProcessCheck {
     }
     Accelerator accelerator = options.accelerator();
     args.add("accelerator=" + accelerator.kind());
-    if (accelerator.kind() == Accelerator.Kind.PLUGIN) {
-      args.add("plugin=" + accelerator.library());
-      for (Map.Entry<String, String> option : accelerator.pluginOptions().entrySet()) {
+    if (accelerator instanceof PluginAccelerator plugin) {
+      args.add("plugin=" + plugin.library());
+      for (Map.Entry<String, String> option : plugin.pluginOptions().entrySet()) {
         args.add("pluginOption=" + option.getKey() + "=" + option.getValue());
       }
     }
@@ -223,11 +223,12 @@ final class ChildProcessCheck {
         options = options.withXnnpackFlag(flag, false);
       }
     }
+    // No default: a new accelerator kind fails to compile here until the child knows how to rebuild it.
     Accelerator accelerator = switch (Accelerator.Kind.valueOf(kind)) {
+      case CPU -> Accelerator.cpu();
       case GPU -> Accelerator.gpu();
       case AUTO -> Accelerator.auto();
       case PLUGIN -> Accelerator.plugin(Path.of(plugin), pluginOptions);
-      default -> Accelerator.cpu();
     };
     return options.withAccelerator(accelerator);
   }

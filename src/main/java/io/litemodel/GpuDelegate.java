@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +20,13 @@ final class GpuDelegate implements NativeDelegate {
   static final long FLAG_ENABLE_SERIALIZATION = 0x8;
 
   private final String library;
-  private Pointer gpu;
+  private final NativeScope owned = new NativeScope();
+  private final Pointer gpu;
   private final Pointer delegate;
 
   private GpuDelegate(String library, Pointer gpu) {
     this.library = library;
-    this.gpu = gpu;
+    this.gpu = owned.own(gpu, LiteModelShim::lm_gpu_delete);
     this.delegate = LiteModelShim.lm_gpu_delegate(gpu);
   }
 
@@ -52,7 +53,7 @@ final class GpuDelegate implements NativeDelegate {
    *
    * @return the lookup; {@code library} is what to dlopen (a path, or the bare name as the last resort)
    */
-  static Lookup locate(Accelerator accelerator) {
+  static Lookup locate(GpuAccelerator accelerator) {
     List<String> tried = new ArrayList<>();
     if (accelerator.library() != null) {
       Path path = accelerator.library().toAbsolutePath();
@@ -92,7 +93,7 @@ final class GpuDelegate implements NativeDelegate {
    * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} naming every place
    *     looked and the loader's reason
    */
-  static GpuDelegate create(Accelerator accelerator) {
+  static GpuDelegate create(GpuAccelerator accelerator) {
     NativeRuntime.ensureLoaded();
     Lookup lookup = locate(accelerator);
     if (lookup.library == null) {
@@ -160,9 +161,6 @@ final class GpuDelegate implements NativeDelegate {
 
   @Override
   public void delete() {
-    if (gpu != null) {
-      LiteModelShim.lm_gpu_delete(gpu);
-      gpu = null;
-    }
+    owned.close();
   }
 }

@@ -3,8 +3,6 @@ package io.litemodel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,120 +45,43 @@ import java.util.Objects;
  * NaN maps to the zero point and infinities saturate).
  */
 public final class LiteModel implements InferenceModel {
+  // The layers below this facade (see DESIGN.md, "Floors in the Java code"): every public method checks its
+  // arguments, passes the gate, and delegates to one of these.
   private static final Cleaner CLEANER = Cleaner.create();
-  private static final VarHandle STATE;
 
-  static {
-    try {
-      STATE = MethodHandles.lookup().findVarHandle(LiteModel.class, "state", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  private static final int IDLE = 0;
-  private static final int BUSY = 1;
-  private static final int CLOSED = 2;
-
-  @SuppressWarnings("unused") // accessed through STATE
-  private volatile int state = IDLE;
-
+  /** One call at a time, and none after close. */
+  private final CallGate gate = new CallGate("LiteModel");
   private final ModelHandle model;
   private final Options options;
   private final String source;
+  /** The native interpreter and its tensors; released once, by close() or the Cleaner. */
   private final NativeInterpreter interpreter;
   private final Cleaner.Cleanable cleanable;
-  private final TensorBinding[] inputs;
-  private final TensorBinding[] outputs;
-  private final Map<String, Integer> inputIndex = new LinkedHashMap<>();
-  private final Map<String, Integer> outputIndex = new LinkedHashMap<>();
-  /** Batch dimension handling: -1 when every input's first dimension is dynamic, else the fixed batch size. */
-  private final int fixedBatch;
-  private final int[][] resizeDims;
-  /** The batch size tensors are allocated for; 0 while unknown (after a failed resize). */
-  private int currentBatch;
-  /** The only input and output, when the model has exactly one of each that the float API can use; else null. */
-  private final TensorBinding singleInput;
-  private final TensorBinding singleOutput;
-  /** Why predictSingle/predict cannot be used on this model, or null. */
-  private final String singleProblem;
-  /** The subgraph that runs (the main graph, or the selected signature's). */
-  private final int primarySubgraph;
-  /** Elements of each input at its stored shape: the base of the memory estimate's growth. */
-  private final long[] storedElements;
-  /** The memory estimate of the current allocation, in bytes. */
-  private long allocatedBytes;
-  /** The row count {@link #rowsWithinBudget} last answered for, and its answer (so repeating a batch costs nothing). */
-  private int budgetCheckedRows = -1;
-  private int budgetRows;
-  /**
-   * An allocation above this many bytes is given back (by a fresh interpreter) when the next one needs less than a
-   * quarter of it: TensorFlow Lite's arena only grows, so one huge batch would otherwise keep its memory until close.
-   */
-  static final long SHRINK_ABOVE_BYTES = 64L << 20;
-  /** What runs where, read once after each (re)allocation so that reading it needs no native call. */
-  private volatile ExecutionReport report;
+  /** The input shapes and batch size the tensors are allocated for. */
+  private final InterpreterShapes shapes;
+  /** Copies values in and out of the tensors and invokes. */
+  private final InterpreterCalls calls;
+  private final TensorNames inputNames;
+  private final TensorNames outputNames;
 
   private LiteModel(ModelHandle model, Options options, String source) {
     this.model = model;
     this.options = options;
     this.source = source;
-    this.primarySubgraph = model.graph().primarySubgraph(options.signature());
-    this.allocatedBytes = MemoryBudget.check(model.graph(), primarySubgraph, 1.0, options.memoryBudget(),
-        "model " + source + " at its stored input shapes").bytes();
+    int subgraph = model.graph().primarySubgraph(options.signature());
+    long storedBytes = InterpreterShapes.checkStored(model.graph(), subgraph, options.memoryBudget(), source);
     this.interpreter = AcceleratorResolver.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
-    this.inputs = interpreter.inputs();
-    this.outputs = interpreter.outputs();
-    for (TensorBinding binding : inputs) {
-      inputIndex.put(binding.name(), binding.index());
+    try {
+      this.shapes = new InterpreterShapes(interpreter, model, options.signature(), subgraph, options.memoryBudget(),
+          source, storedBytes);
+      this.calls = new InterpreterCalls(interpreter, shapes);
+      this.inputNames = new TensorNames(interpreter.inputs(), "input");
+      this.outputNames = new TensorNames(interpreter.outputs(), "output");
+    } catch (RuntimeException | Error e) {
+      cleanable.clean(); // a half-built instance frees its interpreter now, not when the Cleaner gets to it
+      throw e;
     }
-    for (TensorBinding binding : outputs) {
-      outputIndex.put(binding.name(), binding.index());
-    }
-    // Tensor names work too (e.g. "serving_default_x:0"), unless one would shadow another tensor's signature name.
-    for (TensorBinding binding : inputs) {
-      inputIndex.putIfAbsent(binding.tensorName(), binding.index());
-    }
-    for (TensorBinding binding : outputs) {
-      outputIndex.putIfAbsent(binding.tensorName(), binding.index());
-    }
-    boolean dynamic = inputs.length > 0;
-    for (TensorBinding binding : inputs) {
-      dynamic &= binding.dynamicBatch() && binding.shapeView().length >= 2;
-    }
-    this.fixedBatch = dynamic ? -1 : batchOf(inputs);
-    this.resizeDims = new int[inputs.length][];
-    this.storedElements = new long[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      resizeDims[i] = inputs[i].shapeView().clone();
-      storedElements[i] = Math.max(1, elements(resizeDims[i]));
-    }
-    this.currentBatch = inputs.length > 0 && inputs[0].shapeView().length > 0 ? inputs[0].shapeView()[0] : 1;
-    this.singleProblem = singleProblem(inputs, outputs);
-    this.singleInput = singleProblem == null ? inputs[0] : null;
-    this.singleOutput = singleProblem == null ? outputs[0] : null;
-    this.report = interpreter.report();
-  }
-
-  private static String singleProblem(TensorBinding[] inputs, TensorBinding[] outputs) {
-    if (inputs.length != 1) {
-      return "predictSingle/predict need a model with one input; this one has " + inputs.length
-          + ": use run(...) or setInput/invoke/getOutput";
-    }
-    if (outputs.length != 1) {
-      return "predictSingle/predict need a model with one output; this one has " + outputs.length
-          + ": use run(...) or setInput/invoke/getOutput";
-    }
-    String problem = inputs[0].floatApiProblem();
-    return problem != null ? problem : outputs[0].floatApiProblem();
-  }
-
-  private static int batchOf(TensorBinding[] inputs) {
-    if (inputs.length == 0 || inputs[0].shapeView().length < 2) {
-      return 1;
-    }
-    return Math.max(1, inputs[0].shapeView()[0]);
   }
 
   /** Frees the native interpreter; run once by close() or by the Cleaner. Holds no reference to the LiteModel. */
@@ -295,18 +215,18 @@ public final class LiteModel implements InferenceModel {
   /** Like {@link #replicate()}, with other options (for example another thread count). */
   public LiteModel replicate(Options replicaOptions) {
     Objects.requireNonNull(replicaOptions, "options");
-    enter();
+    gate.enter();
     try {
       LiteModel replica = new LiteModel(model, replicaOptions, source);
       try {
-        replica.adoptShapes(resizeDims);
+        replica.shapes.adopt(shapes.shapesView());
       } catch (RuntimeException | Error e) {
         replica.close();
         throw e;
       }
       return replica;
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -324,17 +244,17 @@ public final class LiteModel implements InferenceModel {
   /** @return the inputs, in the model's order (each a snapshot of the current allocation) */
   @Override
   public List<TensorSpec> inputs() {
-    return specs(inputs);
+    return specs(interpreter.inputs());
   }
 
   /** @return the outputs, in the model's order (each a snapshot of the current allocation) */
   @Override
   public List<TensorSpec> outputs() {
-    return specs(outputs);
+    return specs(interpreter.outputs());
   }
 
   private List<TensorSpec> specs(TensorBinding[] bindings) {
-    checkOpen();
+    gate.checkOpen();
     List<TensorSpec> specs = new ArrayList<>(bindings.length);
     for (TensorBinding binding : bindings) {
       specs.add(binding.spec());
@@ -350,7 +270,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public int inputIndex(String name) {
-    return indexOf(inputIndex, name, "input");
+    return inputNames.indexOf(name);
   }
 
   /**
@@ -360,34 +280,26 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public int outputIndex(String name) {
-    return indexOf(outputIndex, name, "output");
-  }
-
-  private static int indexOf(Map<String, Integer> names, String name, String kind) {
-    Integer index = names.get(name);
-    if (index == null) {
-      throw new IllegalArgumentException("model has no " + kind + " named '" + name + "'; it has " + names.keySet());
-    }
-    return index;
+    return outputNames.indexOf(name);
   }
 
   /** @return the model's signature keys (empty if it declares none) */
   public List<String> signatureKeys() {
-    checkOpen();
+    gate.checkOpen();
     return interpreter.signatureKeys();
   }
 
   /** @return the signature this instance runs, or null when it runs the main graph */
   public String signatureKey() {
-    checkOpen();
+    gate.checkOpen();
     return interpreter.signatureKey();
   }
 
   /** @return true when the batch dimension is dynamic and batches run in one invocation */
   @Override
   public boolean hasDynamicBatch() {
-    checkOpen();
-    return fixedBatch < 0;
+    gate.checkOpen();
+    return shapes.dynamicBatch();
   }
 
   /** @return the options this instance was built with */
@@ -397,8 +309,8 @@ public final class LiteModel implements InferenceModel {
 
   /** @return what actually runs: delegates, partitions, and operators left to the CPU kernels */
   public ExecutionReport executionReport() {
-    checkOpen();
-    return report;
+    gate.checkOpen();
+    return interpreter.report();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -416,24 +328,9 @@ public final class LiteModel implements InferenceModel {
   public void predictSingle(float[] input, float[] output) {
     enterAllocated();
     try {
-      TensorBinding in = singleInput();
-      TensorBinding out = singleOutput();
-      if (currentBatch != 1 && fixedBatch < 0) {
-        resizeBatch(1);
-      }
-      int inLength = in.rowElements();
-      int outLength = out.rowElements();
-      if (input.length != inLength) {
-        throw lengthMismatch(in, "input", inLength, input.length);
-      }
-      if (output.length != outLength) {
-        throw lengthMismatch(out, "output", outLength, output.length);
-      }
-      in.write(input, 0, 0, inLength);
-      invokeChecked();
-      out.read(0, output, 0, outLength);
+      calls.predictSingle(input, output);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -446,9 +343,9 @@ public final class LiteModel implements InferenceModel {
     enterAllocated();
     int outLength;
     try {
-      outLength = singleOutput().rowElements();
+      outLength = calls.singleOutputRow();
     } finally {
-      exit();
+      gate.exit();
     }
     float[] output = new float[outLength];
     predictSingle(input, output);
@@ -471,34 +368,9 @@ public final class LiteModel implements InferenceModel {
     Objects.requireNonNull(rows, "rows");
     enterAllocated();
     try {
-      TensorBinding in = singleInput();
-      TensorBinding out = singleOutput();
-      requirePositiveBatch(rows.length);
-      int inRow = in.rowElements();
-      for (int r = 0; r < rows.length; r++) {
-        if (rows[r] == null || rows[r].length != inRow) {
-          throw new IllegalArgumentException("row " + r + " has " + (rows[r] == null ? "no" : rows[r].length)
-              + " values; input '" + in.name() + "' expects " + inRow + " per row (shape "
-              + Arrays.toString(in.shapeSignatureView()) + ")");
-        }
-      }
-      int chunk = chunkSize(rows.length);
-      int outRow = out.rowElements();
-      float[][] result = new float[rows.length][outRow];
-      for (int start = 0; start < rows.length; start += chunk) {
-        int count = Math.min(chunk, rows.length - start);
-        for (int r = 0; r < count; r++) {
-          in.write(rows[start + r], 0, r * inRow, inRow);
-        }
-        padChunk(in, count, inRow);
-        invokeChecked();
-        for (int r = 0; r < count; r++) {
-          out.read(r * outRow, result[start + r], 0, outRow);
-        }
-      }
-      return result;
+      return calls.predict(rows);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -516,153 +388,10 @@ public final class LiteModel implements InferenceModel {
     Objects.requireNonNull(output, "output");
     enterAllocated();
     try {
-      TensorBinding in = singleInput();
-      TensorBinding out = singleOutput();
-      requirePositiveBatch(rows);
-      int inRow = in.rowElements();
-      long needIn = (long) rows * inRow;
-      if (input.remaining() < needIn) {
-        throw new IllegalArgumentException("input buffer has " + input.remaining() + " values remaining; " + rows
-            + " rows of input '" + in.name() + "' need " + needIn);
-      }
-      int chunk = chunkSize(rows);
-      int outRow = out.rowElements();
-      long needOut = (long) rows * outRow;
-      if (output.remaining() < needOut) {
-        throw new IllegalArgumentException("output buffer has " + output.remaining() + " values remaining; "
-            + rows + " rows of output '" + out.name() + "' need " + needOut);
-      }
-      int inPos = input.position();
-      int outPos = output.position();
-      for (int start = 0; start < rows; start += chunk) {
-        int count = Math.min(chunk, rows - start);
-        in.write(input, inPos + start * inRow, 0, count * inRow);
-        padChunk(in, count, inRow);
-        invokeChecked();
-        out.read(0, output, outPos + start * outRow, count * outRow);
-      }
-      input.position(inPos + (int) needIn);
-      output.position(outPos + (int) needOut);
+      calls.predict(input, output, rows);
     } finally {
-      exit();
+      gate.exit();
     }
-  }
-
-  /** Rows per invocation: all of them when the batch is dynamic, else the fixed batch size. */
-  private int chunkSize(int rows) {
-    if (fixedBatch < 0) {
-      int chunk = rowsWithinBudget(rows);
-      if (currentBatch != chunk) {
-        resizeBatch(chunk);
-      }
-      return chunk;
-    }
-    return fixedBatch;
-  }
-
-  private void padChunk(TensorBinding in, int count, int inRow) {
-    if (fixedBatch > 1 && count < fixedBatch) {
-      in.clear(count * inRow, (fixedBatch - count) * inRow);
-    }
-  }
-
-  private void requirePositiveBatch(int rows) {
-    if (rows <= 0) {
-      throw new IllegalArgumentException("batch size must be positive, got " + rows);
-    }
-  }
-
-  /**
-   * Resizes the batch dimension of every input and reallocates. Cold path: only when the batch size changes. If
-   * TensorFlow Lite fails half way, tensor memory may already have moved: every cached view is dropped and the batch
-   * size marked unknown, so the next call resizes again instead of touching freed memory.
-   */
-  private void resizeBatch(int rows) {
-    for (TensorBinding in : inputs) {
-      if ((long) rows * in.rowElements() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("a batch of " + rows + " rows of input '" + in.name() + "' has more "
-            + "than " + Integer.MAX_VALUE + " elements");
-      }
-    }
-    int[][] previous = new int[inputs.length][];
-    for (int i = 0; i < inputs.length; i++) {
-      previous[i] = resizeDims[i].clone();
-      resizeDims[i][0] = rows;
-    }
-    try {
-      applyShapes("a batch of " + rows + " rows");
-    } catch (RuntimeException e) {
-      System.arraycopy(previous, 0, resizeDims, 0, previous.length);
-      throw e;
-    }
-  }
-
-  /**
-   * @return how many of {@code rows} rows one invocation may take within the memory budget (all of them, unless the
-   *     batch would exceed it); cached for the last row count asked, so repeated batch sizes cost nothing
-   * @throws LiteModelException with {@link LiteModelException.Status#MEMORY_BUDGET_EXCEEDED} if not even one row fits
-   */
-  private int rowsWithinBudget(int rows) {
-    if (rows == budgetCheckedRows) {
-      return budgetRows;
-    }
-    int fitting = rows;
-    if (estimateForBatch(rows) > options.memoryBudget()) {
-      int low = 0;
-      int high = rows;
-      while (high - low > 1) { // the estimate grows with the rows: find the largest batch that fits
-        int middle = (int) (((long) low + high) >>> 1);
-        if (estimateForBatch(middle) <= options.memoryBudget()) {
-          low = middle;
-        } else {
-          high = middle;
-        }
-      }
-      if (low == 0) {
-        checkShapes(batchDims(1), "one row"); // throws, naming the largest tensor
-      }
-      fitting = low;
-    }
-    budgetCheckedRows = rows;
-    budgetRows = fitting;
-    return fitting;
-  }
-
-  private long estimateForBatch(int rows) {
-    return TensorMemory.estimate(model.graph(), primarySubgraph, growth(batchDims(rows))).bytes();
-  }
-
-  private int[][] batchDims(int rows) {
-    int[][] dims = new int[inputs.length][];
-    for (int i = 0; i < inputs.length; i++) {
-      dims[i] = resizeDims[i].clone();
-      if (dims[i].length > 0) {
-        dims[i][0] = rows;
-      }
-    }
-    return dims;
-  }
-
-  /** @return how much the inputs at {@code dims} grew against their stored shapes (largest element ratio) */
-  private double growth(int[][] dims) {
-    double growth = 1.0;
-    for (int i = 0; i < dims.length; i++) {
-      growth = Math.max(growth, elements(dims[i]) / (double) storedElements[i]);
-    }
-    return growth;
-  }
-
-  private static long elements(int[] dims) {
-    long count = 1;
-    for (int dim : dims) {
-      count *= Math.max(0, dim);
-    }
-    return count;
-  }
-
-  private TensorMemory.Estimate checkShapes(int[][] dims, String what) {
-    return MemoryBudget.check(model.graph(), primarySubgraph, growth(dims), options.memoryBudget(),
-        what + " of model " + source);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -689,33 +418,11 @@ public final class LiteModel implements InferenceModel {
    */
   public void resizeInput(int index, int... shape) {
     Objects.requireNonNull(shape, "shape");
-    enter();
+    gate.enter();
     try {
-      TensorBinding in = input(index);
-      String problem = InputShapes.problem(in.name(), in.shapeSignatureView(), shape);
-      if (problem != null) {
-        throw new IllegalArgumentException(problem);
-      }
-      long elements = 1;
-      for (int dim : shape) {
-        elements *= dim;
-        if (elements > Integer.MAX_VALUE) {
-          throw new IllegalArgumentException("input '" + in.name() + "' of shape " + Arrays.toString(shape)
-              + " would have more than " + Integer.MAX_VALUE + " elements");
-        }
-      }
-      int[] previous = resizeDims[index];
-      resizeDims[index] = shape.clone();
-      try {
-        applyShapes("input '" + in.name() + "' of shape " + Arrays.toString(shape));
-      } catch (RuntimeException e) {
-        resizeDims[index] = previous;
-        throw e;
-      } finally {
-        budgetCheckedRows = -1; // the rows that fit depend on the other dimensions
-      }
+      shapes.resizeInput(calls.input(index), shape);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -735,69 +442,16 @@ public final class LiteModel implements InferenceModel {
    * instance (and call this between streams).
    */
   public void resetState() {
-    enter();
+    gate.enter();
     try {
       boolean rebuild = model.graph().hasResourceVariables();
       interpreter.resetState(rebuild);
       if (rebuild) {
-        if (shapesAllocatable()) {
-          applyShapes("the input shapes after a reset");
-        } else {
-          report = interpreter.report();
-        }
+        shapes.afterRebuild();
       }
     } finally {
-      exit();
+      gate.exit();
     }
-  }
-
-  /**
-   * Resizes every input to {@link #resizeDims} and reallocates, after checking the memory budget (nothing is allocated
-   * when it would be exceeded). When the previous allocation was large and this one needs under a quarter of it, the
-   * interpreter is rebuilt first, which gives the arena's memory back (TensorFlow Lite's arena never shrinks); models
-   * with resource variables keep their interpreter, and so their state. The batch size follows the first input.
-   */
-  private void applyShapes(String what) {
-    TensorMemory.Estimate estimate = checkShapes(resizeDims, what);
-    currentBatch = 0;
-    if (allocatedBytes > SHRINK_ABOVE_BYTES && estimate.bytes() * 4 < allocatedBytes
-        && !model.graph().hasResourceVariables()) {
-      interpreter.rebuildForShrink();
-    }
-    interpreter.resize(resizeDims);
-    allocatedBytes = estimate.bytes();
-    currentBatch = inputs.length > 0 && resizeDims[0].length > 0 ? resizeDims[0][0] : 1;
-    report = interpreter.report();
-  }
-
-  /** Takes another instance's input shapes, when they differ from this one's and can be allocated. */
-  private void adoptShapes(int[][] shapes) {
-    boolean same = true;
-    for (int i = 0; i < inputs.length; i++) {
-      same &= Arrays.equals(shapes[i], resizeDims[i]);
-    }
-    if (same) {
-      return;
-    }
-    int[][] previous = resizeDims.clone();
-    for (int i = 0; i < inputs.length; i++) {
-      resizeDims[i] = shapes[i].clone();
-    }
-    if (!shapesAllocatable()) {
-      System.arraycopy(previous, 0, resizeDims, 0, previous.length);
-      return;
-    }
-    budgetCheckedRows = -1;
-    applyShapes("a replica's input shapes");
-  }
-
-  private boolean shapesAllocatable() {
-    for (int i = 0; i < inputs.length; i++) {
-      if (!InputShapes.allocatable(resizeDims[i], inputs[i].shapeSignatureView())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -813,14 +467,9 @@ public final class LiteModel implements InferenceModel {
     Objects.requireNonNull(data, "data");
     enterAllocated();
     try {
-      TensorBinding in = input(index);
-      in.requireFloatConvertible();
-      if (data.length != in.elementCount()) {
-        throw lengthMismatch(in, "input", in.elementCount(), data.length);
-      }
-      in.write(data, 0, 0, data.length);
+      calls.setInput(index, data);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -838,16 +487,9 @@ public final class LiteModel implements InferenceModel {
     Objects.requireNonNull(data, "data");
     enterAllocated();
     try {
-      TensorBinding in = input(index);
-      ByteBuffer target = in.bytes();
-      if (target == null || data.remaining() != target.capacity()) {
-        throw new IllegalArgumentException("input '" + in.name() + "' holds " + (target == null ? 0
-            : target.capacity()) + " bytes (" + in.dataType() + Arrays.toString(in.shapeView()) + "), given "
-            + data.remaining());
-      }
-      target.put(0, data, data.position(), data.remaining());
+      calls.setInputBytes(index, data);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -859,9 +501,9 @@ public final class LiteModel implements InferenceModel {
   public void invoke() {
     enterAllocated();
     try {
-      invokeChecked();
+      calls.invoke();
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -874,14 +516,9 @@ public final class LiteModel implements InferenceModel {
     Objects.requireNonNull(data, "data");
     enterAllocated();
     try {
-      TensorBinding out = output(index);
-      out.requireFloatConvertible();
-      if (data.length != out.elementCount()) {
-        throw lengthMismatch(out, "output", out.elementCount(), data.length);
-      }
-      out.read(0, data, 0, data.length);
+      calls.getOutput(index, data);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -898,15 +535,9 @@ public final class LiteModel implements InferenceModel {
     Objects.requireNonNull(data, "data");
     enterAllocated();
     try {
-      TensorBinding out = output(index);
-      ByteBuffer source = out.bytes();
-      if (source == null || data.remaining() < source.capacity()) {
-        throw new IllegalArgumentException("output '" + out.name() + "' holds " + (source == null ? 0
-            : source.capacity()) + " bytes, buffer has " + data.remaining() + " remaining");
-      }
-      data.put(data.position(), source, 0, source.capacity());
+      calls.getOutputBytes(index, data);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -921,58 +552,10 @@ public final class LiteModel implements InferenceModel {
     Objects.requireNonNull(outputs, "outputs");
     enterAllocated();
     try {
-      if (inputs.length != this.inputs.length || outputs.length != this.outputs.length) {
-        throw new IllegalArgumentException("model has " + this.inputs.length + " inputs and " + this.outputs.length
-            + " outputs; given " + inputs.length + " and " + outputs.length);
-      }
-      int batch = batchFor(inputs);
-      if (fixedBatch < 0 && batch != currentBatch) {
-        resizeBatch(batch);
-      }
-      for (int i = 0; i < inputs.length; i++) {
-        TensorBinding in = this.inputs[i];
-        in.requireFloatConvertible();
-        if (inputs[i].length != in.elementCount()) {
-          throw lengthMismatch(in, "input", in.elementCount(), inputs[i].length);
-        }
-        in.write(inputs[i], 0, 0, inputs[i].length);
-      }
-      invokeChecked();
-      for (int i = 0; i < outputs.length; i++) {
-        TensorBinding out = this.outputs[i];
-        out.requireFloatConvertible();
-        if (outputs[i] == null || outputs[i].length != out.elementCount()) {
-          throw lengthMismatch(out, "output", out.elementCount(), outputs[i] == null ? 0 : outputs[i].length);
-        }
-        out.read(0, outputs[i], 0, outputs[i].length);
-      }
+      calls.run(inputs, outputs);
     } finally {
-      exit();
+      gate.exit();
     }
-  }
-
-  private int batchFor(float[][] data) {
-    if (fixedBatch >= 0) {
-      return currentBatch;
-    }
-    int batch = -1;
-    for (int i = 0; i < data.length; i++) {
-      TensorBinding in = inputs[i];
-      if (data[i] == null) {
-        throw new IllegalArgumentException("no data for input '" + in.name() + "'");
-      }
-      int row = in.rowElements();
-      if (row == 0 || data[i].length % row != 0 || data[i].length == 0) {
-        throw lengthMismatch(in, "input", row, data[i].length);
-      }
-      int rows = data[i].length / row;
-      if (batch >= 0 && rows != batch) {
-        throw new IllegalArgumentException("inputs disagree on the batch size: input '" + in.name() + "' has "
-            + rows + " rows, the first input " + batch);
-      }
-      batch = rows;
-    }
-    return batch;
   }
 
   /**
@@ -985,32 +568,26 @@ public final class LiteModel implements InferenceModel {
   @Override
   public Map<String, float[]> run(Map<String, float[]> inputs) {
     Objects.requireNonNull(inputs, "inputs");
-    float[][] ordered = new float[this.inputs.length][];
+    TensorBinding[] declared = interpreter.inputs();
+    float[][] ordered = new float[declared.length][];
     for (Map.Entry<String, float[]> entry : inputs.entrySet()) {
       ordered[inputIndex(entry.getKey())] = entry.getValue();
     }
     for (int i = 0; i < ordered.length; i++) {
       if (ordered[i] == null) {
-        throw new IllegalArgumentException("missing input '" + this.inputs[i].name() + "'; given "
-            + inputs.keySet());
+        throw new IllegalArgumentException("missing input '" + declared[i].name() + "'; given " + inputs.keySet());
       }
     }
     float[][] results;
     enterAllocated();
     try {
-      int batch = batchFor(ordered);
-      if (fixedBatch < 0 && batch != currentBatch) {
-        resizeBatch(batch);
-      }
-      results = new float[outputs.length][];
-      for (int i = 0; i < outputs.length; i++) {
-        results[i] = new float[outputs[i].elementCount()];
-      }
+      results = calls.outputArraysFor(ordered);
     } finally {
-      exit();
+      gate.exit();
     }
     run(ordered, results);
     Map<String, float[]> named = new LinkedHashMap<>();
+    TensorBinding[] outputs = interpreter.outputs();
     for (int i = 0; i < outputs.length; i++) {
       named.put(outputs[i].name(), results[i]);
     }
@@ -1031,10 +608,10 @@ public final class LiteModel implements InferenceModel {
     enterAllocated();
     try {
       for (int i = 0; i < calls; i++) {
-        invokeChecked();
+        this.calls.invoke();
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -1045,18 +622,8 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public void close() {
-    while (true) {
-      int current = (int) STATE.getVolatile(this);
-      if (current == CLOSED) {
-        return;
-      }
-      if (current == BUSY) {
-        throw new IllegalStateException("close() called while another thread is using this LiteModel");
-      }
-      if (STATE.compareAndSet(this, IDLE, CLOSED)) {
-        cleanable.clean();
-        return;
-      }
+    if (gate.close()) {
+      cleanable.clean();
     }
   }
 
@@ -1069,7 +636,7 @@ public final class LiteModel implements InferenceModel {
   /** @return true once {@link #close()} was called */
   @Override
   public boolean isClosed() {
-    return (int) STATE.getVolatile(this) == CLOSED;
+    return gate.isClosed();
   }
 
   @Override
@@ -1079,103 +646,33 @@ public final class LiteModel implements InferenceModel {
     }
     StringBuilder text = new StringBuilder("LiteModel[").append(source).append(", ").append(model.size())
         .append(" bytes\n");
-    for (TensorBinding binding : inputs) {
+    for (TensorBinding binding : interpreter.inputs()) {
       text.append("  input  ").append(binding.spec()).append('\n');
     }
-    for (TensorBinding binding : outputs) {
+    for (TensorBinding binding : interpreter.outputs()) {
       text.append("  output ").append(binding.spec()).append('\n');
     }
-    text.append("  batch: ").append(fixedBatch < 0
-        ? "dynamic, one invocation per batch (current " + currentBatch + ")"
-        : "fixed at " + fixedBatch + ", batches run in chunks of " + fixedBatch).append('\n');
+    text.append("  batch: ").append(shapes.describeBatch()).append('\n');
     if (!signatureKeys().isEmpty()) {
       text.append("  signatures: ").append(signatureKeys())
           .append(signatureKey() != null ? ", running '" + signatureKey() + "'" : "").append('\n');
     }
-    text.append("  threads: ").append(options.threads()).append(", runs on: ").append(report)
+    text.append("  threads: ").append(options.threads()).append(", runs on: ").append(interpreter.report())
         .append(']');
     return text.toString();
   }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Internals
-
-  /** Enters a call: one CAS that detects both use after close and concurrent use. */
-  private void enter() {
-    if (!STATE.compareAndSet(this, IDLE, BUSY)) {
-      throw (int) STATE.getVolatile(this) == CLOSED
-          ? new IllegalStateException("this LiteModel is closed")
-          : new IllegalStateException("this LiteModel is in use by another thread; a LiteModel is not "
-              + "thread-safe: give each thread its own replicate() or use a LiteModelPool");
-    }
-  }
-
-  private void exit() {
-    STATE.setRelease(this, IDLE);
-  }
-
   /**
-   * Enters a call that touches tensors: like {@link #enter()}, and fails while a dynamic input still waits for its
-   * first {@link #resizeInput(int, int...)} (one field read).
+   * Enters a call that touches tensors: like {@link CallGate#enter()}, and fails while a dynamic input still waits
+   * for its first {@link #resizeInput(int, int...)} (one field read).
    */
   private void enterAllocated() {
-    enter();
+    gate.enter();
     String problem = interpreter.allocationProblem();
     if (problem != null) {
-      exit();
+      gate.exit();
       throw new IllegalStateException(problem);
     }
-  }
-
-  private void checkOpen() {
-    if (isClosed()) {
-      throw new IllegalStateException("this LiteModel is closed");
-    }
-  }
-
-  private void invokeChecked() {
-    int status = interpreter.invoke();
-    if (status != 0) {
-      throw interpreter.failure(status, "invoke failed");
-    }
-    if (interpreter.hasDynamicOutputs()) {
-      interpreter.refreshDynamicOutputs();
-    }
-  }
-
-  private TensorBinding singleInput() {
-    if (singleInput == null) {
-      throw new IllegalArgumentException(singleProblem);
-    }
-    return singleInput;
-  }
-
-  private TensorBinding singleOutput() {
-    if (singleOutput == null) {
-      throw new IllegalArgumentException(singleProblem);
-    }
-    return singleOutput;
-  }
-
-  private TensorBinding input(int index) {
-    if (index < 0 || index >= inputs.length) {
-      throw new IllegalArgumentException("input index " + index + " out of range; model has " + inputs.length);
-    }
-    return inputs[index];
-  }
-
-  private TensorBinding output(int index) {
-    if (index < 0 || index >= outputs.length) {
-      throw new IllegalArgumentException("output index " + index + " out of range; model has " + outputs.length);
-    }
-    return outputs[index];
-  }
-
-  private static IllegalArgumentException lengthMismatch(TensorBinding binding, String kind, int expected,
-      int given) {
-    return new IllegalArgumentException(kind + " '" + binding.name() + "' expects " + expected + " values (shape "
-        + Arrays.toString(binding.shapeView()) + ", declared " + Arrays.toString(binding.shapeSignatureView())
-        + "), given " + given);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -16,15 +16,17 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * memory, so callers may reuse their arrays and buffers at once.
  */
 final class ModelHandle {
-  private BytePointer bytes;
-  private TfLiteModel model;
+  /**
+   * Owns, in creation order: the native copy of the bytes, the error sink (TensorFlow Lite keeps the reporter's user
+   * data for the model's whole life, so the sink lives exactly as long as the model), the model (which points into
+   * the bytes), and the XNNPACK weights cache once created. Freed with the last reference, the cache first.
+   */
+  private final NativeScope owned;
+  private final TfLiteModel model;
+  /** The model's error sink (owned by {@link #owned}), for the shape checks that run after load. */
+  private final Pointer errorSink;
   private final long size;
   private int references = 1;
-  /**
-   * The error sink the model was created with. TensorFlow Lite keeps the reporter's user data for the model's whole
-   * life (it may report through it when interpreters are built), so the sink lives exactly as long as the model.
-   */
-  private Pointer errorSink;
   /** XNNPACK packed weights shared by this model's interpreters; created on first use, freed with the model. */
   private WeightsCache weightsCache;
 
@@ -32,19 +34,34 @@ final class ModelHandle {
   private final ModelGraph graph;
   /** Custom operators this build has no kernel for (a delegate may still claim them). */
   private final CustomOperators unresolved;
+  /** Custom operators given placeholder kernels by the safety preparation. */
+  private final java.util.Set<String> placeholders;
+  /** Why the stored default shapes could not be prepared (then every new shape is checked first), or null. */
+  private final String deferredCheck;
+  /** Input shapes already accepted by the safety preparation, most recent last (bounded). */
+  private final java.util.Map<String, Boolean> acceptedShapes = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+      return size() > 32;
+    }
+  };
 
   /** Where the bytes came from (a path, a resource), for messages. */
   private final String source;
 
-  private ModelHandle(BytePointer bytes, TfLiteModel model, long size, Pointer errorSink, ModelGraph graph,
-      CustomOperators unresolved, String source) {
+  private ModelHandle(NativeScope owned, TfLiteModel model, long size, Pointer errorSink, ModelGraph graph,
+      SafetyPreparation preparation, String source) {
     this.source = source;
-    this.bytes = bytes;
+    this.owned = owned;
     this.model = model;
     this.size = size;
     this.errorSink = errorSink;
     this.graph = graph;
-    this.unresolved = unresolved;
+    this.unresolved = preparation.unresolved();
+    this.placeholders = preparation.placeholders();
+    this.deferredCheck = preparation.deferred();
   }
 
   /**
@@ -78,12 +95,12 @@ final class ModelHandle {
       throw new LiteModelException(LiteModelException.Status.INVALID_MODEL,
           "model " + source + " is not a TensorFlow Lite flatbuffer (no TFL3 identifier; " + size + " bytes)");
     }
-    BytePointer bytes = new BytePointer(size);
-    bytes.position(0).limit(size);
-    bytes.asBuffer().put(data.duplicate());
-    Pointer sink = LiteModelShim.lm_error_sink_create();
-    TfLiteModel model = null;
+    NativeScope owned = new NativeScope();
     try {
+      BytePointer bytes = owned.own(new BytePointer(size), BytePointer::close);
+      bytes.position(0).limit(size);
+      bytes.asBuffer().put(data.duplicate());
+      Pointer sink = owned.own(LiteModelShim.lm_error_sink_create(), LiteModelShim::lm_error_sink_delete);
       Pointer created = LiteModelShim.lm_model_create(bytes, size, sink);
       if (created == null || created.isNull()) {
         String why = NativeText.sinkText(sink);
@@ -91,7 +108,7 @@ final class ModelHandle {
             "model " + source + " was rejected by TensorFlow Lite (truncated or corrupt flatbuffer?)"
                 + (why.isEmpty() ? "" : ": " + why));
       }
-      model = new TfLiteModel(created);
+      TfLiteModel model = owned.own(new TfLiteModel(created), tensorflowlite::TfLiteModelDelete);
       // Read the verified native copy, not the caller's buffer, which might change under us.
       ByteBuffer verified = bytes.position(0).limit(size).asBuffer();
       String signatures = SignatureTableCheck.problem(verified);
@@ -107,21 +124,16 @@ final class ModelHandle {
             "model " + source + " is inconsistent (its operators reject their tensors): " + preparation.rejection());
       }
       LiteModelShim.lm_error_sink_clear(sink);
-      return new ModelHandle(bytes, model, size, sink, graph, preparation.unresolved(), source);
+      return new ModelHandle(owned, model, size, sink, graph, preparation, source);
     } catch (RuntimeException | Error e) {
-      // Nothing owns these yet: free them here, model before the bytes it points into.
-      if (model != null) {
-        tensorflowlite.TfLiteModelDelete(model);
-      }
-      bytes.close();
-      LiteModelShim.lm_error_sink_delete(sink);
+      owned.closeAfter(e); // nothing else owns these yet: the model goes before the bytes it points into
       throw e;
     }
   }
 
   /** @return the model for building an interpreter; valid while this caller holds a reference */
   synchronized TfLiteModel model() {
-    if (model == null) {
+    if (owned.isClosed()) {
       throw new IllegalStateException("model handle already released");
     }
     return model;
@@ -136,7 +148,7 @@ final class ModelHandle {
       throw new IllegalStateException("the model was closed; load it again");
     }
     if (weightsCache == null) {
-      weightsCache = WeightsCache.create(size);
+      weightsCache = owned.own(WeightsCache.create(size), WeightsCache::delete);
     }
     return weightsCache;
   }
@@ -154,6 +166,42 @@ final class ModelHandle {
   /** @return the custom operators this build has no kernel for; a delegate must claim them for the model to run */
   CustomOperators unresolvedCustomOperators() {
     return unresolved;
+  }
+
+  /**
+   * @return why the model could not be prepared at its stored default input shapes (it needs concrete shapes first),
+   *     or null when it was
+   */
+  String deferredCheck() {
+    return deferredCheck;
+  }
+
+  /**
+   * Runs the load-time safety preparation at {@code dims} before any interpreter of this model is resized to them,
+   * for models whose default shapes could not be checked at load (see {@link #deferredCheck()}); does nothing for the
+   * others. Shapes already accepted are remembered.
+   *
+   * @param signatureKey the signature whose inputs {@code names} are, or null for the main graph's tensor names
+   * @throws LiteModelException with {@link LiteModelException.Status#INVALID_MODEL} when the operators reject them
+   */
+  synchronized void checkShapes(String signatureKey, String[] names, int[][] dims) {
+    if (deferredCheck == null) {
+      return;
+    }
+    if (references == 0) {
+      throw new IllegalStateException("the model was closed; load it again");
+    }
+    String key = signatureKey + java.util.Arrays.toString(names) + java.util.Arrays.deepToString(dims);
+    if (acceptedShapes.containsKey(key)) {
+      return;
+    }
+    String rejection = SafetyPreparation.checkAt(model, errorSink, graph, placeholders, signatureKey, names, dims);
+    LiteModelShim.lm_error_sink_clear(errorSink);
+    if (rejection != null) {
+      throw new LiteModelException(LiteModelException.Status.INVALID_MODEL, "model " + source + " rejects input "
+          + "shapes " + java.util.Arrays.deepToString(dims) + " (its operators reject their tensors): " + rejection);
+    }
+    acceptedShapes.put(key, Boolean.TRUE);
   }
 
   /** @return the size of the model in bytes */
@@ -177,16 +225,8 @@ final class ModelHandle {
     }
     if (--references == 0) {
       // Every interpreter released its reference after deleting its delegates, so no delegate uses the cache now.
-      if (weightsCache != null) {
-        weightsCache.delete();
-        weightsCache = null;
-      }
-      tensorflowlite.TfLiteModelDelete(model);
-      model = null;
-      bytes.close();
-      bytes = null;
-      LiteModelShim.lm_error_sink_delete(errorSink);
-      errorSink = null;
+      owned.close();
+      weightsCache = null;
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,15 +23,20 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * (the only way to reset a model's resource variables) while the {@link TensorBinding}s that callers hold stay the
  * same objects, refreshed to the new tensors.
  *
- * <p>Release order, in {@link #close()}: signature runner, interpreter, delegates, probe, error sink, model
+ * <p>Release order, in {@link #close()} (one {@link NativeScope}, last created first): signature runner,
+ * interpreter, probe, delegates, error sink, model
  * reference (the last reference also frees the model's shared XNNPACK weights cache, after every delegate that
  * used it). Each is released once; later calls do nothing.
  */
 final class NativeInterpreter {
-  private ModelHandle model;
+  /** Owns the model reference and (through {@link #partsSlot}) the current parts; released by {@link #close()}. */
+  private final NativeScope owned;
+  private final NativeScope.Slot<Parts> partsSlot;
+  /** The slot's current parts, read directly on the hot path. */
+  private Parts parts;
+  private final ModelHandle model;
   private final LiteModel.Options options;
   private final DelegateFactory extraDelegates;
-  private Parts parts;
   private final String signatureKey;
   private final List<String> signatureKeys;
   private final TensorBinding[] inputs;
@@ -43,9 +48,19 @@ final class NativeInterpreter {
   private Accelerator.Kind runsOn = Accelerator.Kind.CPU;
   private List<String> notes = List.of();
   private boolean dynamicOutputs;
+  /**
+   * What runs where, read after every (re)allocation and resolution so that reading it needs no native call (and
+   * another thread may read it: {@link LiteModel#executionReport()} does not enter the call gate).
+   */
+  private volatile ExecutionReport report;
 
-  /** The native objects of one interpreter build, released together, children before parents. */
+  /**
+   * The native objects of one interpreter build, each owned by {@link #owned} as it is created (error sink,
+   * delegates, probe, interpreter, signature runner), so they are released together in the reverse order: children
+   * before parents.
+   */
   private static final class Parts {
+    final NativeScope owned = new NativeScope();
     Pointer errorSink;
     final List<NativeDelegate> delegates = new ArrayList<>();
     Pointer probe;
@@ -53,35 +68,18 @@ final class NativeInterpreter {
     TfLiteSignatureRunner runner;
 
     void close() {
-      if (runner != null && !runner.isNull()) {
-        tensorflowlite.TfLiteSignatureRunnerDelete(runner);
-      }
-      runner = null;
-      if (interpreter != null && !interpreter.isNull()) {
-        tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      }
-      interpreter = null;
-      for (NativeDelegate delegate : delegates) {
-        delegate.delete();
-      }
-      delegates.clear();
-      if (probe != null) {
-        LiteModelShim.lm_probe_delete(probe);
-        probe = null;
-      }
-      if (errorSink != null) {
-        LiteModelShim.lm_error_sink_delete(errorSink);
-        errorSink = null;
-      }
+      owned.close();
     }
   }
 
-  private NativeInterpreter(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates,
-      Parts parts, List<String> signatureKeys) {
+  private NativeInterpreter(NativeScope owned, NativeScope.Slot<Parts> partsSlot, ModelHandle model,
+      LiteModel.Options options, DelegateFactory extraDelegates, List<String> signatureKeys) {
+    this.owned = owned;
+    this.partsSlot = partsSlot;
+    this.parts = partsSlot.get();
     this.model = model;
     this.options = options;
     this.extraDelegates = extraDelegates;
-    this.parts = parts;
     this.signatureKey = options.signature();
     this.signatureKeys = signatureKeys;
     this.buildErrors = sinkText(parts.errorSink);
@@ -99,30 +97,17 @@ final class NativeInterpreter {
    * construction fails).
    */
   static NativeInterpreter create(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates) {
-    model.acquire();
-    Parts parts;
-    List<String> keys;
+    NativeScope owned = new NativeScope();
     try {
-      parts = build(model, options, extraDelegates);
-    } catch (RuntimeException | Error e) {
-      model.release();
-      throw e;
-    }
-    NativeInterpreter built;
-    try {
-      keys = signatureKeys(parts.interpreter);
-      built = new NativeInterpreter(model, options, extraDelegates, parts, keys);
-    } catch (RuntimeException | Error e) {
-      parts.close();
-      model.release();
-      throw e;
-    }
-    // From here on `built` owns every native resource (and the model reference); close() releases them once.
-    try {
+      owned.own(model.acquire(), ModelHandle::release);
+      NativeScope.Slot<Parts> parts = owned.slot(Parts::close);
+      parts.replace(build(model, options, extraDelegates));
+      NativeInterpreter built = new NativeInterpreter(owned, parts, model, options, extraDelegates,
+          signatureKeys(parts.get().interpreter));
       built.allocateAndBind();
       return built;
     } catch (RuntimeException | Error e) {
-      built.close();
+      owned.closeAfter(e); // parts first, then the model reference
       throw e;
     }
   }
@@ -138,7 +123,7 @@ final class NativeInterpreter {
       try {
         cache.finalizeAfterBuild();
       } catch (RuntimeException e) {
-        parts.close();
+        parts.owned.closeAfter(e);
         throw e;
       }
       return parts;
@@ -148,33 +133,38 @@ final class NativeInterpreter {
   private static Parts build(ModelHandle model, LiteModel.Options options, DelegateFactory extraDelegates,
       WeightsCache weightsCache) {
     Parts parts = new Parts();
-    TfLiteInterpreterOptions interpreterOptions = null;
-    try {
-      parts.errorSink = LiteModelShim.lm_error_sink_create();
-      interpreterOptions = tensorflowlite.TfLiteInterpreterOptionsCreate();
+    try (NativeScope temporary = new NativeScope()) {
+      parts.errorSink = parts.owned.own(LiteModelShim.lm_error_sink_create(), LiteModelShim::lm_error_sink_delete);
+      TfLiteInterpreterOptions interpreterOptions = temporary.own(tensorflowlite.TfLiteInterpreterOptionsCreate(),
+          tensorflowlite::TfLiteInterpreterOptionsDelete);
       tensorflowlite.TfLiteInterpreterOptionsSetNumThreads(interpreterOptions, options.threads());
       LiteModelShim.lm_options_set_error_sink(interpreterOptions, parts.errorSink);
       // Accelerator delegates first: TensorFlow Lite offers each delegate the nodes its predecessors left, so the
       // GPU or plugin gets first pick and XNNPACK takes what they did not.
       if (extraDelegates != null) {
-        parts.delegates.addAll(extraDelegates.create());
+        for (NativeDelegate delegate : extraDelegates.create()) {
+          parts.delegates.add(parts.owned.own(delegate, NativeDelegate::delete));
+        }
       }
       if (options.xnnpack()) {
-        parts.delegates.add(XnnpackDelegate.create(options.threads(), options.xnnpackFlags(),
-            options.xnnpackClearedFlags(), weightsCache == null ? null : weightsCache.pointer()));
+        parts.delegates.add(parts.owned.own(XnnpackDelegate.create(options.threads(), options.xnnpackFlags(),
+            options.xnnpackClearedFlags(), weightsCache == null ? null : weightsCache.pointer()),
+            NativeDelegate::delete));
       }
       for (NativeDelegate delegate : parts.delegates) {
         tensorflowlite.TfLiteInterpreterOptionsAddDelegate(interpreterOptions,
             new TfLiteOpaqueDelegateStruct(delegate.pointer()));
       }
-      parts.probe = LiteModelShim.lm_probe_create();
+      parts.probe = parts.owned.own(LiteModelShim.lm_probe_create(), LiteModelShim::lm_probe_delete);
       if (parts.probe != null && !parts.probe.isNull()) {
         tensorflowlite.TfLiteInterpreterOptionsAddDelegate(interpreterOptions,
             new TfLiteOpaqueDelegateStruct(LiteModelShim.lm_probe_delegate(parts.probe)));
       } else {
         parts.probe = null;
       }
-      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model.model(), interpreterOptions);
+      TfLiteInterpreter interpreter = parts.owned.own(
+          tensorflowlite.TfLiteInterpreterCreate(model.model(), interpreterOptions),
+          tensorflowlite::TfLiteInterpreterDelete);
       if (interpreter == null || interpreter.isNull()) {
         String why = sinkText(parts.errorSink);
         throw new LiteModelException(NativeFailures.classify(NativeFailures.NO_STATUS, why),
@@ -187,7 +177,9 @@ final class NativeInterpreter {
         if (!keys.contains(options.signature())) {
           throw new IllegalArgumentException("model has no signature '" + options.signature() + "'; it has " + keys);
         }
-        parts.runner = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, options.signature());
+        parts.runner = parts.owned.own(
+            tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, options.signature()),
+            tensorflowlite::TfLiteSignatureRunnerDelete);
         if (parts.runner == null || parts.runner.isNull()) {
           parts.runner = null;
           throw new LiteModelException(LiteModelException.Status.ERROR, "could not create a runner for signature '"
@@ -196,12 +188,8 @@ final class NativeInterpreter {
       }
       return parts;
     } catch (RuntimeException | Error e) {
-      parts.close();
+      parts.owned.closeAfter(e);
       throw e;
-    } finally {
-      if (interpreterOptions != null) {
-        tensorflowlite.TfLiteInterpreterOptionsDelete(interpreterOptions);
-      }
     }
   }
 
@@ -271,14 +259,15 @@ final class NativeInterpreter {
       outputs[i] = new TensorBinding(i, name, tensor);
     }
     if (status != 0) {
-      String waiting = unallocatableInputs();
+      String waiting = waitingForShapes(why);
       if (waiting == null) {
         throw failure(status, "allocating tensors failed", why);
       }
-      allocationProblem = waiting + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
+      allocationProblem = waiting;
       invalidateBindings();
     }
     noteDynamicOutputs();
+    report = readReport();
   }
 
   /**
@@ -298,6 +287,34 @@ final class NativeInterpreter {
     }
     return waiting.isEmpty() ? null : "the model's default input shape cannot be allocated: call resizeInput(...) "
         + "with concrete dimensions for input(s) " + String.join(", ", waiting) + " before the first call";
+  }
+
+  /**
+   * @param why what TensorFlow Lite reported when allocating at the stored shapes failed
+   * @return the message asking for a resize when that failure is expected (an input's default shape cannot be
+   *     allocated, or the model's operators reject its default shapes), or null when it is a real failure
+   */
+  private String waitingForShapes(String why) {
+    String unallocatable = unallocatableInputs();
+    if (unallocatable != null) {
+      return unallocatable + (why.isEmpty() ? "" : " (TensorFlow Lite: " + why + ")");
+    }
+    if (model.deferredCheck() != null) {
+      return "the model cannot run at its stored default input shapes (its operators reject them: "
+          + model.deferredCheck() + "): call resizeInput(...) with concrete dimensions for its dynamic input(s) "
+          + dynamicInputs() + " before the first call";
+    }
+    return null;
+  }
+
+  private String dynamicInputs() {
+    List<String> dynamic = new ArrayList<>();
+    for (TensorBinding input : inputs) {
+      if (input != null && InputShapes.hasDynamic(input.shapeSignatureView())) {
+        dynamic.add("'" + input.name() + "' " + Arrays.toString(input.shapeSignatureView()));
+      }
+    }
+    return String.join(", ", dynamic);
   }
 
   private int allocate() {
@@ -321,12 +338,13 @@ final class NativeInterpreter {
     if (signatureKeys.size() != 1) {
       return null;
     }
-    TfLiteSignatureRunner signature = tensorflowlite.TfLiteInterpreterGetSignatureRunner(parts.interpreter,
-        signatureKeys.get(0));
-    if (signature == null || signature.isNull()) {
-      return null;
-    }
-    try {
+    try (NativeScope temporary = new NativeScope()) {
+      TfLiteSignatureRunner signature = temporary.own(
+          tensorflowlite.TfLiteInterpreterGetSignatureRunner(parts.interpreter, signatureKeys.get(0)),
+          tensorflowlite::TfLiteSignatureRunnerDelete);
+      if (signature == null || signature.isNull()) {
+        return null;
+      }
       int count = forInputs ? inputs.length : outputs.length;
       long declared = forInputs ? tensorflowlite.TfLiteSignatureRunnerGetInputCount(signature)
           : tensorflowlite.TfLiteSignatureRunnerGetOutputCount(signature);
@@ -352,8 +370,6 @@ final class NativeInterpreter {
         }
       }
       return names;
-    } finally {
-      tensorflowlite.TfLiteSignatureRunnerDelete(signature);
     }
   }
 
@@ -436,6 +452,7 @@ final class NativeInterpreter {
     }
     allocationProblem = null;
     refreshBindings();
+    report = readReport();
   }
 
   /**
@@ -465,20 +482,21 @@ final class NativeInterpreter {
   /** Replaces the native interpreter with a fresh one built the same way; bindings are refreshed, not replaced. */
   private void rebuild() {
     invalidateBindings();
-    Parts fresh = build(model, options, extraDelegates);
-    Parts old = parts;
-    parts = fresh;
-    old.close();
+    parts = partsSlot.replace(build(model, options, extraDelegates)); // the old parts go once the new ones exist
     int status = allocate();
     if (status != 0) {
-      String waiting = unallocatableInputs();
+      String why = sinkText(parts.errorSink);
+      LiteModelShim.lm_error_sink_clear(parts.errorSink);
+      String waiting = waitingForShapes(why);
       if (waiting == null) {
-        throw failure(status, "allocating tensors after a reset failed");
+        throw failure(status, "allocating tensors after a reset failed", why);
       }
       allocationProblem = waiting;
+      report = readReport();
       return;
     }
     refreshBindings();
+    report = readReport();
   }
 
   /** Rebuilds every cached tensor view after an allocation. */
@@ -492,28 +510,45 @@ final class NativeInterpreter {
     noteDynamicOutputs();
   }
 
+  /**
+   * Decides, after each allocation, whether invocations may move tensor memory: when some tensor of the primary graph
+   * is dynamic (its shape depends on the data), TensorFlow Lite allocates it during {@code Invoke} and re-plans the
+   * arena there, which can move every tensor of the arena, the inputs included.
+   */
   private void noteDynamicOutputs() {
     boolean any = false;
     for (TensorBinding output : outputs) {
       any |= !output.stableAddress();
     }
+    if (!any && parts.runner == null) {
+      int tensors = model.graph().subgraphs().isEmpty() ? 0 : model.graph().subgraphs().get(0).tensors().size();
+      for (int t = 0; t < tensors && !any; t++) {
+        TfLiteTensor tensor = tensorflowlite.TfLiteInterpreterGetTensor(parts.interpreter, t);
+        any = tensor != null && !tensor.isNull() && tensorflowlite.TfLiteTensorGetAllocationStrategy(tensor)
+            == tensorflowlite.kTfLiteAllocationStrategyMalloc;
+      }
+    }
     dynamicOutputs = any && allocationProblem == null;
   }
 
   /**
-   * True when some output's memory is allocated by {@code Invoke} itself (data-dependent shapes): its view must be
-   * rebuilt after every invocation. False for ordinary models, whose outputs live in the arena.
+   * True when an invocation may move tensor memory (see {@link #noteDynamicOutputs()}): every view must then be
+   * checked after each invocation. False for ordinary models, whose tensors stay put between allocations.
    */
   boolean hasDynamicOutputs() {
     return dynamicOutputs;
   }
 
-  /** Rebuilds the views of the outputs that {@code Invoke} (re)allocates. Allocates; only for such models. */
+  /**
+   * Rebuilds the views of every input and output whose memory an invocation moved or resized. One JNI call per
+   * tensor, allocation-free unless something moved; only for models with dynamic tensors.
+   */
   void refreshDynamicOutputs() {
-    for (int i = 0; i < outputs.length; i++) {
-      if (!outputs[i].stableAddress()) {
-        outputs[i].refresh(outputTensor(i));
-      }
+    for (TensorBinding input : inputs) {
+      input.refreshIfMoved();
+    }
+    for (TensorBinding output : outputs) {
+      output.refreshIfMoved();
     }
   }
 
@@ -543,8 +578,13 @@ final class NativeInterpreter {
     return new LiteModelException(kind, what + " (" + kind + ")" + (why.isEmpty() ? "" : ": " + why));
   }
 
-  /** @return what runs where, read from the final execution plans */
+  /** @return what runs where, as read after the last allocation; no native call */
   ExecutionReport report() {
+    return report;
+  }
+
+  /** @return what runs where, read from the final execution plans */
+  private ExecutionReport readReport() {
     List<String> described = new ArrayList<>();
     for (NativeDelegate delegate : parts.delegates) {
       described.add(delegate.describe());
@@ -565,16 +605,11 @@ final class NativeInterpreter {
   void describeResolution(Accelerator.Kind kind, List<String> resolutionNotes) {
     this.runsOn = kind;
     this.notes = List.copyOf(resolutionNotes);
+    this.report = readReport();
   }
 
-  /** Releases everything this interpreter owns, children before parents. Idempotent. */
+  /** Releases everything this interpreter owns, children before parents: its parts, then its model reference. */
   void close() {
-    if (parts != null) {
-      parts.close();
-    }
-    if (model != null) {
-      model.release();
-      model = null;
-    }
+    owned.close();
   }
 }

@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.tensorflowlite.global.tensorflowlite;

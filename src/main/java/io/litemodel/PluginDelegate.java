@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
@@ -14,14 +14,14 @@ import org.bytedeco.javacpp.PointerPointer;
 final class PluginDelegate implements NativeDelegate {
   private final Path library;
   private final Map<String, String> options;
-  private Pointer plugin;
+  private final NativeScope owned = new NativeScope();
   private final Pointer delegate;
 
   private PluginDelegate(Path library, Map<String, String> options, Pointer plugin) {
     this.library = library;
     this.options = options;
-    this.plugin = plugin;
-    this.delegate = LiteModelShim.lm_plugin_delegate(plugin);
+    // The delegate belongs to the plugin object: destroying the plugin destroys it.
+    this.delegate = LiteModelShim.lm_plugin_delegate(owned.own(plugin, LiteModelShim::lm_plugin_delete));
   }
 
   /**
@@ -78,9 +78,6 @@ final class PluginDelegate implements NativeDelegate {
   /** Destroys the delegate through the plugin, once. */
   @Override
   public void delete() {
-    if (plugin != null) {
-      LiteModelShim.lm_plugin_delete(plugin);
-      plugin = null;
-    }
+    owned.close();
   }
 }

@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +13,7 @@ import org.bytedeco.tensorflowlite.TfLiteInterpreter;
 import org.bytedeco.tensorflowlite.TfLiteInterpreterOptions;
 import org.bytedeco.tensorflowlite.TfLiteModel;
 import org.bytedeco.tensorflowlite.TfLiteOperator;
+import org.bytedeco.tensorflowlite.TfLiteSignatureRunner;
 import org.bytedeco.tensorflowlite.global.tensorflowlite;
 
 /**
@@ -37,10 +38,28 @@ final class SafetyPreparation {
 
   private final String rejection;
   private final CustomOperators unresolved;
+  private final Set<String> placeholders;
+  private final String deferred;
 
-  private SafetyPreparation(String rejection, CustomOperators unresolved) {
+  private SafetyPreparation(String rejection, CustomOperators unresolved, Set<String> placeholders, String deferred) {
     this.rejection = rejection;
     this.unresolved = unresolved;
+    this.placeholders = Set.copyOf(placeholders);
+    this.deferred = deferred;
+  }
+
+  /**
+   * @return why the model could not be prepared at its stored default shapes although it declares dynamic input
+   *     dimensions (its operators reject those shapes, as an audio front end rejects one sample), or null when it was
+   *     prepared; such a model loads, and each input shape it is given is checked with {@link #checkAt} first
+   */
+  String deferred() {
+    return deferred;
+  }
+
+  /** @return the custom operators that got a placeholder kernel (for {@link #checkAt}) */
+  Set<String> placeholders() {
+    return placeholders;
   }
 
   /** @return TensorFlow Lite's reason to reject the model, or null when it prepared cleanly */
@@ -66,17 +85,100 @@ final class SafetyPreparation {
       LiteModelShim.lm_error_sink_clear(sink);
       int status = prepareOnce(model, sink, graph, placeholders);
       if (status == 0) {
-        return new SafetyPreparation(null, CustomOperators.unresolved(graph, placeholders));
+        return new SafetyPreparation(null, CustomOperators.unresolved(graph, placeholders), placeholders, null);
       }
       String text = NativeText.sinkText(sink);
       if (status != tensorflowlite.kTfLiteUnresolvedOps || !placeholders.addAll(missing(text, customNames,
           placeholders))) {
-        return new SafetyPreparation(text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text,
-            CustomOperators.unresolved(graph, placeholders));
+        String reason = text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text;
+        CustomOperators unresolved = CustomOperators.unresolved(graph, placeholders);
+        return hasDynamicInputs(graph)
+            ? new SafetyPreparation(null, unresolved, placeholders, reason)
+            : new SafetyPreparation(reason, unresolved, placeholders, null);
       }
     }
     return new SafetyPreparation("custom operators stay unresolved: " + placeholders,
-        CustomOperators.unresolved(graph, placeholders));
+        CustomOperators.unresolved(graph, placeholders), placeholders, null);
+  }
+
+  /** @return true when some input of the main graph declares a dynamic dimension */
+  private static boolean hasDynamicInputs(ModelGraph graph) {
+    if (graph.subgraphs().isEmpty()) {
+      return false;
+    }
+    ModelGraph.Subgraph main = graph.subgraphs().get(0);
+    for (int input : main.inputs()) {
+      if (input >= 0 && input < main.tensors().size()) {
+        int[] signature = main.tensors().get(input).shapeSignature();
+        if (signature != null && InputShapes.hasDynamic(signature)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The safety preparation at given input shapes, for a model whose default shapes could not be prepared: a
+   * throw-away interpreter with the built-in kernels (and the same placeholders) is resized to them and allocated.
+   *
+   * @param signatureKey the signature whose inputs {@code names} are, or null for the main graph's tensor names
+   * @param names the inputs to resize
+   * @param dims their shapes
+   * @return null when the operators accept the shapes, else TensorFlow Lite's reason
+   */
+  static String checkAt(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders,
+      String signatureKey, String[] names, int[][] dims) {
+    LiteModelShim.lm_error_sink_clear(sink);
+    try (NativeScope owned = new NativeScope()) {
+      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, placeholders);
+      if (interpreter == null) {
+        return reason(sink, tensorflowlite.kTfLiteError);
+      }
+      int status = signatureKey == null ? resizeMain(interpreter, names, dims)
+          : resizeSignature(interpreter, signatureKey, names, dims);
+      return status == 0 ? null : reason(sink, status);
+    }
+  }
+
+  private static int resizeMain(TfLiteInterpreter interpreter, String[] names, int[][] dims) {
+    int count = tensorflowlite.TfLiteInterpreterGetInputTensorCount(interpreter);
+    for (int i = 0; i < count; i++) {
+      String name = tensorflowlite.TfLiteTensorName(tensorflowlite.TfLiteInterpreterGetInputTensor(interpreter, i))
+          .getString();
+      for (int n = 0; n < names.length; n++) {
+        if (names[n].equals(name)) {
+          int status = tensorflowlite.TfLiteInterpreterResizeInputTensor(interpreter, i, dims[n], dims[n].length);
+          if (status != 0) {
+            return status;
+          }
+        }
+      }
+    }
+    return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+  }
+
+  private static int resizeSignature(TfLiteInterpreter interpreter, String key, String[] names, int[][] dims) {
+    try (NativeScope owned = new NativeScope()) {
+      TfLiteSignatureRunner runner = owned.own(tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, key),
+          tensorflowlite::TfLiteSignatureRunnerDelete);
+      if (runner == null || runner.isNull()) {
+        return tensorflowlite.kTfLiteError;
+      }
+      for (int n = 0; n < names.length; n++) {
+        int status = tensorflowlite.TfLiteSignatureRunnerResizeInputTensor(runner, names[n], dims[n],
+            dims[n].length);
+        if (status != 0) {
+          return status;
+        }
+      }
+      return tensorflowlite.TfLiteSignatureRunnerAllocateTensors(runner);
+    }
+  }
+
+  private static String reason(Pointer sink, int status) {
+    String text = NativeText.sinkText(sink);
+    return text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text;
   }
 
   /**
@@ -113,41 +215,40 @@ final class SafetyPreparation {
 
   /** @return the status of allocating tensors (0 when the model prepared), or 1 when no interpreter was built */
   private static int prepareOnce(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders) {
-    TfLiteInterpreterOptions options = tensorflowlite.TfLiteInterpreterOptionsCreate();
-    List<TfLiteOperator> operators = new ArrayList<>();
-    List<BytePointer> names = new ArrayList<>();
-    try {
-      LiteModelShim.lm_options_set_error_sink(options, sink);
-      for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
-        if (code.isCustom() && placeholders.contains(code.customName())) {
-          // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
-          BytePointer name = new BytePointer(code.customName());
-          names.add(name);
-          TfLiteOperator operator = tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
-              code.version(), null);
-          operators.add(operator);
-          tensorflowlite.TfLiteInterpreterOptionsAddOperator(options, operator);
-        }
-      }
-      TfLiteInterpreter interpreter = tensorflowlite.TfLiteInterpreterCreate(model, options);
-      if (interpreter == null || interpreter.isNull()) {
+    try (NativeScope owned = new NativeScope()) {
+      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, placeholders);
+      if (interpreter == null) {
         return tensorflowlite.kTfLiteError;
       }
-      try {
-        resizeUnallocatableInputs(interpreter, graph);
-        return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
-      } finally {
-        tensorflowlite.TfLiteInterpreterDelete(interpreter);
-      }
-    } finally {
-      for (TfLiteOperator operator : operators) {
-        tensorflowlite.TfLiteOperatorDelete(operator);
-      }
-      for (BytePointer name : names) {
-        name.close();
-      }
-      tensorflowlite.TfLiteInterpreterOptionsDelete(options);
+      resizeUnallocatableInputs(interpreter, graph);
+      return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
     }
+  }
+
+  /**
+   * Builds a throw-away interpreter with the built-in kernels and a kernel for each custom operator in
+   * {@code placeholders} that accepts its node as declared. Everything it creates is owned by {@code owned}, which
+   * releases it last created first: the interpreter, each operator before the name it points to, the options.
+   *
+   * @return the interpreter, or null when TensorFlow Lite built none (the reason is in {@code sink})
+   */
+  private static TfLiteInterpreter checkingInterpreter(NativeScope owned, TfLiteModel model, Pointer sink,
+      ModelGraph graph, Set<String> placeholders) {
+    TfLiteInterpreterOptions options = owned.own(tensorflowlite.TfLiteInterpreterOptionsCreate(),
+        tensorflowlite::TfLiteInterpreterOptionsDelete);
+    LiteModelShim.lm_options_set_error_sink(options, sink);
+    for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
+      if (code.isCustom() && placeholders.contains(code.customName())) {
+        // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
+        BytePointer name = owned.own(new BytePointer(code.customName()), BytePointer::close);
+        TfLiteOperator operator = owned.own(tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
+            code.version(), null), tensorflowlite::TfLiteOperatorDelete);
+        tensorflowlite.TfLiteInterpreterOptionsAddOperator(options, operator);
+      }
+    }
+    TfLiteInterpreter interpreter = owned.own(tensorflowlite.TfLiteInterpreterCreate(model, options),
+        tensorflowlite::TfLiteInterpreterDelete);
+    return interpreter == null || interpreter.isNull() ? null : interpreter;
   }
 
   /** Sets every dynamic dimension of an input whose default shape cannot be allocated to 1, for the check. */

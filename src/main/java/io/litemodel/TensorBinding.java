@@ -1,9 +1,11 @@
 package io.litemodel;
 
+import io.litemodel.internal.presets.LiteModelShim;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorflowlite.TfLiteIntArray;
@@ -31,6 +33,9 @@ final class TensorBinding {
   private final int zeroPoint;
 
   private int[] shape;
+  /** The tensor the views were made over, and its data address then (0 when unallocated). */
+  private TfLiteTensor tensor;
+  private long address;
   private int elementCount;
   private int rowElements;
   private long byteSize;
@@ -88,8 +93,10 @@ final class TensorBinding {
     }
     elementCount = (int) count;
     rowElements = shape.length <= 1 ? elementCount : (shape[0] == 0 ? 0 : elementCount / shape[0]);
+    this.tensor = tensor;
     byteSize = tensorflowlite.TfLiteTensorByteSize(tensor);
     Pointer data = tensorflowlite.TfLiteTensorData(tensor);
+    address = data == null ? 0 : data.address();
     int strategy = tensorflowlite.TfLiteTensorGetAllocationStrategy(tensor);
     stableAddress = data != null && !data.isNull() && (strategy == tensorflowlite.kTfLiteAllocationStrategyArena
         || strategy == tensorflowlite.kTfLiteAllocationStrategyMMap);
@@ -106,6 +113,20 @@ final class TensorBinding {
 
   int index() {
     return index;
+  }
+
+  /**
+   * Rebuilds the views when the tensor's memory moved or changed size since they were made (a graph with dynamic
+   * tensors may move its whole arena during an invocation). One JNI call that allocates nothing when nothing moved.
+   *
+   * @return true when the views were rebuilt
+   */
+  boolean refreshIfMoved() {
+    if (tensor == null || LiteModelShim.lm_tensor_changed(tensor, address, byteSize) == 0) {
+      return false;
+    }
+    refresh(tensor);
+    return true;
   }
 
   /**
@@ -181,6 +202,15 @@ final class TensorBinding {
           + "no float meaning; use setInputBytes()/getOutputBytes() for raw access";
     }
     return null;
+  }
+
+  /**
+   * @param kind "input" or "output", for the message
+   * @return the exception for an array of {@code given} values where {@code expected} were needed
+   */
+  IllegalArgumentException lengthMismatch(String kind, int expected, int given) {
+    return new IllegalArgumentException(kind + " '" + name + "' expects " + expected + " values (shape "
+        + Arrays.toString(shape) + ", declared " + Arrays.toString(shapeSignature) + "), given " + given);
   }
 
   /** Drops the cached views (after a failed reallocation), so any use fails cleanly until the next refresh. */

@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -17,11 +17,12 @@ import org.bytedeco.javacpp.Pointer;
  * {@link #lock()}: XNNPACK's cache is not documented as safe for concurrent inserts, and building is not a hot path.
  */
 final class WeightsCache {
-  private Pointer cache;
+  private final NativeScope owned = new NativeScope();
+  private final Pointer cache;
   private boolean finalized;
 
   private WeightsCache(Pointer cache) {
-    this.cache = cache;
+    this.cache = owned.own(cache, LiteModelShim::lm_xnnpack_weights_cache_delete);
   }
 
   /**
@@ -50,7 +51,7 @@ final class WeightsCache {
 
   /** @return the native cache, for {@link XnnpackDelegate#create} */
   synchronized Pointer pointer() {
-    if (cache == null) {
+    if (owned.isClosed()) {
       throw new IllegalStateException("the weights cache was already deleted");
     }
     return cache;
@@ -75,9 +76,6 @@ final class WeightsCache {
 
   /** Frees the cache; only once no delegate uses it (see the class notes). Idempotent. */
   synchronized void delete() {
-    if (cache != null) {
-      LiteModelShim.lm_xnnpack_weights_cache_delete(cache);
-      cache = null;
-    }
+    owned.close();
   }
 }

@@ -1,6 +1,6 @@
 package io.litemodel;
 
-import io.litemodel.presets.LiteModelShim;
+import io.litemodel.internal.presets.LiteModelShim;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
@@ -11,11 +11,12 @@ import org.bytedeco.javacpp.Pointer;
 final class XnnpackDelegate implements NativeDelegate {
   private final int threads;
   private final boolean sharedWeights;
-  private Pointer delegate;
+  private final NativeScope owned = new NativeScope();
+  private final Pointer delegate;
 
   private XnnpackDelegate(int threads, Pointer delegate, boolean sharedWeights) {
     this.threads = threads;
-    this.delegate = delegate;
+    this.delegate = owned.own(delegate, LiteModelShim::lm_xnnpack_delete);
     this.sharedWeights = sharedWeights;
   }
 
@@ -78,9 +79,6 @@ final class XnnpackDelegate implements NativeDelegate {
 
   @Override
   public void delete() {
-    if (delegate != null) {
-      LiteModelShim.lm_xnnpack_delete(delegate);
-      delegate = null;
-    }
+    owned.close();
   }
 }

@@ -4,6 +4,7 @@ import static io.litemodel.ReferenceModels.golden;
 import static io.litemodel.ReferenceModels.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +25,17 @@ class AcceleratorTest {
     assertEquals(Accelerator.Kind.CPU, LiteModel.Options.defaults().accelerator().kind());
     assertEquals(Accelerator.gpu().withPrecisionLossAllowed(true), Accelerator.gpu().withPrecisionLossAllowed(true));
     assertNotEquals(Accelerator.gpu(), Accelerator.auto());
-    assertThrows(IllegalStateException.class, () -> Accelerator.cpu().withPrecisionLossAllowed(true));
-    assertThrows(IllegalStateException.class, () -> Accelerator.plugin(Path.of("x.so")).withLibrary(Path.of("y")));
+    // GPU options exist only on the kinds they apply to (they used to fail at run time on the others).
+    for (Class<?> type : new Class<?>[] {CpuAccelerator.class, PluginAccelerator.class}) {
+      assertFalse(Arrays.stream(type.getMethods()).anyMatch(m -> m.getName().equals("withPrecisionLossAllowed")
+          || m.getName().equals("withBackend")), type.getSimpleName());
+    }
+    assertEquals(Accelerator.gpu().withBackend(Accelerator.GpuBackend.OPENGL),
+        Accelerator.auto().withBackend(Accelerator.GpuBackend.OPENGL).gpuAccelerator());
+    assertEquals(Accelerator.Kind.AUTO, Accelerator.auto().withPrecisionLossAllowed(true).kind());
+    assertEquals(Accelerator.plugin(Path.of("x.so"), Map.of("a", "1")), Accelerator.plugin(Path.of("x.so"),
+        Map.of("a", "1")));
+    assertTrue(Accelerator.class.isSealed());
     assertThrows(IllegalArgumentException.class, () -> Accelerator.gpu().withMaxDelegatedPartitions(0));
     assertThrows(IllegalArgumentException.class, () -> Accelerator.gpu().withSerialization(Path.of("/tmp"), ""));
     assertTrue(Accelerator.gpu().withBackend(Accelerator.GpuBackend.OPENCL).toString().contains("OPENCL"));

@@ -61,8 +61,10 @@ class ChildProcessCheckTest {
             Map.of("name", "a=b", "max_nodes", "2")));
     LiteModel.Options decoded = ChildProcessCheck.decode(ChildProcessCheck.encode(options));
     assertEquals(options.toString(), decoded.toString());
-    assertEquals(options.accelerator().pluginOptions(), decoded.accelerator().pluginOptions());
-    assertEquals(options.accelerator().library(), decoded.accelerator().library());
+    PluginAccelerator sent = (PluginAccelerator) options.accelerator();
+    PluginAccelerator received = (PluginAccelerator) decoded.accelerator();
+    assertEquals(sent.pluginOptions(), received.pluginOptions());
+    assertEquals(sent.library(), received.library());
   }
 
   private static List<Path> crashReports() throws IOException {

@@ -161,4 +161,24 @@ class LiteModelShapesTest {
       }
     }
   }
+
+  @Test
+  void aModelWhoseOperatorsRejectItsDefaultShapeLoadsAndChecksEachShape() {
+    ReferenceModels.Npy input = SemanticsModels.npy("needs_shape_first.input");
+    ReferenceModels.Npy frames = SemanticsModels.npy("needs_shape_first.frames");
+    try (LiteModel model = LiteModel.load(SemanticsModels.path("needs_shape_first"))) {
+      IllegalStateException first = assertThrows(IllegalStateException.class,
+          () -> model.predictSingle(new float[1], new float[1]));
+      assertTrue(first.getMessage().contains("cannot run at its stored default input shapes")
+          && first.getMessage().contains("'audio' [-1, -1]"), first.getMessage());
+      // A length that is not whole frames of 4 is refused before the real interpreter (and XNNPACK) sees it.
+      LiteModelException rejected = assertThrows(LiteModelException.class, () -> model.resizeInput(0, 1, 6));
+      assertEquals(LiteModelException.Status.INVALID_MODEL, rejected.status());
+      assertTrue(rejected.getMessage().contains("rejects input shapes [[1, 6]]"), rejected.getMessage());
+      model.resizeInput(0, 1, 16);
+      float[] out = new float[frames.values().length];
+      model.run(new float[][] {input.values()}, new float[][] {out});
+      assertTrue(maxAbsDiff(out, frames.values()) <= 1e-5f, "max difference " + maxAbsDiff(out, frames.values()));
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package io.litemodel.presets;
+package io.litemodel.internal.presets;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
@@ -13,9 +13,11 @@ import org.bytedeco.javacpp.annotation.Properties;
  * presets do not map (the XNNPACK delegate and its weights cache, error reporting into a buffer, delegate plugins,
  * the GPU delegate V2 resolved at run time).
  *
- * <p>This is a binding layer: only LiteModel's native wrappers call it. Every function is safe before
- * {@link #lm_bind} succeeds (it fails softly instead of crashing). The JNI library is built by the Maven build
- * (JavaCPP plugin, {@code process-classes}) and packaged in the jar under {@code io/litemodel/presets/<platform>/}.
+ * <p>Not public API (hence {@code io.litemodel.internal}, left out of the Javadoc): this is a binding layer that only
+ * LiteModel's native wrappers call. It is public only because they live in another package. Every function is safe
+ * before {@link #lm_bind} succeeds (it fails softly instead of crashing). The JNI library is built by the Maven build
+ * (JavaCPP plugin, {@code process-classes}) and packaged in the jar under
+ * {@code io/litemodel/internal/presets/<platform>/}.
  */
 @Properties(value = {
     @Platform(value = "linux-x86_64", include = "litemodel/shim.h", compiler = "cpp11"),
@@ -62,6 +64,14 @@ public final class LiteModelShim {
    * @return a {@code TfLiteModel*}, or null with the reason reported into {@code sink}
    */
   public static native Pointer lm_model_create(@Cast("const void*") Pointer data, long size, Pointer sink);
+
+  /**
+   * @param tensor a {@code TfLiteTensor*}
+   * @param address the data address a view was made over
+   * @param bytes the byte size it had then
+   * @return 1 when the tensor's data moved or changed size since, else 0 (allocates nothing)
+   */
+  public static native int lm_tensor_changed(Pointer tensor, long address, long bytes);
 
   /** @return the XNNPACK flags this build sets by default, or -1 when not bound */
   public static native long lm_xnnpack_default_flags();
