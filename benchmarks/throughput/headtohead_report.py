@@ -2,7 +2,11 @@
 before each side, the best Java row against the best Python row, and Spark's overhead against the in-process
 pipeline with the same decoder and batch.
 
-Usage: python headtohead_report.py headtohead.jsonl headtohead.md
+Usage: python headtohead_report.py headtohead.jsonl headtohead.md [MORE.jsonl ...]
+
+MORE.jsonl files add inference-profile lines (HeadToHead inference, run on its own). Only CPU-time profile lines
+(cpu_ms_per_image) are reported: wall-clock ones (ms_per_image, from runs before the profile used CPU time) measure
+the machine's load as much as the model.
 
 Also puts the summary into throughput.md beside headtohead.md, as its last section (replacing an older one), so that
 the table a reader finds holds both; report.py (run.sh) keeps that section when it rewrites throughput.md.
@@ -22,10 +26,13 @@ SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch 
 
 def main():
     lines = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+    for extra in sys.argv[3:]:
+        lines += [json.loads(line) for line in open(extra) if line.strip() and "inference" in line]
     runs, sides, loads, starts, inference, cpu = {}, {}, [], [], {}, {}
     for entry in lines:
         if entry["side"] == "inference":
-            inference.setdefault(entry["batch"], []).append(entry.get("cpu_ms_per_image", entry.get("ms_per_image")))
+            if "cpu_ms_per_image" in entry:
+                inference.setdefault(entry["batch"], []).append(entry["cpu_ms_per_image"])
         elif entry["side"] == "load":
             loads.append(f"{entry['before']}: {entry['loadavg']}")
         elif entry["side"] == "round":
@@ -89,9 +96,9 @@ def main():
                      f"overhead {100 * (1 - cpu_share):.0f}%")
         out.append(line + ".")
     if inference:
-        out += ["", "Inference alone, one replica on one thread, the same preprocessed images at each batch size "
-                "(`HeadToHead inference`; median of its runs):", "",
-                "| batch | ms/image (median) | all runs |", "| ---: | ---: | --- |"]
+        out += ["", "Inference alone, one replica on one thread, the same preprocessed images at each batch size, in "
+                "that thread's CPU time (`HeadToHead inference`; median of its runs):", "",
+                "| batch | CPU ms/image (median) | all runs |", "| ---: | ---: | --- |"]
         for batch in sorted(inference):
             out.append(f"| {batch} | {statistics.median(inference[batch]):.3f} | "
                        + ", ".join(f"{ms:.3f}" for ms in inference[batch]) + " |")
