@@ -58,8 +58,9 @@ public final class ModelTransformer extends Transformer {
   private static final long serialVersionUID = 1L;
   /** Rows per model invocation unless {@link #setBatchSize} says otherwise. */
   public static final int DEFAULT_BATCH = 64;
-  /** Metadata keys of the output column. */
+  /** Output column metadata key: the model output tensor's name. */
   public static final String META_TENSOR = "litemodel.tensor";
+  /** Output column metadata key: the output tensor's shape signature (long array, -1 for the batch dimension). */
   public static final String META_SHAPE = "litemodel.shape";
 
   private final String uid;
