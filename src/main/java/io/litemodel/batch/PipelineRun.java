@@ -558,9 +558,6 @@ final class PipelineRun<T> {
   void stopAndJoin() {
     halted = true;
     stopClaims = true;
-    if (endNanos == 0) {
-      endNanos = System.nanoTime();
-    }
     // Taking the delivery lock waits out a consumer call in progress, so an interrupt never lands inside one (it
     // could close the consumer's file channel); once halted, no new consumer call starts.
     deliveryLock.lock();
@@ -583,6 +580,11 @@ final class PipelineRun<T> {
     }
     if (interrupted) {
       callerInterrupted = true;
+    }
+    // Taken once every thread has stopped, so that each thread's measured intervals lie inside the run's wall time
+    // (a thread may still be closing its last interval when the run is done) and no fraction exceeds 1.
+    if (endNanos == 0) {
+      endNanos = System.nanoTime();
     }
   }
 
