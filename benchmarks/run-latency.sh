@@ -11,7 +11,7 @@
 #   SKIP_MAIN_BUILD=1      do not (re)install the main artifact first
 #   LITEMODEL_BUILD_DIR    the main project's build folder (default: <repo>/target)
 #   LITEMODEL_NATIVE_BUILD where cppbuild.sh builds native/ (default: native/build/<platform>)
-#   TASKSET="taskset -c 1" prefix for every measured process (core pinning; see the README's tuning guide)
+#   TASKSET="taskset -c 1" prefix for every measured process (core pinning; see docs/performance.md, "Tuning guide")
 #   JMH_INCLUDE=REGEX      run only the matching benchmarks (default: all of io.litemodel.benchmarks)
 set -eu
 cd "$(dirname "$0")/.."

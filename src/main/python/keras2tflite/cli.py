@@ -1,6 +1,6 @@
 """Command line: ``python -m keras2tflite (--keras FILE | --saved-model DIR) --output MODEL.tflite [options]``.
 
-Exit codes, the same as the Java CLI's (``litemodel``; README, "Exit status"): 0 success; 1 the conversion failed
+Exit codes, the same as the Java CLI's (``litemodel``; docs/cli.md, "Exit status"): 0 success; 1 the conversion failed
 (one line on stderr); 2 usage error: a bad flag, or a file that is missing or of the wrong kind, found before any work
 (one line and a hint to ``--help`` on stderr); 3 verification failed (the per-output errors are printed on stdout,
 nothing is written).

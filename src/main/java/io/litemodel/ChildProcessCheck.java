@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * never loaded here. Only a model that survived is loaded in-process.
  *
  * <p>This catches what LiteModel's own checks cannot foresee (a bug in TensorFlow Lite, XNNPACK or a delegate plugin
- * that a valid-looking model triggers), at the price of starting a JVM per load: see the README's "Untrusted models"
- * section for the measured cost. The child uses the caller's Java runtime and class path, so it runs the same
- * LiteModel and TensorFlow Lite; GPU tuning options are not carried (the child uses the GPU defaults).
+ * that a valid-looking model triggers), at the price of starting a JVM per load: see the "Untrusted models" section
+ * of docs/bad-input.md for the measured cost. The child uses the caller's Java runtime and class path, so it runs
+ * the same LiteModel and TensorFlow Lite; GPU tuning options are not carried (the child uses the GPU defaults).
  */
 final class ChildProcessCheck {
   /** Exit status of the child when the model loaded and ran. */

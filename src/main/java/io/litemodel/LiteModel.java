@@ -842,7 +842,7 @@ public final class LiteModel implements InferenceModel {
      * this JVM only if that child survived; a crash in native code (TensorFlow Lite, XNNPACK, a delegate plugin)
      * becomes a {@link LiteModelException} with {@link LiteModelException.Status#INVALID_MODEL} here instead of
      * ending this process. For services that load models they did not make. Costs a JVM start and a second load per
-     * {@code load} (replicas are not checked again); see the README for the measured cost. Default off.
+     * {@code load} (replicas are not checked again); see docs/bad-input.md for the measured cost. Default off.
      *
      * @param enabled true to check every model loaded with these options in a child process first
      */

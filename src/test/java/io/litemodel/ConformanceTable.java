@@ -14,7 +14,7 @@ import java.util.Map;
  * The conformance table of the public models: one row per model with its source package, what runs where (from
  * {@link LiteModel#executionReport()}), the largest difference from TensorFlow's Python interpreter, the Java heap
  * bytes allocated per call, and the outcome. {@link PublicModelConformanceTest} fills it and writes it as Markdown
- * (by default {@code target/conformance.md}); the README quotes it.
+ * (by default {@code target/conformance.md}); docs/conformance.md quotes it.
  */
 final class ConformanceTable {
   private final List<Row> rows = new ArrayList<>();

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Tolerances (against the TensorFlow Lite outputs the converter recorded in Python, which run the same kernels):
  * float32 and float16-weight models 1e-5; dynamic-range models 2e-2 (Python's interpreter may pick another
  * dynamically quantized kernel); int8 models one output quantization step. Against Keras, the converter's own
- * tolerance table applies (see README).
+ * tolerance table applies (see docs/converter.md).
  */
 class LiteModelTest {
 

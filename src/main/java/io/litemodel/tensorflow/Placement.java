@@ -11,7 +11,7 @@ public final class Placement {
   /** What to do when TensorFlow sees no GPU; named in the messages so that users know how to get one. */
   static final String GPU_HOWTO = "GPU placement needs the natives with classifier linux-x86_64-gpu instead of "
       + "linux-x86_64, an NVIDIA driver, and the CUDA 12 and cuDNN 9 libraries where the dynamic linker finds them "
-      + "(see the README, \"TensorFlow runtime on CUDA\")";
+      + "(see docs/tensorflow.md, \"TensorFlow runtime on CUDA\")";
 
   private final DevicePlacement requested;
   private final DevicePlacement used;

@@ -73,6 +73,6 @@ final class TfNatives {
     return "The TensorFlow runtime is not available: " + what + ". Add org.tensorflow:tensorflow-core-native:"
         + version + " and its natives org.tensorflow:tensorflow-core-native:" + version + ":" + platform
         + " (classifier " + platform + ", or " + platform + "-gpu for CUDA) to the class path, with "
-        + "com.google.protobuf:protobuf-java (see the README, \"TensorFlow runtime\")";
+        + "com.google.protobuf:protobuf-java (see docs/tensorflow.md)";
   }
 }
