@@ -169,8 +169,9 @@ def build_image_cnn(out: str) -> None:
     for layer, m in zip(norms, momentum):
         layer.momentum = m
     model.save(os.path.join(out, "image_cnn.keras"))
-    # 4 golden images (600 KB each as float32) keep models/ small.
-    to_tflite(out, "image_cnn", "image_cnn.keras", golden=4, verify_samples=8)
+    # 4 golden images (600 KB each as float32) keep models/ small. Its golden and verification inputs are uniform in
+    # [-1, 1), like the warm-up above: pixels scaled as Keras' MobileNet preprocessing does, recorded as 'symmetric'.
+    to_tflite(out, "image_cnn", "image_cnn.keras", golden=4, verify_samples=8, preprocess="symmetric")
 
 
 def build_multi_io(out: str) -> None:

@@ -72,7 +72,7 @@ def test_float_sidecar_field_by_field(tiny_keras, tmp_path):
     out = tmp_path / "m.tflite"
     assert main(["--keras", tiny_keras, "-o", str(out), "--golden", "3", "--seed", "5", "--verify-samples", "7"]) == 0
     s = _sidecar(out)
-    assert s["format_version"] == 1
+    assert s["format_version"] == 2
     assert s["model_file"] == "m.tflite"
     assert s["model_sha256"] == _sha(out)
     assert s["model_bytes"] == os.path.getsize(out)

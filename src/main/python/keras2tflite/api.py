@@ -17,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from keras2tflite import __version__, data, native_stderr, tolerances
+from keras2tflite import __version__, data, native_stderr, preprocessing, tolerances
 from keras2tflite.atomic_files import write_all_or_nothing
 from keras2tflite.converter import convert
 from keras2tflite.errors import Keras2TfliteError, VerificationError
@@ -25,7 +25,8 @@ from keras2tflite.sources import load_keras, load_saved_model, sha256_of_path
 from keras2tflite.tflite_model import Runner, describe
 from keras2tflite.verify import check_runs, golden_files, run_both
 
-SIDECAR_FORMAT_VERSION = 1
+# 2 added "preprocessing"; every version-1 field is unchanged, so readers of 1 can read 2 by ignoring it.
+SIDECAR_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class ConversionOptions:
         verify_samples: Number of random verification samples.
         golden: Number of golden input/output pairs to write (0: none).
         seed: Seed for random verification data.
+        preprocess: Image preprocessing the model expects (a :mod:`keras2tflite.preprocessing` spelling), or
+            ``None`` when not known (the sidecar then records ``null``).
         verbose: Show TensorFlow's native stderr unfiltered (see :mod:`keras2tflite.native_stderr`).
     """
 
@@ -62,6 +65,7 @@ class ConversionOptions:
     verify_samples: int = 16
     golden: int = 0
     seed: int = 0
+    preprocess: str | None = None
     verbose: bool = False
 
 
@@ -92,6 +96,7 @@ def run(options: ConversionOptions, out: TextIO | None = None) -> dict:
 
 def _run(options: ConversionOptions, out: TextIO) -> dict:
     _quiet_python_logging()
+    preprocess = preprocessing.parse(options.preprocess) if options.preprocess is not None else None
     if options.keras:
         source = load_keras(options.keras, options.batch)
     else:
@@ -133,6 +138,8 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
                           options.batch)
     infos, custom_ops = describe(model_bytes)
     flex_ops = [op for op in custom_ops if op.startswith("Flex")]
+    if preprocess is not None:
+        preprocessing.check_applies(preprocess, infos)
 
     verification = None
     runs = None
@@ -190,7 +197,8 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
             },
             "files": [entry for entry, _ in golden_npy],
         }
-    sidecar = _build_sidecar(options, source, model_bytes, infos, flex_ops, calibration_meta, verification, golden)
+    sidecar = _build_sidecar(options, source, model_bytes, infos, flex_ops, calibration_meta, verification, golden,
+                             preprocess)
     sidecar_text = json.dumps(sidecar, indent=2) + "\n"
 
     write_all_or_nothing(
@@ -204,7 +212,8 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
 
 
 def _build_sidecar(options: ConversionOptions, source, model_bytes: bytes, infos, flex_ops: list[str],
-                   calibration_meta: dict | None, verification: dict | None, golden: dict | None) -> dict:
+                   calibration_meta: dict | None, verification: dict | None, golden: dict | None,
+                   preprocess: dict | None) -> dict:
     import keras
     import tensorflow as tf
 
@@ -238,6 +247,7 @@ def _build_sidecar(options: ConversionOptions, source, model_bytes: bytes, infos
         "outputs": signatures[0]["outputs"] if len(infos) == 1 else None,
         "signatures": signatures,
         "flex_ops": flex_ops,
+        "preprocessing": preprocess,
         "verification": verification,
         "golden": golden,
     }

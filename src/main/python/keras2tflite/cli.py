@@ -13,6 +13,7 @@ import os
 import sys
 import zipfile
 
+from keras2tflite import preprocessing
 from keras2tflite.errors import Keras2TfliteError, UsageError, VerificationError
 from keras2tflite.tolerances import QUANTIZE_MODES, TOLERANCES
 
@@ -68,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="number of random verification samples (default: 16)")
     p.add_argument("--golden", type=int, default=0, metavar="N",
                    help="write N golden input/output pairs as .npy files next to the model")
+    p.add_argument("--preprocess", metavar="NAME",
+                   help="image preprocessing the model expects, recorded in the sidecar so that `litemodel predict` "
+                        "applies it: unit (v/255), symmetric (v/127.5-1), raw (v), imagenet (torchvision mean/std), "
+                        "meanstd:R,G,B:R,G,B (on v/255), or none (inputs are not images); default: not recorded")
     p.add_argument("--seed", type=int, default=0, help="seed of the random verification data (default: 0)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="show TensorFlow's native stderr unfiltered (start-up messages, converter diagnostics)")
@@ -122,12 +127,14 @@ def validate_args(args: argparse.Namespace):
         raise UsageError(f"--golden must be 0 or more, got {args.golden}")
     if args.verify_data is not None:
         _check_readable_file(args.verify_data, "--verify-data")
+    if args.preprocess is not None:
+        preprocessing.parse(args.preprocess)  # a bad spelling is a usage error, found before TensorFlow loads
 
     return ConversionOptions(
         output=out, keras=args.keras, saved_model=args.saved_model, quantize=args.quantize, int8_io=args.int8_io,
         calibration=args.calibration, batch=args.batch, select_tf_ops=args.select_tf_ops, verify=args.verify,
         verify_data=args.verify_data, verify_samples=args.verify_samples, golden=args.golden, seed=args.seed,
-        verbose=args.verbose,
+        preprocess=args.preprocess, verbose=args.verbose,
     )
 
 

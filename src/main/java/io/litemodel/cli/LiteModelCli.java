@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The {@code litemodel} command line: {@code info}, {@code predict}, {@code latency}, {@code convert}.
+ * The {@code litemodel} command line: {@code info}, {@code predict}, {@code latency}, {@code check},
+ * {@code convert}.
  *
  * <pre>{@code
  * java -jar target/litemodel-cli.jar info --model models/seed_mlp.tflite
@@ -13,8 +14,9 @@ import picocli.CommandLine.ParameterException;
  * }</pre>
  *
  * <p>Exit statuses follow {@link ExitStatus}: 0 success, 1 failure, 2 usage error (one line and a hint to
- * {@code --help} on stderr), 3 converter verification failed. TensorFlow Lite's own log lines are silent unless
- * {@code --verbose} or {@code -Dlitemodel.native.log=...} asks for them ({@link io.litemodel.NativeLog}).
+ * {@code --help} on stderr), 3 verification failed (the converter's, or {@code check}'s golden comparison).
+ * TensorFlow Lite's own log lines are silent unless {@code --verbose} or {@code -Dlitemodel.native.log=...} asks for
+ * them ({@link io.litemodel.NativeLog}).
  */
 @Command(
     name = "litemodel",
@@ -22,8 +24,9 @@ import picocli.CommandLine.ParameterException;
     versionProvider = VersionProvider.class,
     description = "Run TensorFlow Lite models converted from Keras, from the JVM.",
     exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:success", "1:failure", "2:usage error", "3:converter verification failed (convert)"},
-    subcommands = {InfoCommand.class, PredictCommand.class, LatencyCommand.class, ConvertCommand.class,
+    exitCodeList = {"0:success", "1:failure", "2:usage error", "3:verification failed (convert, check)"},
+    subcommands = {InfoCommand.class, PredictCommand.class, LatencyCommand.class, CheckCommand.class,
+        ConvertCommand.class,
         CommandLine.HelpCommand.class})
 public final class LiteModelCli {
   private LiteModelCli() {}

@@ -67,9 +67,10 @@ final class PredictCommand implements Callable<Integer> {
           + "goes on (default: ${DEFAULT-VALUE}).")
   String onError;
 
-  @Option(names = "--normalize", defaultValue = "unit",
-      description = "Image pixel scaling: unit [0,1], symmetric [-1,1], raw [0,255], or meanstd:R,G,B:R,G,B "
-          + "(on [0,1] values) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--normalize",
+      description = "Image pixel scaling: unit [0,1], symmetric [-1,1], raw [0,255], imagenet, or "
+          + "meanstd:R,G,B:R,G,B (on [0,1] values) (default: what the model's sidecar MODEL.json records, else "
+          + PreprocessingChoice.DEFAULT + "; the output says which and why).")
   String normalize;
 
   @Option(names = "--decoder", defaultValue = "auto",
@@ -82,7 +83,6 @@ final class PredictCommand implements Callable<Integer> {
   boolean noProgress;
 
   private ErrorPolicy policy;
-  private Normalization normalization;
   private DecoderKind decoderKind;
 
   @Override
@@ -91,6 +91,12 @@ final class PredictCommand implements Callable<Integer> {
     LiteModel.Options options = modelOptions.toOptions();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Normalization normalization = Normalization.unit(); // unused unless the input is a folder of images
+    if (Files.isDirectory(input)) {
+      PreprocessingChoice choice = PreprocessingChoice.resolve(normalize, modelOptions.model);
+      normalization = choice.normalization();
+      out.println(choice.describe());
+    }
     try (LiteModel loaded = LiteModel.load(modelOptions.model, options);
         PredictSource<?> source = PredictSource.open(input, loaded, normalization, decoderKind)) {
       return run(loaded, source, policy, out, err);
@@ -104,10 +110,12 @@ final class PredictCommand implements Callable<Integer> {
   private void validate() throws IOException {
     CommandLine cli = spec.commandLine();
     policy = policy(cli, onError);
-    try {
-      normalization = Normalization.parse(normalize);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(cli, "--normalize: " + e.getMessage(), e, null, normalize);
+    if (normalize != null) {
+      try {
+        Normalization.parse(normalize);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cli, "--normalize: " + e.getMessage(), e, null, normalize);
+      }
     }
     try {
       decoderKind = DecoderKind.parse(decoder);

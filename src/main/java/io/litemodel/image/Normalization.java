@@ -11,6 +11,8 @@ public final class Normalization {
   private static final Normalization UNIT = new Normalization("[0,1]", fill(1f / 255f), fill(0f));
   private static final Normalization SYMMETRIC = new Normalization("[-1,1]", fill(2f / 255f), fill(-1f));
   private static final Normalization RAW = new Normalization("[0,255]", fill(1f), fill(0f));
+  private static final Normalization IMAGENET = meanStd(new float[] {0.485f, 0.456f, 0.406f},
+      new float[] {0.229f, 0.224f, 0.225f});
 
   private final String name;
   private final float[] scale;
@@ -43,6 +45,11 @@ public final class Normalization {
     return RAW;
   }
 
+  /** @return {@link #meanStd} with ImageNet's mean {0.485, 0.456, 0.406} and std {0.229, 0.224, 0.225} */
+  public static Normalization imagenet() {
+    return IMAGENET;
+  }
+
   /**
    * Per-channel standardization of values first scaled to [0, 1]: {@code (v / 255 - mean[c]) / std[c]}, the
    * torchvision convention (for ImageNet: mean {0.485, 0.456, 0.406}, std {0.229, 0.224, 0.225}).
@@ -70,8 +77,8 @@ public final class Normalization {
   }
 
   /**
-   * Parses a command-line spelling: {@code unit}, {@code symmetric}, {@code raw}, or
-   * {@code meanstd:R,G,B:R,G,B}.
+   * Parses a command-line spelling (the converter's {@code --preprocess} records the same ones in a model's sidecar):
+   * {@code unit}, {@code symmetric}, {@code raw}, {@code imagenet}, or {@code meanstd:R,G,B:R,G,B}.
    *
    * @throws IllegalArgumentException if the text is none of those
    */
@@ -83,6 +90,8 @@ public final class Normalization {
         return symmetric();
       case "raw":
         return raw();
+      case "imagenet":
+        return imagenet();
       default:
         break;
     }
@@ -91,7 +100,7 @@ public final class Normalization {
       return meanStd(floats(parts[1], text), floats(parts[2], text));
     }
     throw new IllegalArgumentException("unknown normalization '" + text
-        + "'; use unit, symmetric, raw or meanstd:R,G,B:R,G,B");
+        + "'; use unit, symmetric, raw, imagenet or meanstd:R,G,B:R,G,B");
   }
 
   private static float[] floats(String list, String text) {

@@ -68,8 +68,8 @@ class LiteModelCliTest {
     assertEquals(ExitStatus.SUCCESS, run.status());
     assertTrue(run.out().contains("Exit status:"), run.out());
     assertTrue(run.out().contains("2   usage error"), run.out());
-    assertTrue(run.out().contains("3   converter verification failed"), run.out());
-    for (String command : List.of("info", "predict", "latency", "convert")) {
+    assertTrue(run.out().contains("3   verification failed (convert, check)"), run.out());
+    for (String command : List.of("info", "predict", "latency", "check", "convert")) {
       assertTrue(run.out().contains("  " + command + " "), command + " missing from:\n" + run.out());
     }
   }

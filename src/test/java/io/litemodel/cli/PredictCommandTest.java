@@ -88,10 +88,12 @@ class PredictCommandTest {
     Files.writeString(images.resolve("notes.txt"), "not an image");
     Path output = dir.resolve("out.csv");
 
-    int status = predict("--model", CNN, "--input", images.toString(), "--output", output.toString(), "--batch", "2",
-        "--normalize", "symmetric");
+    // No --normalize: image_cnn's sidecar records 'symmetric', which the expected values below use.
+    int status = predict("--model", CNN, "--input", images.toString(), "--output", output.toString(), "--batch", "2");
 
     assertEquals(0, status, err.toString());
+    assertTrue(out.toString().startsWith("preprocessing: [-1,1] (symmetric, recorded in models/image_cnn.json)\n"),
+        out.toString());
     assertTrue(out.toString().contains("predicted 5 items, skipped 0"), out.toString());
     List<String[]> rows = csv(output);
     assertEquals(6, rows.size());
@@ -113,6 +115,27 @@ class PredictCommandTest {
         }
         assertArrayEquals(expected, actual, 1e-5f, name);
       }
+    }
+  }
+
+  @Test
+  void anExplicitNormalizationWinsOverTheSidecarAndSaysSo() throws Exception {
+    Path images = Files.createDirectory(dir.resolve("images"));
+    BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(3, 4, 0xff8040);
+    ImageIO.write(image, "png", images.resolve("one.png").toFile());
+    Path output = dir.resolve("out.npy");
+
+    assertEquals(0, predict("--model", CNN, "--input", images.toString(), "--output", output.toString(),
+        "--normalize", "unit"), err.toString());
+    assertTrue(out.toString().startsWith("preprocessing: [0,1] (--normalize unit)\n"), out.toString());
+
+    float[] row = NpyArray.open(output).toMatrix()[0];
+    try (LiteModel model = LiteModel.load(Path.of(CNN))) {
+      ImagePreprocessor preprocessor = ImagePreprocessor.factory(model, Normalization.unit()).get();
+      FloatBuffer input = FloatBuffer.allocate(preprocessor.elements());
+      preprocessor.write(images.resolve("one.png"), input);
+      assertArrayEquals(model.predictSingle(input.array()), row, 1e-5f);
     }
   }
 
@@ -139,7 +162,7 @@ class PredictCommandTest {
         out.getBuffer().setLength(0);
         List<String[]> rows = csv(output);
         try (ImagePreprocessor preprocessor =
-            ImagePreprocessor.factory(model, Normalization.unit(), kind).get()) {
+            ImagePreprocessor.factory(model, Normalization.symmetric(), kind).get()) { // image_cnn.json's
           FloatBuffer input = FloatBuffer.allocate(preprocessor.elements());
           for (int i = 0; i < 2; i++) {
             String name = rows.get(i + 1)[0];

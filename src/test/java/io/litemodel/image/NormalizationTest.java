@@ -36,10 +36,21 @@ class NormalizationTest {
   }
 
   @Test
+  void imagenetIsTorchvisionsMeanAndStd() {
+    float[] mean = {0.485f, 0.456f, 0.406f};
+    float[] std = {0.229f, 0.224f, 0.225f};
+    for (int c = 0; c < 3; c++) {
+      assertEquals(-mean[c] / std[c], apply(Normalization.imagenet(), c, 0), 1e-6f);
+      assertEquals((1 - mean[c]) / std[c], apply(Normalization.imagenet(), c, 255), 1e-5f);
+    }
+  }
+
+  @Test
   void parsesEveryCommandLineSpelling() {
     assertSame(Normalization.unit(), Normalization.parse("unit"));
     assertSame(Normalization.symmetric(), Normalization.parse("symmetric"));
     assertSame(Normalization.raw(), Normalization.parse("raw"));
+    assertSame(Normalization.imagenet(), Normalization.parse("imagenet"));
     Normalization n = Normalization.parse("meanstd:0.5, 0.25,0:0.5,0.5, 2");
     assertEquals(-1f, apply(n, 0, 0), 1e-6f); // (0 - 0.5) / 0.5
     assertEquals(-0.5f, apply(n, 1, 0), 1e-6f);
