@@ -262,10 +262,11 @@ static void lm_lrt_close(void* handle) {
 }
 
 /* Compiles `size` bytes of .tflite for the accelerators in `accelerators` (LiteRtHwAccelerators bits: 1 CPU, 2 GPU).
- * `runtime_dir` is where LiteRT looks for libLiteRtWebGpuAccelerator.so. Buffers are made by lm_lrt_prepare. Returns
+ * `runtime_dir` is where LiteRT looks for libLiteRtWebGpuAccelerator.so; `log_severity` is LiteRT's minimum log
+ * severity (LiteRtLogSeverity, the same scale as TensorFlow Lite's: 0 verbose .. 4 silent). Buffers are made by lm_lrt_prepare. Returns
  * the model, or NULL with the reason in err. */
-static void* lm_lrt_open(const char* runtime_dir, const void* data, long long size, int accelerators, char* err,
-                         int errlen) {
+static void* lm_lrt_open(const char* runtime_dir, const void* data, long long size, int accelerators,
+                         int log_severity, char* err, int errlen) {
   if (!lm_lrt.bound) {
     lm_lrt_copy(err, errlen, "LiteRT is not bound (lm_lrt_bind was not called or failed)");
     return NULL;
@@ -287,6 +288,10 @@ static void* lm_lrt_open(const char* runtime_dir, const void* data, long long si
   options[count].value.type = LM_LRT_ANY_STRING;
   options[count].value.str_value = runtime_dir;
   if (runtime_dir != NULL && runtime_dir[0] != '\0') count++;
+  options[count].tag = LM_LRT_ENV_MIN_LOGGER_SEVERITY;
+  options[count].value.type = LM_LRT_ANY_INT;
+  options[count].value.int_value = log_severity;
+  count++;
   int status = lm_lrt.create_environment(count, options, &m->env);
   if (status != 0) {
     lm_lrt_fail(err, errlen, "LiteRtCreateEnvironment", status, NULL);

@@ -64,8 +64,9 @@ final class LiteRtCompiledModel implements AutoCloseable {
   static LiteRtCompiledModel open(Path runtimeDir, byte[] model, int accelerators) {
     Pointer handle;
     try (BytePointer data = new BytePointer(model); BytePointer error = new BytePointer(ERROR_CAPACITY)) {
-      handle = LiteRtShim.lm_lrt_open(runtimeDir.toString(), data, model.length, accelerators, error,
-          ERROR_CAPACITY);
+      // LiteRT logs on the same scale as TensorFlow Lite: the level chosen for LiteModel's native log applies.
+      handle = LiteRtShim.lm_lrt_open(runtimeDir.toString(), data, model.length, accelerators,
+          NativeLog.current().severity, error, ERROR_CAPACITY);
       if (handle == null || handle.isNull()) {
         throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
             "LiteRT could not compile the model for its GPU accelerator: " + NativeText.of(error));

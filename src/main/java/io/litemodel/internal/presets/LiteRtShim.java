@@ -42,12 +42,13 @@ public final class LiteRtShim {
    * @param data the .tflite bytes (copied)
    * @param size their count
    * @param accelerators LiteRtHwAccelerators bits
+   * @param logSeverity LiteRT's minimum log severity (0 verbose .. 4 silent)
    * @param err receives the reason on failure
    * @param errLength capacity of {@code err}
    * @return the model handle, or null on failure
    */
   public static native Pointer lm_lrt_open(String runtimeDir, @Cast("const void*") Pointer data, long size,
-      int accelerators, @Cast("char*") BytePointer err, int errLength);
+      int accelerators, int logSeverity, @Cast("char*") BytePointer err, int errLength);
 
   /**
    * Fixes the batch and (re)creates the tensor buffers.
