@@ -56,7 +56,10 @@ if [ "${2:-}" = --swiftshader ]; then
     if ! sha_ok "$deb" "$SWIFTSHADER_PACKAGE_SHA256"; then
       rm -f "$deb"
       # apt-get writes to the current folder; the URL-encoded file name (~ as %7e) is renamed to the plain one.
-      (cd "$cache" && apt-get download "$SWIFTSHADER_PACKAGE=$SWIFTSHADER_PACKAGE_VERSION" >/dev/null 2>&1) || {
+      # A fresh container may have no package lists yet: refresh them once (as root) and try again.
+      (cd "$cache" && apt-get download "$SWIFTSHADER_PACKAGE=$SWIFTSHADER_PACKAGE_VERSION" >/dev/null 2>&1) ||
+      { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 &&
+        (cd "$cache" && apt-get download "$SWIFTSHADER_PACKAGE=$SWIFTSHADER_PACKAGE_VERSION" >/dev/null 2>&1); } || {
         echo "fetch.sh: apt-get download $SWIFTSHADER_PACKAGE=$SWIFTSHADER_PACKAGE_VERSION failed (is this a Debian" \
           "bookworm machine with apt sources, and is that version still in the archive? If Debian replaced it," \
           "update SWIFTSHADER_PACKAGE_VERSION and its sha256 in $HERE/pins.env)." >&2
