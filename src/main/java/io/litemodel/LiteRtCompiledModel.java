@@ -15,6 +15,8 @@ import org.bytedeco.javacpp.Pointer;
  * into LiteRT's buffers, run, copy back) and one bulk get per output. Not thread-safe: the owner serializes calls.
  */
 final class LiteRtCompiledModel implements AutoCloseable {
+  /** LiteRtHwAccelerators bit for the CPU accelerator (litert_common.h): the fallback for unsupported ops. */
+  static final int HW_CPU = 1;
   /** LiteRtHwAccelerators bit for the GPU accelerator (litert_common.h). */
   static final int HW_GPU = 1 << 1;
   /** LiteRtElementType for float32 (mirrors kTfLiteFloat32). */

@@ -50,7 +50,8 @@ public final class LiteRtModel implements InferenceModel {
     this.bytes = bytes;
     this.options = options;
     this.adapter = adapter;
-    this.compiled = LiteRtCompiledModel.open(LiteRtRuntime.ensureBound(), bytes, LiteRtCompiledModel.HW_GPU);
+    this.compiled = LiteRtCompiledModel.open(LiteRtRuntime.ensureBound(), bytes,
+        LiteRtCompiledModel.HW_GPU | (options.allowCpuFallback ? LiteRtCompiledModel.HW_CPU : 0));
     try {
       int total = compiled.inputCount() + compiled.outputCount();
       this.rowElements = new int[total];
@@ -73,7 +74,8 @@ public final class LiteRtModel implements InferenceModel {
    * @return the model, compiled for LiteRT's GPU accelerator
    * @throws LiteModelException {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when LiteRT's natives or a
    *     suitable Vulkan device are missing; {@link LiteModelException.Status#DELEGATE_ERROR} when LiteRT cannot
-   *     compile the model for the GPU
+   *     compile the model (with {@link Options#allowCpuFallback(boolean) allowCpuFallback(false)}: when the GPU
+   *     accelerator does not take every operator)
    */
   public static LiteRtModel load(Path path) {
     return load(path, Options.defaults());
@@ -165,7 +167,8 @@ public final class LiteRtModel implements InferenceModel {
   /** @return the runtime, adapter and acceleration, on one line */
   public String executionSummary() {
     return "LiteRT GPU accelerator (WebGPU) on " + adapter() + "; "
-        + (fullyAccelerated() ? "all operators on the GPU" : "some operators fall back to LiteRT's CPU kernels");
+        + (fullyAccelerated() ? "all operators on the GPU"
+            : "some operators fall back to LiteRT's CPU accelerator (LiteRT does not say which)");
   }
 
   @Override
@@ -457,17 +460,19 @@ public final class LiteRtModel implements InferenceModel {
     return n;
   }
 
-  /** Adapter policy for {@link LiteRtModel#load(Path, Options)}. Immutable. */
+  /** Adapter and fallback policy for {@link LiteRtModel#load(Path, Options)}. Immutable. */
   public static final class Options {
     private final boolean allowSoftwareAdapter;
+    private final boolean allowCpuFallback;
 
-    private Options(boolean allowSoftwareAdapter) {
+    private Options(boolean allowSoftwareAdapter, boolean allowCpuFallback) {
       this.allowSoftwareAdapter = allowSoftwareAdapter;
+      this.allowCpuFallback = allowCpuFallback;
     }
 
-    /** @return options that require a hardware Vulkan device */
+    /** @return options that require a hardware Vulkan device and let unsupported operators run on LiteRT's CPU */
     public static Options defaults() {
-      return new Options(false);
+      return new Options(false, true);
     }
 
     /**
@@ -475,12 +480,26 @@ public final class LiteRtModel implements InferenceModel {
      * @return options with that policy
      */
     public Options allowSoftwareAdapter(boolean allow) {
-      return new Options(allow);
+      return new Options(allow, allowCpuFallback);
+    }
+
+    /**
+     * @param allow true (the default) to let operators the GPU accelerator does not support run on LiteRT's CPU
+     *     accelerator ({@link LiteRtModel#fullyAccelerated()} is then false); false to fail loading instead
+     * @return options with that policy
+     */
+    public Options allowCpuFallback(boolean allow) {
+      return new Options(allowSoftwareAdapter, allow);
     }
 
     /** @return whether a software Vulkan device may be used */
     public boolean softwareAdapterAllowed() {
       return allowSoftwareAdapter;
+    }
+
+    /** @return whether unsupported operators may fall back to LiteRT's CPU accelerator */
+    public boolean cpuFallbackAllowed() {
+      return allowCpuFallback;
     }
   }
 }

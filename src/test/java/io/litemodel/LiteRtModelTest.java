@@ -191,6 +191,31 @@ class LiteRtModelTest {
   }
 
   @Test
+  void aPartlyAcceleratedModelFallsBackToTheCpuAndSaysSo() throws Exception {
+    Path partial = Path.of(LiteRtModelTest.class.getResource("/litert/matrix_diag.tflite").toURI());
+    float[] row = {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f, 3f, -2f};
+    try (LiteModel cpu = LiteModel.load(partial);
+        LiteRtModel gpu = LiteRtModel.load(partial, SOFTWARE)) {
+      assertFalse(gpu.fullyAccelerated());
+      assertTrue(gpu.executionSummary().endsWith("some operators fall back to LiteRT's CPU accelerator (LiteRT does "
+          + "not say which)"), gpu.executionSummary());
+      float diff = maxAbsDiff(cpu.predictSingle(row), gpu.predictSingle(row));
+      System.out.printf("LiteRT GPU+CPU fallback (SwiftShader) vs XNNPACK, matrix_diag: max |diff| %.3g%n", diff);
+      assertTrue(diff < PARITY, "matrix_diag max |diff| " + diff);
+    }
+  }
+
+  @Test
+  void withoutCpuFallbackAPartlySupportedModelIsRefused() throws Exception {
+    Path partial = Path.of(LiteRtModelTest.class.getResource("/litert/matrix_diag.tflite").toURI());
+    LiteModelException e = assertThrows(LiteModelException.class,
+        () -> LiteRtModel.load(partial, SOFTWARE.allowCpuFallback(false)));
+    assertEquals(LiteModelException.Status.DELEGATE_ERROR, e.status());
+    assertTrue(e.getMessage().contains("LiteRtCreateCompiledModel failed: kLiteRtStatusErrorCompilation (504)"),
+        e.getMessage());
+  }
+
+  @Test
   void quantizedInputsAreRefusedClearly() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LiteRtModel.load(model("seed_mlp_int8"), SOFTWARE));
