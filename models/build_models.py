@@ -219,6 +219,72 @@ def build_multi_signature(out: str) -> None:
     to_tflite(out, "multi_signature", "multi_signature_savedmodel")
 
 
+def build_image_cnn_frozen(out: str) -> None:
+    """image_cnn as a frozen GraphDef, made the way the seed story made one: the Keras model's concrete function with
+    its variables folded into constants (convert_variables_to_constants_v2), serialized to image_cnn_frozen.pb.
+    The TensorFlow runtime loads it by operation names, which image_cnn_frozen.json records; the goldens are
+    image_cnn's (same weights)."""
+    import json
+
+    import keras
+    import tensorflow as tf
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    model = keras.models.load_model(os.path.join(out, "image_cnn.keras"))
+    serve = tf.function(lambda image: model(image, training=False))
+    concrete = serve.get_concrete_function(tf.TensorSpec((None, 224, 224, 3), tf.float32, name="image"))
+    frozen = convert_variables_to_constants_v2(concrete)
+    graph_def = frozen.graph.as_graph_def()
+    path = os.path.join(out, "image_cnn_frozen.pb")
+    with open(path, "wb") as f:
+        f.write(graph_def.SerializeToString())
+    inputs = [t.name for t in frozen.inputs]
+    outputs = [t.name for t in frozen.outputs]
+    # Parity with Keras on the committed golden images, through the frozen graph itself.
+    images = np.load(os.path.join(out, "image_cnn.golden.input.npy"))
+    expected = np.load(os.path.join(out, "image_cnn.golden.keras.npy"))
+    got = frozen(tf.constant(images))[0].numpy()
+    diff = float(np.abs(got - expected).max())
+    if diff > 1e-4:
+        raise SystemExit(f"image_cnn_frozen.pb differs from image_cnn.keras by {diff}")
+    with open(os.path.join(out, "image_cnn_frozen.json"), "w") as f:
+        json.dump({"model_file": "image_cnn_frozen.pb", "source": "image_cnn.keras", "inputs": inputs,
+                   "outputs": outputs, "golden_input": "image_cnn.golden.input.npy",
+                   "golden_output": "image_cnn.golden.keras.npy", "max_abs_diff_vs_keras": diff,
+                   "versions": {"tensorflow": tf.__version__}}, f, indent=2)
+        f.write("\n")
+    print(f"wrote {path} ({os.path.getsize(path)} bytes): inputs {inputs}, outputs {outputs}, max|diff| {diff:.2e}")
+
+
+def build_flex_sinh(out: str) -> None:
+    """A model TensorFlow Lite cannot run without Flex: y = sinh(x W + b) (x [-1, 16], y [-1, 8]); ``Sinh`` has no
+    TFLite builtin, so the converter needs --select-tf-ops. SavedModel flex_sinh_savedmodel (signature
+    serving_default) for the TensorFlow runtime, flex_sinh.tflite (with a FlexSinh op) from the converter, and
+    goldens: the converter verifies the SavedModel as Java's TensorFlow runtime runs it (the .tflite cannot run in
+    Python) and writes flex_sinh.golden.input.npy, .tf.npy (reference) and .tf_runtime.npy (reloaded SavedModel)."""
+    import tensorflow as tf
+
+    reset_seeds(7)
+
+    class FlexSinh(tf.Module):
+        """One dense layer and a hyperbolic sine."""
+
+        def __init__(self):
+            super().__init__()
+            rng = np.random.default_rng(SEED + 7)
+            self.w = tf.Variable(rng.uniform(-0.5, 0.5, (16, 8)).astype(np.float32), trainable=False)
+            self.b = tf.Variable(rng.uniform(-0.1, 0.1, (8,)).astype(np.float32), trainable=False)
+
+        @tf.function(input_signature=[tf.TensorSpec((None, 16), tf.float32, name="x")])
+        def serve(self, x):
+            return {"y": tf.math.sinh(tf.matmul(x, self.w) + self.b)}
+
+    module = FlexSinh()
+    path = os.path.join(out, "flex_sinh_savedmodel")
+    tf.saved_model.save(module, path, signatures={"serving_default": module.serve})
+    to_tflite(out, "flex_sinh", "flex_sinh_savedmodel", golden=GOLDEN, select_tf_ops=True)
+
+
 def _to_onnx(out: str, name: str) -> None:
     """Converts ``<name>.keras`` to ``<name>.onnx`` with tf2onnx and checks ONNX Runtime against Keras (1e-5)."""
     import keras
@@ -311,6 +377,8 @@ MODELS = {
     "image_cnn": (build_image_cnn, ()),
     "multi_io": (build_multi_io, ()),
     "multi_signature": (build_multi_signature, ()),
+    "image_cnn_frozen": (build_image_cnn_frozen, ("image_cnn",)),
+    "flex_sinh": (build_flex_sinh, ()),
 }
 
 

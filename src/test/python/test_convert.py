@@ -253,12 +253,14 @@ def test_non_builtin_op_needs_select_tf_ops(flex_savedmodel, tmp_path, capsys):
     assert "MatrixInverse" in err and "--select-tf-ops" in err
     assert len(err.strip().splitlines()) == 1
     assert not out.exists()
-    # With the flag it converts; the Python interpreter has no Flex delegate, so verification says so clearly.
-    assert main(["--saved-model", flex_savedmodel, "-o", str(out), "--select-tf-ops"]) == 1
-    assert "FlexMatrixInverse" in capsys.readouterr().err
-    assert main(["--saved-model", flex_savedmodel, "-o", str(out), "--select-tf-ops", "--no-verify"]) == 0
+    # With the flag it converts and verifies: the Python interpreter has no Flex delegate, so what is verified is the
+    # SavedModel, reloaded from disk, as Java's TensorFlow runtime runs it; goldens name that runtime.
+    assert main(["--saved-model", flex_savedmodel, "-o", str(out), "--select-tf-ops", "--golden", "2"]) == 0
     s = _sidecar(out)
     assert s["flex_ops"] == ["FlexMatrixInverse"] and s["options"]["select_tf_ops"] is True
+    assert s["verification"]["passed"] is True and s["verification"]["runtime"] == "tensorflow-savedmodel"
+    assert sorted(f["file"] for f in s["golden"]["files"]) == ["inv.golden.input.npy", "inv.golden.tf.npy",
+                                                                 "inv.golden.tf_runtime.npy"]
     assert describe(out.read_bytes())[1] == ["FlexMatrixInverse"]
 
 

@@ -16,6 +16,10 @@ from keras2tflite.tolerances import check
 EXPECTED = ["image_cnn", "multi_io", "multi_signature", "seed_classifier", "seed_classifier_fixed", "seed_mlp",
             "seed_mlp_dynamic",
             "seed_mlp_float16", "seed_mlp_int8", "token_embedding"]
+# Converter sidecars of Flex models: their .tflite cannot run here (no Flex delegate); their SavedModel can.
+FLEX = ["flex_sinh"]
+# JSON that is no converter sidecar: the frozen graph's operation names.
+OTHER_JSON = ["image_cnn_frozen"]
 
 
 def _sidecar(name, directory=MODELS):
@@ -41,7 +45,7 @@ def _run_tflite(path, signature, feeds):
 
 def test_every_reference_model_is_committed():
     names = sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(MODELS, "*.json")))
-    assert names == EXPECTED
+    assert names == sorted(EXPECTED + FLEX + OTHER_JSON)
     for extra in ("seed_mlp.onnx", "seed_classifier.onnx", "seed_mlp_int8.calibration.npy",
                   "seed_mlp_savedmodel/saved_model.pb", "multi_signature_savedmodel/saved_model.pb"):
         assert os.path.exists(os.path.join(MODELS, extra)), extra
@@ -67,6 +71,39 @@ def test_golden_vectors_reproduce_with_the_committed_model(name):
             tflite_float = _golden(side, MODELS, key, "tflite")[t["name"]]
             r = check(t["name"], tflite_float, reference[t["name"]], mode)
             assert r.passed, (name, key, r)
+
+
+@pytest.mark.parametrize("name", FLEX)
+def test_flex_golden_vectors_reproduce_through_the_savedmodel(name):
+    import tensorflow as tf
+
+    side = _sidecar(name)
+    assert side["flex_ops"] and side["verification"]["passed"]
+    assert side["verification"]["runtime"] == "tensorflow-savedmodel"
+    loaded = tf.saved_model.load(os.path.join(MODELS, name + "_savedmodel"))
+    for sig in side["signatures"]:
+        key = sig["key"]
+        fed = _golden(side, MODELS, key, "input")
+        got = loaded.signatures[key](**{k: tf.constant(v) for k, v in fed.items()})
+        want = _golden(side, MODELS, key, "tf_runtime")
+        for t in sig["outputs"]:
+            assert check(t["name"], got[t["name"]].numpy(), want[t["name"]], "none").passed, (name, key, t["name"])
+
+
+def test_frozen_graph_matches_keras_golden():
+    import tensorflow as tf
+
+    with open(os.path.join(MODELS, "image_cnn_frozen.json")) as f:
+        meta = json.load(f)
+    graph_def = tf.compat.v1.GraphDef()
+    with open(os.path.join(MODELS, meta["model_file"]), "rb") as f:
+        graph_def.ParseFromString(f.read())
+    wrapped = tf.compat.v1.wrap_function(lambda: tf.compat.v1.import_graph_def(graph_def, name=""), [])
+    run = wrapped.prune(wrapped.graph.get_tensor_by_name(meta["inputs"][0]),
+                        wrapped.graph.get_tensor_by_name(meta["outputs"][0]))
+    x = np.load(os.path.join(MODELS, meta["golden_input"]))
+    want = np.load(os.path.join(MODELS, meta["golden_output"]))
+    assert np.abs(run(tf.constant(x)).numpy() - want).max() <= 1e-4
 
 
 @pytest.mark.parametrize("name", ["seed_mlp", "seed_classifier"])

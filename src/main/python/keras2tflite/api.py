@@ -22,6 +22,7 @@ from keras2tflite.atomic_files import write_all_or_nothing
 from keras2tflite.converter import convert
 from keras2tflite.errors import Keras2TfliteError, VerificationError
 from keras2tflite.sources import load_keras, load_saved_model, sha256_of_path
+from keras2tflite.savedmodel_runner import SavedModelRunner
 from keras2tflite.tflite_model import Runner, describe
 from keras2tflite.verify import check_runs, golden_files, run_both
 
@@ -144,13 +145,10 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
     verification = None
     runs = None
     if need_runs:
-        if flex_ops:
-            raise Keras2TfliteError(
-                f"the converted model contains TensorFlow Select ops ({', '.join(flex_ops)}) that the Python "
-                "TFLite interpreter here cannot run, so it cannot be verified or produce golden files; "
-                "re-run with --no-verify and without --golden"
-            )
-        runs = run_both(source, infos, Runner(model_bytes), feeds)
+        # A Flex model cannot run in the TFLite Python interpreter (no Flex delegate) nor in LiteModel's TensorFlow
+        # Lite; Java runs its SavedModel on the TensorFlow runtime instead, so that SavedModel is what is verified.
+        runner = SavedModelRunner(source.kind, source.path) if flex_ops else Runner(model_bytes)
+        runs = run_both(source, infos, runner, feeds)
     if options.verify:
         reports = check_runs(runs, options.quantize)
         tol = tolerances.tolerance(options.quantize)
@@ -168,6 +166,7 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
             "tolerance": asdict(tol),
             "data": verify_meta,
             "outputs": [{"signature": k, **asdict(r)} for k, r in reports],
+            "runtime": "tensorflow-savedmodel" if flex_ops else "tflite",
         }
         if failed:
             raise VerificationError(
@@ -182,7 +181,8 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
     golden_npy: list[tuple[dict, bytes]] = []
     golden = None
     if options.golden > 0:
-        golden_npy = golden_files(stem, runs, infos, options.golden, source.reference_name)
+        golden_npy = golden_files(stem, runs, infos, options.golden, source.reference_name,
+                                  runtime_kind="tf_runtime" if flex_ops else "tflite")
         golden = {
             "count": options.golden,
             "reference": source.reference_name,
@@ -193,6 +193,7 @@ def _run(options: ConversionOptions, out: TextIO) -> dict:
                 "input_int8": "quantized inputs actually fed to an int8-input model",
                 source.reference_name: "reference model outputs",
                 "tflite": "TFLite outputs as float32 (dequantized for int8 outputs)",
+                "tf_runtime": "a Flex model's outputs from its SavedModel, as the TensorFlow runtime runs it",
                 "tflite_int8": "raw int8 outputs of an int8-output model",
             },
             "files": [entry for entry, _ in golden_npy],

@@ -131,7 +131,7 @@ def _safe(name: str) -> str:
 
 
 def golden_files(stem: str, runs: list[SignatureRun], infos: list[SignatureInfo], count: int,
-                 reference_kind: str) -> list[tuple[dict, bytes]]:
+                 reference_kind: str, runtime_kind: str = "tflite") -> list[tuple[dict, bytes]]:
     """Serializes the first ``count`` samples of each run as plain .npy files, in memory (the caller writes them).
 
     Kinds: ``input`` (inputs given to the reference), ``input_int8`` (what an int8-input model was fed),
@@ -145,6 +145,8 @@ def golden_files(stem: str, runs: list[SignatureRun], infos: list[SignatureInfo]
         infos: TFLite signatures, for dtypes.
         count: Samples to keep.
         reference_kind: ``keras`` or ``tf``.
+        runtime_kind: ``tflite``, or ``tf_runtime`` for a Flex model, whose outputs come from its SavedModel as the
+            Java TensorFlow runtime runs it.
 
     Returns:
         ``(sidecar entry, .npy file content)`` per file; the entry's ``file`` is the name to write it under.
@@ -163,7 +165,7 @@ def golden_files(stem: str, runs: list[SignatureRun], infos: list[SignatureInfo]
             groups.append(("input_int8", run.fed, int8_in, in_multi, "input"))
         out_names = [t.name for t in info.outputs]
         groups.append((reference_kind, run.reference, out_names, out_multi, "output"))
-        groups.append(("tflite", run.tflite, out_names, out_multi, "output"))
+        groups.append((runtime_kind, run.tflite, out_names, out_multi, "output"))
         int8_out = [t.name for t in info.outputs if np.dtype(t.dtype).kind in "iu" and t.quantized]
         if int8_out:
             groups.append(("tflite_int8", run.tflite_raw, int8_out, out_multi, "output"))

@@ -51,6 +51,14 @@ public final class BuildVersions {
     return get("opencv");
   }
 
+  /**
+   * @return the version of the optional {@code org.tensorflow:tensorflow-core-native} artifact behind the TensorFlow
+   *     runtime, e.g. {@code 1.2.0}
+   */
+  public static String tensorFlowJava() {
+    return get("tensorflow-java");
+  }
+
   private static String get(String key) {
     String value = VERSIONS.getProperty(key);
     if (value == null || value.isEmpty() || value.contains("${")) {

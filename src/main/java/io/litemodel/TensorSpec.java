@@ -40,6 +40,27 @@ public final class TensorSpec {
     this.byteSize = byteSize;
   }
 
+  /**
+   * Describes a float-or-other tensor of a runtime without quantization (the TensorFlow runtime's signatures).
+   *
+   * @param index position among the model's inputs (or outputs)
+   * @param name the name users address it by (the signature key)
+   * @param tensorName the graph's tensor name, e.g. {@code serving_default_input:0}
+   * @param shape the shape as currently known (dynamic dimensions as declared)
+   * @param shapeSignature the declared shape, {@code -1} for dynamic dimensions
+   * @param dataType the element type
+   * @return the description
+   */
+  public static TensorSpec unquantized(
+      int index, String name, String tensorName, int[] shape, int[] shapeSignature, DataType dataType) {
+    long elements = 1;
+    for (int dim : shape) {
+      elements *= Math.max(dim, 0);
+    }
+    return new TensorSpec(index, name, tensorName, shape, shapeSignature, dataType, 0f, 0,
+        elements * dataType.byteSize());
+  }
+
   /** @return the position of this tensor among the model's inputs (or outputs) */
   public int index() {
     return index;

@@ -1,6 +1,8 @@
 package io.litemodel.cli;
 
+import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
+import io.litemodel.LiteModelException;
 import io.litemodel.io.ModelSidecar;
 import io.litemodel.io.NpyArray;
 import java.io.IOException;
@@ -66,17 +68,13 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     CommandLine cli = spec.commandLine();
-    if (Files.isDirectory(modelOptions.model)) {
-      String why = modelOptions.model + " is a SavedModel directory, which runs on the TensorFlow runtime "
-          + "(io.litemodel.tensorflow); this build does not include it";
-      if (skipMissingRuntime) {
-        out.println("SKIPPED: " + why);
-        return ExitStatus.SUCCESS;
-      }
-      throw new ParameterException(cli, "--model: " + why);
-    }
+    boolean tensorFlow = ModelOpener.kindOf(modelOptions.model).tensorFlow();
     modelOptions.validate(cli);
     Path json = sidecarPath != null ? sidecarPath : ModelSidecar.pathFor(modelOptions.model);
+    if (tensorFlow && sidecarPath == null) {
+      throw new ParameterException(cli, "--sidecar: a TensorFlow model has no sidecar of its own; name the one of "
+          + "the model it was converted to (e.g. --sidecar models/seed_mlp.json)");
+    }
     if (!Files.isRegularFile(json)) {
       throw new ParameterException(cli, "no sidecar " + json + " (the converter writes it beside the model; "
           + "or name one with --sidecar)");
@@ -100,14 +98,37 @@ final class CheckCommand implements Callable<Integer> {
     boolean several = sidecar.signatures().size() > 1;
     for (ModelSidecar.Signature signature : sidecar.signatures()) {
       LiteModel.Options options = modelOptions.toOptions().withSignature(several ? signature.key() : null);
-      try (LiteModel model = LiteModel.load(modelOptions.model, options)) {
+      InferenceModel opened;
+      try {
+        opened = tensorFlow ? modelOptions.open(options) : LiteModel.load(modelOptions.model, options);
+      } catch (LiteModelException e) {
+        if (tensorFlow && skipMissingRuntime && e.status() == LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE) {
+          out.println("SKIPPED: " + modelOptions.model + " runs on the TensorFlow runtime, which this build cannot "
+              + "load: " + e.getMessage());
+          return ExitStatus.SUCCESS;
+        }
+        throw e;
+      }
+      try (InferenceModel model = opened) {
         Map<String, float[]> outputs = runGolden(model, sidecar, signature);
-        for (ModelSidecar.Tensor output : signature.outputs()) {
+        List<float[]> inOrder = new ArrayList<>(outputs.values());
+        for (int o = 0; o < signature.outputs().size(); o++) {
+          ModelSidecar.Tensor output = signature.outputs().get(o);
+          float[] actual = outputs.get(output.name());
           String label = signature.key() + "/" + output.name();
+          if (actual == null && inOrder.size() == 1 && signature.outputs().size() == 1) {
+            // Another runtime may name the one output otherwise (a Keras SavedModel says output_0).
+            actual = inOrder.get(0);
+            label += " (model output '" + outputs.keySet().iterator().next() + "')";
+          }
+          if (actual == null) {
+            throw new IllegalArgumentException("the model has no output '" + output.name() + "'; it has "
+                + outputs.keySet());
+          }
           for (String kind : List.of(TFLITE, reference)) {
             float[] expected = golden(sidecar, signature.key(), kind, output.name());
-            comparisons.add(GoldenComparison.of(label + " vs " + kind + " golden", outputs.get(output.name()),
-                expected, tolerance[0], tolerance[1]));
+            comparisons.add(GoldenComparison.of(label + " vs " + kind + " golden", actual, expected, tolerance[0],
+                tolerance[1]));
           }
         }
       }
@@ -140,7 +161,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /** Runs the golden inputs of one signature, by name, a batch at a time when the model's batch is fixed. */
-  private static Map<String, float[]> runGolden(LiteModel model, ModelSidecar sidecar,
+  private static Map<String, float[]> runGolden(InferenceModel model, ModelSidecar sidecar,
       ModelSidecar.Signature signature) throws IOException {
     Map<String, float[]> inputs = new LinkedHashMap<>();
     long rows = -1;

@@ -1,6 +1,6 @@
 package io.litemodel.cli;
 
-import io.litemodel.LiteModel;
+import io.litemodel.InferenceModel;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ final class InfoCommand implements Callable<Integer> {
   public Integer call() {
     modelOptions.validate(spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
-    try (LiteModel loaded = LiteModel.load(modelOptions.model, modelOptions.toOptions())) {
+    try (InferenceModel loaded = modelOptions.open(modelOptions.toOptions())) {
       out.println(loaded);
     }
     out.flush();

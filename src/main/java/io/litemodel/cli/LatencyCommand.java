@@ -1,7 +1,9 @@
 package io.litemodel.cli;
 
+import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.TensorSpec;
+import io.litemodel.tensorflow.TfModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
@@ -78,7 +80,7 @@ final class LatencyCommand implements Callable<Integer> {
     Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
     long allocated;
     long gcCount;
-    try (LiteModel loaded = LiteModel.load(modelOptions.model, options)) {
+    try (InferenceModel loaded = modelOptions.open(options)) {
       float[][] inputs = randomInputs(rowElements(loaded.inputs(), "input"));
       float[] output = new float[rowElements(loaded.outputs(), "output")];
       // Warm up through the very loop that is timed next, so the JIT has compiled that loop (not only
@@ -101,7 +103,9 @@ final class LatencyCommand implements Callable<Integer> {
           : Math.max(0, allocatedAfter - allocatedBefore - probeCost);
       gcCount = gcCollections() - gcBefore;
       out.printf(Locale.ROOT, "latency: %s, %d calls after %d warm-up, threads %d, %s%n", modelOptions.model, calls,
-          warmup, modelOptions.threads, modelOptions.noXnnpack ? "XNNPACK off" : forceFp16 ? "XNNPACK on, force fp16" : "XNNPACK on");
+          warmup, modelOptions.threads, loaded instanceof TfModel ? "TensorFlow runtime, "
+              + ((TfModel) loaded).placement() : modelOptions.noXnnpack ? "XNNPACK off"
+              : forceFp16 ? "XNNPACK on, force fp16" : "XNNPACK on");
     }
     LatencyReport report = LatencyReport.of(histogram, samples, calls, window);
     out.print(report.format());
@@ -125,7 +129,7 @@ final class LatencyCommand implements Callable<Integer> {
   }
 
   /** The measured loop, kept apart and small so that the JIT compiles it as one unit. */
-  private static void timedLoop(LiteModel model, float[][] inputs, float[] output, long[] samples, int count,
+  private static void timedLoop(InferenceModel model, float[][] inputs, float[] output, long[] samples, int count,
       Histogram histogram) {
     long highest = HIGHEST_TRACKABLE_NANOS;
     for (int i = 0; i < count; i++) {
@@ -147,6 +151,9 @@ final class LatencyCommand implements Callable<Integer> {
     modelOptions.validate(spec.commandLine());
     if (window < 1) {
       throw new ParameterException(spec.commandLine(), "--window must be at least 1, got " + window);
+    }
+    if (forceFp16 && modelOptions.tensorFlow()) {
+      throw new ParameterException(spec.commandLine(), "--force-fp16 applies to .tflite models only");
     }
     if (forceFp16 && modelOptions.noXnnpack) {
       throw new ParameterException(spec.commandLine(), "--force-fp16 needs XNNPACK; drop --no-xnnpack");

@@ -1,9 +1,15 @@
 package io.litemodel.cli;
 
+import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.NativeLog;
+import io.litemodel.tensorflow.DevicePlacement;
+import io.litemodel.tensorflow.TfOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -11,11 +17,34 @@ import picocli.CommandLine.ParameterException;
 /**
  * The options every command that loads a model shares ({@code --model}, {@code --threads}, {@code --no-xnnpack},
  * {@code --isolate}, {@code --memory-budget}, {@code --verbose}), as a picocli mixin, with their validation and their
- * translation into {@link LiteModel.Options}.
+ * translation into {@link LiteModel.Options}. {@code --model} may also be a SavedModel directory or a frozen graph
+ * {@code .pb} (then {@code --input-op}/{@code --output-op}), which the TensorFlow runtime opens ({@link ModelOpener}).
  */
 final class ModelOptions {
-  @Option(names = "--model", required = true, paramLabel = "MODEL.tflite", description = "The .tflite file.")
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "The .tflite file, or a SavedModel directory or frozen graph .pb (TensorFlow runtime).")
   Path model;
+
+  @Option(names = "--input-op", paramLabel = "NAME[:i]", split = ",",
+      description = "A frozen graph's input operations, in order (.pb models only; repeatable or comma-separated).")
+  List<String> inputOps = new ArrayList<>();
+
+  @Option(names = "--output-op", paramLabel = "NAME[:i]", split = ",",
+      description = "A frozen graph's output operations, in order (.pb models only).")
+  List<String> outputOps = new ArrayList<>();
+
+  @Option(names = "--signature", paramLabel = "KEY",
+      description = "The SavedModel signature to run (default: " + TfOptions.DEFAULT_SIGNATURE + ").")
+  String signature;
+
+  @Option(names = "--tag", paramLabel = "TAG", split = ",",
+      description = "The SavedModel meta graph's tags (default: " + TfOptions.SERVE_TAG + ").")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+      description = "TensorFlow runtime placement: auto (GPU if TensorFlow sees one, else CPU, reported), cpu, or gpu "
+          + "(fail without one). Default: ${DEFAULT-VALUE}.")
+  String device;
 
   @Option(names = "--threads", defaultValue = "1",
       description = "Threads TensorFlow Lite (and XNNPACK) may use inside each invocation (default: ${DEFAULT-VALUE}).")
@@ -59,9 +88,65 @@ final class ModelOptions {
     if (memoryBudgetMib < 1) {
       throw new ParameterException(commandLine, "--memory-budget must be at least 1 (MiB), got " + memoryBudgetMib);
     }
-    if (!Files.isRegularFile(model)) {
+    if (!Files.exists(model)) {
       throw new ParameterException(commandLine, "--model: no such file: " + model);
     }
+    ModelOpener.Kind kind = ModelOpener.kindOf(model);
+    if (kind == ModelOpener.Kind.FROZEN_GRAPH && (inputOps.isEmpty() || outputOps.isEmpty())) {
+      throw new ParameterException(commandLine, "--model " + model + " is a frozen graph: give its --input-op and "
+          + "--output-op operation names");
+    }
+    if (kind != ModelOpener.Kind.FROZEN_GRAPH && !(inputOps.isEmpty() && outputOps.isEmpty())) {
+      throw new ParameterException(commandLine, "--input-op and --output-op apply to frozen graph .pb models only");
+    }
+    if (kind != ModelOpener.Kind.SAVED_MODEL && (signature != null || !tags.isEmpty())) {
+      throw new ParameterException(commandLine, "--signature and --tag apply to SavedModel directories only");
+    }
+    DevicePlacement placement = placement(commandLine);
+    if (!kind.tensorFlow() && placement != DevicePlacement.AUTO) {
+      throw new ParameterException(commandLine, "--device applies to the TensorFlow runtime (a SavedModel directory "
+          + "or a .pb); for .tflite models see the library's accelerators");
+    }
+    if (kind.tensorFlow() && (noXnnpack || isolate)) {
+      throw new ParameterException(commandLine, (noXnnpack ? "--no-xnnpack" : "--isolate")
+          + " applies to .tflite models only; " + model + " opens on the TensorFlow runtime");
+    }
+  }
+
+  private DevicePlacement placement(CommandLine commandLine) {
+    try {
+      return DevicePlacement.valueOf(device.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(commandLine, "--device must be auto, cpu or gpu, got '" + device + "'");
+    }
+  }
+
+  /** @return true when {@code --model} opens on the TensorFlow runtime */
+  boolean tensorFlow() {
+    return ModelOpener.kindOf(model).tensorFlow();
+  }
+
+  /** @return the TensorFlow runtime options these flags ask for (threads for both of its pools) */
+  TfOptions toTfOptions() {
+    TfOptions options = TfOptions.defaults().withIntraOpThreads(threads).withInterOpThreads(threads)
+        .withPlacement(DevicePlacement.valueOf(device.toUpperCase(Locale.ROOT)));
+    if (signature != null) {
+      options = options.withSignature(signature);
+    }
+    if (!tags.isEmpty()) {
+      options = options.withTags(tags.toArray(new String[0]));
+    }
+    return options;
+  }
+
+  /**
+   * Opens the model with the right runtime.
+   *
+   * @param liteOptions options for a .tflite model (from {@link #toOptions()}, maybe refined by the command)
+   * @return the loaded model
+   */
+  InferenceModel open(LiteModel.Options liteOptions) {
+    return ModelOpener.open(model, liteOptions, toTfOptions(), inputOps, outputOps);
   }
 
   /** @return the options these flags ask for */

@@ -1,5 +1,6 @@
 package io.litemodel.cli;
 
+import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.TensorSpec;
 import io.litemodel.batch.BatchPredictor;
@@ -97,7 +98,7 @@ final class PredictCommand implements Callable<Integer> {
       normalization = choice.normalization();
       out.println(choice.describe());
     }
-    try (LiteModel loaded = LiteModel.load(modelOptions.model, options);
+    try (InferenceModel loaded = modelOptions.open(options);
         PredictSource<?> source = PredictSource.open(input, loaded, normalization, decoderKind)) {
       return run(loaded, source, policy, out, err);
     }
@@ -164,7 +165,7 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  private <T> int run(LiteModel loaded, PredictSource<T> source, ErrorPolicy policy, PrintWriter out,
+  private <T> int run(InferenceModel loaded, PredictSource<T> source, ErrorPolicy policy, PrintWriter out,
       PrintWriter err) throws IOException {
     TensorSpec outSpec = loaded.outputs().get(0);
     int[] outShape = outSpec.shape();

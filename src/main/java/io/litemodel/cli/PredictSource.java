@@ -1,6 +1,6 @@
 package io.litemodel.cli;
 
-import io.litemodel.LiteModel;
+import io.litemodel.InferenceModel;
 import io.litemodel.batch.Preprocessor;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
@@ -55,7 +55,7 @@ abstract class PredictSource<T> implements AutoCloseable {
    * @throws IllegalArgumentException if the input is none of those or does not fit the model
    * @throws IllegalStateException if {@code decoder} is OPENCV and OpenCV does not load
    */
-  static PredictSource<?> open(Path input, LiteModel model, Normalization normalization, DecoderKind decoder)
+  static PredictSource<?> open(Path input, InferenceModel model, Normalization normalization, DecoderKind decoder)
       throws IOException {
     if (Files.isDirectory(input)) {
       return new Images(input, model, normalization, decoder);
@@ -74,7 +74,7 @@ abstract class PredictSource<T> implements AutoCloseable {
     throw new IllegalArgumentException("input " + input + " is neither a directory of images nor a .npy or .csv file");
   }
 
-  static int inputRow(LiteModel model) {
+  static int inputRow(InferenceModel model) {
     return model.inputs().get(0).rowElements();
   }
 
@@ -84,7 +84,7 @@ abstract class PredictSource<T> implements AutoCloseable {
     private final Supplier<ImagePreprocessor> factory;
     private final DecoderKind decoder;
 
-    Images(Path directory, LiteModel model, Normalization normalization, DecoderKind decoder) throws IOException {
+    Images(Path directory, InferenceModel model, Normalization normalization, DecoderKind decoder) throws IOException {
       this.decoder = decoder.resolve();
       this.factory = ImagePreprocessor.factory(model, normalization, this.decoder);
       try (Stream<Path> listing = Files.list(directory)) {

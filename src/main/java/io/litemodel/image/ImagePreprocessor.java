@@ -1,6 +1,6 @@
 package io.litemodel.image;
 
-import io.litemodel.LiteModel;
+import io.litemodel.InferenceModel;
 import io.litemodel.TensorSpec;
 import io.litemodel.batch.Preprocessor;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
    *     {@link DecoderKind#AUTO}
    * @throws IllegalArgumentException if the model's input is not [batch, H, W, 1 or 3]
    */
-  public static Supplier<ImagePreprocessor> factory(LiteModel model, Normalization normalization) {
+  public static Supplier<ImagePreprocessor> factory(InferenceModel model, Normalization normalization) {
     return factory(model, normalization, DecoderKind.AUTO);
   }
 
@@ -82,7 +82,7 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
    * @throws IllegalStateException if {@code decoder} is {@link DecoderKind#OPENCV} and OpenCV does not load (the
    *     message names the dependency to add)
    */
-  public static Supplier<ImagePreprocessor> factory(LiteModel model, Normalization normalization,
+  public static Supplier<ImagePreprocessor> factory(InferenceModel model, Normalization normalization,
       DecoderKind decoder) {
     int[] hwc = imageShape(model);
     java.util.Objects.requireNonNull(normalization, "normalization");
@@ -94,7 +94,7 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
    * @return {height, width, channels} of the model's image input
    * @throws IllegalArgumentException if the model's input is not [batch, H, W, 1 or 3]
    */
-  public static int[] imageShape(LiteModel model) {
+  public static int[] imageShape(InferenceModel model) {
     if (model.inputs().size() != 1) {
       throw new IllegalArgumentException("image input needs a model with one input; this one has "
           + model.inputs().size());

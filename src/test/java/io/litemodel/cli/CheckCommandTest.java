@@ -130,13 +130,13 @@ class CheckCommandTest {
   }
 
   @Test
-  void aSavedModelNeedsTheTensorFlowRuntimeOrIsSkippedWhenAskedTo() {
+  void aSavedModelIsCheckedOnTheTensorFlowRuntimeAgainstTheSidecarOfItsConversion() {
     assertEquals(ExitStatus.USAGE, run("--model", "models/seed_mlp_savedmodel"));
-    assertTrue(err.toString().contains("models/seed_mlp_savedmodel is a SavedModel directory, which runs on the "
-        + "TensorFlow runtime (io.litemodel.tensorflow); this build does not include it"), err.toString());
-    assertEquals(ExitStatus.SUCCESS, run("--model", "models/seed_mlp_savedmodel", "--skip-missing-runtime"));
-    assertTrue(out.toString().startsWith("SKIPPED: models/seed_mlp_savedmodel is a SavedModel directory"),
-        out.toString());
+    assertTrue(err.toString().contains("a TensorFlow model has no sidecar of its own"), err.toString());
+    assertEquals(ExitStatus.SUCCESS, run("--model", "models/seed_mlp_savedmodel", "--sidecar", "models/seed_mlp.json"),
+        out + "\n" + err);
+    assertTrue(out.toString().contains("(model output 'output_0') vs keras golden") && out.toString().contains(
+        "PASS: 2 comparisons"), out.toString());
   }
 
   @Test

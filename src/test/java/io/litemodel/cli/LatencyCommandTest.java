@@ -105,7 +105,7 @@ class LatencyCommandTest {
     assertUsageError(run("latency", "--model", SEED_MLP, "--threads", "0"), "--threads must be at least 1, got 0");
     assertUsageError(run("latency", "--model", SEED_MLP, "--window", "0"), "--window must be at least 1, got 0");
     assertUsageError(run("latency", "--model", SEED_MLP, "--calls", "many"), "'many' is not an int");
-    assertUsageError(run("latency"), "Missing required option: '--model=MODEL.tflite'");
+    assertUsageError(run("latency"), "Missing required option: '--model=MODEL'");
     String missing = temp.resolve("nope.tflite").toString();
     assertUsageError(run("latency", "--model", missing), "--model: no such file: " + missing);
     assertUsageError(run("latency", "--model", SEED_MLP, "--plot", temp.resolve("chart.jpg").toString()),

@@ -1,0 +1,78 @@
+package io.litemodel.tensorflow;
+
+import io.litemodel.BuildVersions;
+import io.litemodel.LiteModelException;
+import io.litemodel.internal.presets.TfShim;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Loads the TensorFlow C API natives (TF Java's {@code tensorflow-core-native}) once, and says exactly which artifact
+ * to add when they are missing. Also resolves the address of {@code TF_TensorData} for the allocation-free shim.
+ */
+final class TfNatives {
+  /** The class of TF Java's C API mapping; looked up by name so that this class loads without it. */
+  static final String MAPPING_CLASS = "org.tensorflow.internal.c_api.global.tensorflow";
+
+  private static final Object LOCK = new Object();
+  private static volatile boolean loaded;
+  private static LiteModelException failure; // written under LOCK
+  private static long tensorDataFunction; // written under LOCK before loaded
+
+  private TfNatives() {}
+
+  /**
+   * Loads the natives on first use; later calls return at once (or rethrow the first failure).
+   *
+   * @throws LiteModelException with {@link LiteModelException.Status#NATIVE_LIBRARY_UNAVAILABLE} naming the artifact
+   */
+  static void ensureLoaded() {
+    if (loaded) {
+      return;
+    }
+    synchronized (LOCK) {
+      if (loaded) {
+        return;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      String platform = Loader.getPlatform();
+      try {
+        Class<?> mapping = Class.forName(MAPPING_CLASS, true, TfNatives.class.getClassLoader());
+        Loader.load(mapping);
+        Loader.load(TfShim.class);
+        Pointer function = Loader.addressof("TF_TensorData");
+        if (function == null || function.isNull()) {
+          throw new UnsatisfiedLinkError("TF_TensorData not found in the loaded TensorFlow library");
+        }
+        tensorDataFunction = function.address();
+        loaded = true;
+      } catch (ClassNotFoundException | NoClassDefFoundError e) {
+        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+            missingMessage(platform, "the TensorFlow C API classes are not on the class path (" + e.getMessage()
+                + ")"), e);
+        throw failure;
+      } catch (UnsatisfiedLinkError | RuntimeException e) {
+        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+            missingMessage(platform, "the TensorFlow natives for " + platform + " could not be loaded ("
+                + e.getMessage() + ")"), e);
+        throw failure;
+      }
+    }
+  }
+
+  /** @return the address of {@code TF_TensorData}; valid after {@link #ensureLoaded()} */
+  static long tensorDataFunction() {
+    return tensorDataFunction;
+  }
+
+  /** The message for missing natives: what failed, and the exact Maven coordinates that fix it. */
+  static String missingMessage(String platform, String what) {
+    String version = BuildVersions.tensorFlowJava();
+    return "The TensorFlow runtime is not available: " + what + ". Add org.tensorflow:tensorflow-core-native:"
+        + version + " and its natives org.tensorflow:tensorflow-core-native:" + version + ":" + platform
+        + " (classifier " + platform + ", or " + platform + "-gpu for CUDA) to the class path, with "
+        + "com.google.protobuf:protobuf-java (see the README, \"TensorFlow runtime\")";
+  }
+}
