@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * GPU check for LiteRT's GPU accelerator: parity with XNNPACK (LiteModel on the CPU) on the reference models, then
- * seed_mlp single-row latency and image_cnn batch-32 throughput, on both. Run by litert_gpu_check.sh (see there);
+ * seed_mlp single-row latency and image_cnn batch-32 throughput, on both. Run by litert-check.sh (see there);
  * writes a dated Markdown table to benchmarks/results/. Under five minutes on a GPU, and on SwiftShader too.
  *
  * <p>Usage: java -cp target/classes:DEPS benchmarks/gpu/LiteRtGpuCheck.java [--allow-software]

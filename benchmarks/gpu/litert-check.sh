@@ -3,8 +3,8 @@
 # XNNPACK on seed_mlp, image_cnn and multi_io, seed_mlp latency and image_cnn batch-32 throughput, each on the CPU
 # (XNNPACK) and the GPU. Well under five minutes; the table goes to stdout and benchmarks/results/.
 #
-# Usage: benchmarks/gpu/litert_gpu_check.sh              (needs a hardware Vulkan device; NVIDIA: see README)
-#        benchmarks/gpu/litert_gpu_check.sh --software   (SwiftShader from the build folder: a software check only)
+# Usage: benchmarks/gpu/litert-check.sh              (needs a hardware Vulkan device; NVIDIA: see README)
+#        benchmarks/gpu/litert-check.sh --software   (SwiftShader from the build folder: a software check only)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=native/build/linux-x86_64
