@@ -2,6 +2,7 @@ package io.litemodel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +36,19 @@ import java.util.Objects;
  *
  * <p><b>Threads and lifetime:</b> not thread-safe (a concurrent call fails with {@link IllegalStateException}); give
  * each thread a {@link #replicate()}, which compiles its own copy (LiteRT environments are not shared).
- * {@link #close()} is idempotent and releases the native model at once.
+ * {@link #close()} is idempotent and releases the native model at once; a {@link Cleaner} releases one that was never
+ * closed when it becomes unreachable (a safety net, not a substitute for close).
  */
 public final class LiteRtModel implements InferenceModel {
+  /** Leak safety net only: frees a model that was never closed once it is unreachable. */
+  private static final Cleaner CLEANER = Cleaner.create();
+
   private final byte[] bytes;
   private final Options options;
   private final VulkanDevice adapter;
   private final LiteRtCompiledModel compiled;
+  /** Releases {@link #compiled} exactly once: by close() or by the Cleaner (it holds no reference to this). */
+  private final Cleaner.Cleanable cleanable;
   private final CallGate gate = new CallGate("LiteRtModel");
   private final int[] rowElements; // per tensor, inputs then outputs: elements per batch row
   private final int declaredBatch; // first input's declared first dimension; negative when dynamic
@@ -65,6 +72,7 @@ public final class LiteRtModel implements InferenceModel {
       compiled.close();
       throw e;
     }
+    this.cleanable = CLEANER.register(this, compiled::close);
   }
 
   /**
@@ -414,7 +422,7 @@ public final class LiteRtModel implements InferenceModel {
   @Override
   public void close() {
     if (gate.close()) {
-      compiled.close();
+      cleanable.clean();
     }
   }
 
