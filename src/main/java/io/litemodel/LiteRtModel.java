@@ -172,9 +172,14 @@ public final class LiteRtModel implements InferenceModel {
     return compiled.fullyAccelerated();
   }
 
-  /** @return the runtime, adapter and acceleration, on one line */
+  /**
+   * @return on one line: which LiteRT library and GPU accelerator library were loaded (paths), the adapter, and
+   *     whether every operator runs on the GPU
+   */
   public String executionSummary() {
-    return "LiteRT GPU accelerator (WebGPU) on " + adapter() + "; "
+    java.nio.file.Path dir = LiteRtRuntime.ensureBound();
+    return "LiteRT " + dir.resolve(LiteRtRuntime.LIBRARY) + ", GPU accelerator "
+        + dir.resolve(LiteRtRuntime.GPU_ACCELERATOR_LIBRARY) + " (WebGPU) on " + adapter() + "; "
         + (fullyAccelerated() ? "all operators on the GPU"
             : "some operators fall back to LiteRT's CPU accelerator (LiteRT does not say which)");
   }

@@ -77,6 +77,10 @@ class LiteRtModelTest {
     try (LiteModel cpu = LiteModel.load(model("seed_mlp"));
         LiteRtModel gpu = LiteRtModel.load(model("seed_mlp"), SOFTWARE)) {
       assertTrue(gpu.fullyAccelerated(), gpu.executionSummary());
+      Path dir = Path.of(System.getProperty(LiteRtRuntime.DIR_PROPERTY)).toAbsolutePath();
+      assertEquals("LiteRT " + dir.resolve("libLiteRt.so") + ", GPU accelerator "
+          + dir.resolve("libLiteRtWebGpuAccelerator.so") + " (WebGPU) on SwiftShader Device (Subzero) (Vulkan, CPU / "
+          + "software); all operators on the GPU", gpu.executionSummary());
       assertTrue(gpu.softwareAdapter());
       assertEquals("SwiftShader Device (Subzero) (Vulkan, CPU / software)", gpu.adapter());
       float worst = 0;
