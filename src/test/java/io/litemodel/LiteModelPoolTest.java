@@ -86,4 +86,36 @@ class LiteModelPoolTest {
     pool.release(lent);
     assertTrue(lent.isClosed());
   }
+
+  @Test
+  void theMostRecentlyReturnedReplicaIsLentFirst() {
+    try (LiteModelPool pool = LiteModelPool.create(model("seed_classifier"), 3)) {
+      LiteModel a = pool.acquire();
+      pool.release(a);
+      for (int i = 0; i < 10; i++) { // a lone caller always gets the same, warm replica
+        LiteModel again = pool.acquire();
+        assertTrue(again == a, "call " + i + " got another replica");
+        pool.release(again);
+      }
+      LiteModel b = pool.acquire();
+      LiteModel c = pool.acquire();
+      LiteModel d = pool.acquire();
+      assertTrue(b != c && c != d && b != d);
+      pool.release(c);
+      pool.release(b);
+      assertTrue(pool.acquire() == b, "last in, first out");
+      assertTrue(pool.acquire() == c);
+    }
+  }
+
+  @Test
+  void createSharesPackedWeightsBetweenReplicas() {
+    try (LiteModelPool pool = LiteModelPool.create(model("seed_mlp"), LiteModel.Options.defaults().withThreads(1),
+        2)) {
+      LiteModel replica = pool.acquire();
+      assertTrue(replica.options().weightsCache(), "weights cache on: " + replica.options());
+      assertEquals(1, replica.options().threads(), "the caller's options kept");
+      pool.release(replica);
+    }
+  }
 }

@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -29,6 +30,15 @@ import picocli.CommandLine.Spec;
  *
  * <pre>{@code
  * litemodel latency --model models/seed_mlp.tflite --calls 1000000 --plot latency.png
+ * }</pre>
+ *
+ * <p>With {@code --callers N} (more than one) or {@code --rate R}, it measures many callers at once instead, through
+ * the micro-batcher ({@code --via batcher}, the default), a replica pool ({@code --via pool}) or a replica per caller
+ * ({@code --via replicas}): open loop at R requests/s in total (latency from each request's intended send time, so
+ * queueing counts), or closed loop without {@code --rate}.
+ *
+ * <pre>{@code
+ * litemodel latency --model models/seed_mlp.tflite --callers 16 --rate 40000 --duration 5
  * }</pre>
  *
  * <p>The timed loop does only this per call: read the clock, predict, read the clock, store the difference in a
@@ -70,12 +80,35 @@ final class LatencyCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE.json", description = "Also write the figures as JSON.")
   Path json;
 
+  @Option(names = "--callers", defaultValue = "1", description = "Caller threads at once; more than 1 (or --rate) "
+      + "measures concurrent load through --via (default: ${DEFAULT-VALUE}).")
+  int callers;
+
+  @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0", description = "Open loop: requests per "
+      + "second in total, latency from each request's intended send time. 0: closed loop (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--via", defaultValue = "batcher", description = "Concurrent mode: batcher (micro-batching), pool "
+      + "(one replica per core) or replicas (one per caller) (default: ${DEFAULT-VALUE}).")
+  ConcurrentLatency.Via via;
+
+  @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "5",
+      description = "Concurrent mode: measured seconds, after --warmup calls' worth of time (default: ${DEFAULT-VALUE}).")
+  double duration;
+
+  @Option(names = "--max-batch", defaultValue = "32",
+      description = "Concurrent mode with --via batcher: most records per batch (default: ${DEFAULT-VALUE}).")
+  int maxBatch;
+
   @Override
   public Integer call() throws IOException {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     LiteModel.Options options = modelOptions.toOptions()
         .withXnnpackForceFp16(forceFp16);
+    if (callers > 1 || rate > 0) {
+      return concurrent(options, out);
+    }
     long[] samples = new long[calls];
     Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
     long allocated;
@@ -128,6 +161,34 @@ final class LatencyCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int concurrent(LiteModel.Options options, PrintWriter out) throws IOException {
+    int inRow;
+    int outRow;
+    try (LiteModel probe = LiteModel.load(modelOptions.model, options)) {
+      inRow = rowElements(probe.inputs(), "input");
+      outRow = rowElements(probe.outputs(), "output");
+    }
+    ConcurrentLatency.Outcome outcome;
+    try {
+      // The warm-up runs as long as --warmup calls would on one thread at about 20 us each, at least 200 ms.
+      Duration warm = Duration.ofMillis(Math.max(200, warmup / 50));
+      outcome = ConcurrentLatency.run(modelOptions.model, options, via, callers, rate, warm,
+          Duration.ofNanos((long) (duration * 1e9)), randomInputs(inRow), outRow, maxBatch, out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while measuring", e);
+    }
+    out.printf(Locale.ROOT, "latency: %s, concurrent, threads %d, %s%n", modelOptions.model, modelOptions.threads,
+        modelOptions.noXnnpack ? "XNNPACK off" : forceFp16 ? "XNNPACK on, force fp16" : "XNNPACK on");
+    out.print(outcome.format());
+    if (json != null) {
+      Files.writeString(json, outcome.toJson(modelOptions.model.toString()) + "\n", StandardCharsets.UTF_8);
+      out.printf("json: %s%n", json);
+    }
+    out.flush();
+    return 0;
+  }
+
   /** The measured loop, kept apart and small so that the JIT compiles it as one unit. */
   private static void timedLoop(InferenceModel model, float[][] inputs, float[] output, long[] samples, int count,
       Histogram histogram) {
@@ -157,6 +218,24 @@ final class LatencyCommand implements Callable<Integer> {
     }
     if (forceFp16 && modelOptions.noXnnpack) {
       throw new ParameterException(spec.commandLine(), "--force-fp16 needs XNNPACK; drop --no-xnnpack");
+    }
+    if (callers < 1) {
+      throw new ParameterException(spec.commandLine(), "--callers must be at least 1, got " + callers);
+    }
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new ParameterException(spec.commandLine(), "--rate must be 0 (closed loop) or a positive number, got "
+          + rate);
+    }
+    if (!(duration > 0) || duration > 3600) {
+      throw new ParameterException(spec.commandLine(), "--duration must be more than 0 and at most 3600 seconds, got "
+          + duration);
+    }
+    if (maxBatch < 1) {
+      throw new ParameterException(spec.commandLine(), "--max-batch must be at least 1, got " + maxBatch);
+    }
+    if ((callers > 1 || rate > 0) && plot != null) {
+      throw new ParameterException(spec.commandLine(), "--plot plots one caller's calls; drop it with --callers or "
+          + "--rate");
     }
     checkOutput(plot, "--plot", ".png");
     checkOutput(json, "--json", ".json");

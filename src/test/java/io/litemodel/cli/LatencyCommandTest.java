@@ -117,6 +117,46 @@ class LatencyCommandTest {
   }
 
   @Test
+  void concurrentModeMeasuresEveryWayIn() throws Exception {
+    for (String via : new String[] {"batcher", "pool", "replicas"}) {
+      Path json = temp.resolve(via + ".json");
+      Run run = run("latency", "--model", SEED_MLP, "--callers", "3", "--rate", "2000", "--duration", "0.3",
+          "--warmup", "0", "--via", via, "--json", json.toString());
+      assertEquals(0, run.status(), run.err());
+      assertTrue(run.out().startsWith("latency: " + SEED_MLP + ", concurrent, threads 1, XNNPACK on"), run.out());
+      assertTrue(run.out().contains(", 3 callers, open loop at 2000/s (latency from the intended send time): "),
+          run.out());
+      Matcher counts = Pattern.compile("requests (\\d+), errors (\\d+), behind").matcher(run.out());
+      assertTrue(counts.find(), run.out());
+      assertTrue(Integer.parseInt(counts.group(1)) > 0, run.out());
+      assertEquals("0", counts.group(2), run.out());
+      com.fasterxml.jackson.databind.JsonNode figures = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(json.toFile());
+      assertEquals(3, figures.get("callers").asInt());
+      assertEquals(Integer.parseInt(counts.group(1)), figures.get("requests").asInt());
+      assertTrue(figures.get("p99_us").asDouble() >= figures.get("p50_us").asDouble());
+    }
+    Run closed = run("latency", "--model", SEED_MLP, "--callers", "2", "--duration", "0.2", "--warmup", "0");
+    assertEquals(0, closed.status(), closed.err());
+    assertTrue(closed.out().contains("batcher (batches up to 32), 2 callers, closed loop: "), closed.out());
+  }
+
+  @Test
+  void concurrentModeRejectsBadArguments() {
+    assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "0"), "--callers must be at least 1, got 0");
+    assertUsageError(run("latency", "--model", SEED_MLP, "--rate", "-5"),
+        "--rate must be 0 (closed loop) or a positive number, got -5.0");
+    assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--duration", "0"),
+        "--duration must be more than 0 and at most 3600 seconds, got 0.0");
+    assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--max-batch", "0"),
+        "--max-batch must be at least 1, got 0");
+    assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--via", "queue"),
+        "Invalid value for option '--via'");
+    assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--plot",
+        temp.resolve("c.png").toString()), "--plot plots one caller's calls; drop it with --callers or --rate");
+  }
+
+  @Test
   void rejectsModelsWithSeveralInputs() {
     Run run = run("latency", "--model", MODELS.resolve("multi_io.tflite").toString(), "--calls", "10");
     assertEquals(1, run.status(), run.err());

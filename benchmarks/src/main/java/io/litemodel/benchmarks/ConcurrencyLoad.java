@@ -1,0 +1,358 @@
+package io.litemodel.benchmarks;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.litemodel.LiteModel;
+import io.litemodel.LiteModelPool;
+import io.litemodel.batch.MicroBatcher;
+import io.litemodel.load.LoadGenerator;
+import io.litemodel.load.LoadResult;
+import io.litemodel.load.LoadTarget;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Many callers at once on seed_mlp: the open-loop latency table (p50/p99/p99.9 per rate, and the highest rate with
+ * p99 under 1 ms) and closed-loop throughput, for one model per caller thread (the floor), {@link LiteModelPool},
+ * {@link MicroBatcher} and ONNX Runtime's shared session, interleaved point by point so that all see the same
+ * machine; plus the pool's rotation cost (one thread cycling through replicas, before and after the warm pool).
+ * A target that does nothing measures the generator's own cost. Writes benchmarks/results/concurrency.md.
+ *
+ * <p>Run from the repository root: {@code bash benchmarks/run-concurrency.sh} (environment: CALLERS, RATES,
+ * SECONDS, CLOSED_CALLERS; see the script).
+ */
+public final class ConcurrencyLoad {
+  private static final double P99_GOAL_MICROS = 1_000;
+  /** A variant whose p99 passed this at some rate is saturated: higher rates are not run for it. */
+  private static final double SATURATED_MICROS = 20_000;
+
+  private ConcurrencyLoad() {}
+
+  /** A named target and how to release what it holds. */
+  private record Variant(String name, LoadTarget target, AutoCloseable resources) {}
+
+  /** The batcher, for its batch statistics. */
+  private static MicroBatcher batcher;
+
+  /** @return "mean batch size since the last call" for the batcher, "" for the others */
+  private static String batchColumn(Variant variant, long[] last) {
+    if (!variant.name().equals("batcher")) {
+      return "";
+    }
+    long batches = batcher.batchesRun();
+    long records = batcher.recordsBatched();
+    String mean = String.format(Locale.ROOT, "%.1f", (double) (records - last[1]) / Math.max(1, batches - last[0]));
+    last[0] = batches;
+    last[1] = records;
+    return mean;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int[] callerCounts = ints(System.getProperty("callers", "1,2,8,32"));
+    int[] rates = ints(System.getProperty("rates", "5000,10000,20000,30000,40000,60000,80000,100000,130000,160000"));
+    int[] closedCallers = ints(System.getProperty("closedCallers", "1,2,4,8,16,32,64"));
+    Duration measured = Duration.ofMillis((long) (Double.parseDouble(System.getProperty("seconds", "1")) * 1000));
+    Duration warmup = Duration.ofMillis(200);
+    Path model = BenchData.model("seed_mlp", ".tflite");
+    Path onnx = BenchData.model("seed_mlp", ".onnx");
+    int cores = Runtime.getRuntime().availableProcessors();
+    String loadBefore = loadAverage();
+    Instant began = Instant.now();
+
+    StringBuilder report = new StringBuilder();
+    report.append("# Many callers on seed_mlp: open-loop latency and closed-loop throughput\n\n");
+    report.append("Run: ").append(began).append(", ").append(machine()).append("\n");
+    report.append("Load average before: ").append(loadBefore).append("\n\n");
+
+    // ---- 1. The pool's rotation cost
+    report.append(rotation(model, cores));
+    System.out.print(report);
+
+    try (Variants variants = new Variants(model, onnx, cores)) {
+      float[][] inputs = BenchData.records(256);
+      // JIT-compile every variant's path and the generator's loops before the first recorded point.
+      for (Variant variant : variants.all) {
+        LoadGenerator.of(variant.target(), 8, inputs, 32).closedLoop(Duration.ZERO, Duration.ofMillis(500));
+        LoadGenerator.of(variant.target(), 2, inputs, 32).openLoop(10_000, Duration.ZERO, Duration.ofMillis(300));
+      }
+      // ---- 2. Open loop
+      report.append("\n## Open loop: latency from the intended send time (us), ").append(measured.toMillis())
+          .append(" ms per point after ").append(warmup.toMillis()).append(" ms warm-up\n\n");
+      Map<String, Integer> best = new LinkedHashMap<>();
+      long[] lastBatch = new long[2];
+      for (int callers : callerCounts) {
+        report.append("\n### ").append(callers).append(callers == 1 ? " caller\n\n" : " callers\n\n");
+        report.append("| rate/s | variant | achieved/s | p50 | p99 | p99.9 | max | behind | mean batch |\n");
+        report.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, Boolean> saturated = new LinkedHashMap<>();
+        for (int rate : rates) {
+          for (Variant variant : variants.all) {
+            if (saturated.getOrDefault(variant.name(), false)) {
+              continue;
+            }
+            batchColumn(variant, lastBatch);
+            LoadResult r = LoadGenerator.of(variant.target(), callers, inputs, 32).openLoop(rate, warmup, measured);
+            String line = String.format(Locale.ROOT, "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %s |%n",
+                rate, variant.name(), r.ratePerSecond(), r.percentileMicros(50), r.percentileMicros(99),
+                r.percentileMicros(99.9), r.maxMicros(), r.behind(), batchColumn(variant, lastBatch));
+            report.append(line);
+            System.out.print("[" + callers + " callers] " + line);
+            String key = variant.name() + "@" + callers;
+            if (r.percentileMicros(99) < P99_GOAL_MICROS && r.behind() == 0 && r.errors() == 0) {
+              best.merge(key, rate, Math::max);
+            }
+            if (r.percentileMicros(99) > SATURATED_MICROS) {
+              saturated.put(variant.name(), true);
+            }
+          }
+        }
+      }
+      report.append("\n### Highest rate with p99 under 1 ms (of the rates tried)\n\n| variant |");
+      for (int callers : callerCounts) {
+        report.append(' ').append(callers).append(callers == 1 ? " caller |" : " callers |");
+      }
+      report.append("\n|---|").append("---:|".repeat(callerCounts.length)).append('\n');
+      for (Variant variant : variants.all) {
+        report.append("| ").append(variant.name()).append(" |");
+        for (int callers : callerCounts) {
+          Integer rate = best.get(variant.name() + "@" + callers);
+          report.append(' ').append(rate == null ? "none" : String.valueOf(rate)).append(" |");
+        }
+        report.append('\n');
+      }
+      // ---- 3. Closed loop
+      report.append("\n## Closed loop: calls/s (p99 us from the actual send), ").append(measured.toMillis())
+          .append(" ms per point; batcher: mean batch size in brackets\n\n| callers |");
+      for (Variant variant : variants.all) {
+        report.append(' ').append(variant.name()).append(" |");
+      }
+      report.append("\n|---:|").append("---:|".repeat(variants.all.size())).append('\n');
+      for (int callers : closedCallers) {
+        report.append("| ").append(callers).append(" |");
+        for (Variant variant : variants.all) {
+          batchColumn(variant, lastBatch);
+          LoadResult r = LoadGenerator.of(variant.target(), callers, inputs, 32).closedLoop(warmup, measured);
+          String batch = batchColumn(variant, lastBatch);
+          report.append(String.format(Locale.ROOT, " %.0f (%.0f)%s |", r.ratePerSecond(), r.percentileMicros(99),
+              batch.isEmpty() ? "" : " [" + batch + "]"));
+        }
+        report.append('\n');
+        System.out.println("closed loop, " + callers + " callers done");
+      }
+    }
+    report.append("\nLoad average after: ").append(loadAverage()).append(" (run took ")
+        .append(Duration.between(began, Instant.now()).toSeconds()).append(" s)\n");
+    Path out = Path.of(System.getProperty("out", "benchmarks/results/concurrency.md"));
+    Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
+    System.out.println("\nwrote " + out);
+  }
+
+  /** Every variant, built once and closed at the end. */
+  private static final class Variants implements AutoCloseable {
+    final List<Variant> all = new ArrayList<>();
+
+    Variants(Path model, Path onnx, int cores) throws OrtException {
+      all.add(new Variant("null call", caller -> (in, out) -> { }, () -> { }));
+      LiteModel.Options shared = LiteModel.Options.defaults().withWeightsCache(true);
+      LiteModel base = LiteModel.load(model, shared);
+      List<LiteModel> replicas = new ArrayList<>();
+      all.add(new Variant("model per thread", caller -> {
+        synchronized (replicas) {
+          while (replicas.size() <= caller) {
+            replicas.add(base.replicate());
+          }
+          return replicas.get(caller)::predictSingle;
+        }
+      }, () -> {
+        replicas.forEach(LiteModel::close);
+        base.close();
+      }));
+      LiteModelPool pool = LiteModelPool.create(model, cores);
+      all.add(new Variant("pool(" + cores + ")", caller -> pool::predictSingle, pool));
+      batcher = MicroBatcher.around(LiteModel.load(model, shared));
+      all.add(new Variant("batcher", caller -> batcher::predictSingle, batcher));
+      OnnxShared ort = new OnnxShared(onnx);
+      all.add(new Variant("onnxruntime shared", ort::caller, ort));
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (Variant variant : all) {
+        variant.resources().close();
+      }
+    }
+  }
+
+  /** One ONNX Runtime session shared by all callers (it is thread-safe); each caller has its own pinned tensors. */
+  private static final class OnnxShared implements AutoCloseable {
+    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final String inName;
+    private final String outName;
+    private final List<OnnxTensor> tensors = new ArrayList<>();
+
+    OnnxShared(Path model) throws OrtException {
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        session = environment.createSession(model.toString(), options);
+      }
+      inName = session.getInputNames().iterator().next();
+      outName = session.getOutputNames().iterator().next();
+    }
+
+    LoadTarget.Call caller(int index) throws OrtException {
+      FloatBuffer input = ByteBuffer.allocateDirect(256 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      FloatBuffer output = ByteBuffer.allocateDirect(32 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      OnnxTensor in = OnnxTensor.createTensor(environment, input, new long[] {1, 256});
+      OnnxTensor out = OnnxTensor.createTensor(environment, output, new long[] {1, 32});
+      synchronized (tensors) {
+        tensors.add(in);
+        tensors.add(out);
+      }
+      Map<String, OnnxTensor> inputs = Map.of(inName, in);
+      Map<String, OnnxValue> outputs = Map.of(outName, out);
+      return (row, result) -> {
+        input.put(0, row);
+        session.run(inputs, outputs).close(); // the Result does not own the pinned output
+        output.get(0, result);
+      };
+    }
+
+    @Override
+    public void close() throws OrtException {
+      for (OnnxTensor tensor : tensors) {
+        tensor.close();
+      }
+      session.close();
+    }
+  }
+
+  /**
+   * One thread's cost per call: on one replica; cycling through 4 replicas that each packed their own weights (what
+   * the old pool's rotation did); cycling through 4 sharing the weights cache; through the warm pool; and 2 threads on
+   * 2 replicas. Alternated 3 times, medians.
+   */
+  private static String rotation(Path model, int cores) throws Exception {
+    float[][] inputs = BenchData.records(256);
+    float[] out = new float[32];
+    int replicasN = 4;
+    LiteModel single = LiteModel.load(model);
+    List<LiteModel> own = new ArrayList<>();
+    LiteModel ownBase = LiteModel.load(model);
+    own.add(ownBase);
+    LiteModel sharedBase = LiteModel.load(model, LiteModel.Options.defaults().withWeightsCache(true));
+    List<LiteModel> shared = new ArrayList<>();
+    shared.add(sharedBase);
+    for (int i = 1; i < replicasN; i++) {
+      own.add(ownBase.replicate());
+      shared.add(sharedBase.replicate());
+    }
+    Duration time = Duration.ofMillis(700);
+    Map<String, List<Double>> micros = new LinkedHashMap<>();
+    try (LiteModelPool pool = LiteModelPool.create(model, replicasN)) {
+      for (int round = 0; round < 3; round++) {
+        micros.computeIfAbsent("one replica", k -> new ArrayList<>())
+            .add(oneThread(time, i -> single.predictSingle(inputs[i & 15], out)));
+        micros.computeIfAbsent("cycling " + replicasN + " replicas, own packed weights (old pool)",
+            k -> new ArrayList<>()).add(oneThread(time, i -> own.get(i % replicasN).predictSingle(inputs[i & 15], out)));
+        micros.computeIfAbsent("cycling " + replicasN + " replicas, shared weights cache", k -> new ArrayList<>())
+            .add(oneThread(time, i -> shared.get(i % replicasN).predictSingle(inputs[i & 15], out)));
+        micros.computeIfAbsent("warm pool of " + replicasN + " (most recent first, shared weights)",
+            k -> new ArrayList<>()).add(oneThread(time, i -> pool.predictSingle(inputs[i & 15], out)));
+      }
+    } finally {
+      single.close();
+      own.forEach(LiteModel::close);
+      shared.forEach(LiteModel::close);
+    }
+    StringBuilder text = new StringBuilder("## Pool rotation: one thread, us per call (median of 3 alternations)\n\n"
+        + "| case | us/call | vs one replica |\n|---|---:|---:|\n");
+    double base = median(micros.get("one replica"));
+    for (Map.Entry<String, List<Double>> e : micros.entrySet()) {
+      double m = median(e.getValue());
+      text.append(String.format(Locale.ROOT, "| %s | %.1f | %.2fx |%n", e.getKey(), m, m / base));
+    }
+    // N threads on N replicas, own weights against shared (calls/s in total)
+    text.append("\n").append(cores).append(" threads on ").append(cores)
+        .append(" replicas (closed loop, calls/s in total): ");
+    for (boolean cache : new boolean[] {false, true}) {
+      LiteModel first = LiteModel.load(model, LiteModel.Options.defaults().withWeightsCache(cache));
+      List<LiteModel> replicas = new ArrayList<>(List.of(first));
+      for (int i = 1; i < cores; i++) {
+        replicas.add(first.replicate());
+      }
+      LoadResult r = LoadGenerator.of(caller -> replicas.get(caller)::predictSingle, cores, inputs, 32)
+          .closedLoop(Duration.ofMillis(200), time);
+      text.append(String.format(Locale.ROOT, "%s %.0f%s", cache ? "shared weights" : "own weights",
+          r.ratePerSecond(), cache ? "\n" : "; "));
+      replicas.forEach(LiteModel::close);
+    }
+    return text.toString();
+  }
+
+  private interface Step {
+    void call(int i);
+  }
+
+  private static double oneThread(Duration time, Step step) {
+    for (int i = 0; i < 5_000; i++) {
+      step.call(i);
+    }
+    long end = System.nanoTime() + time.toNanos();
+    long start = System.nanoTime();
+    int calls = 0;
+    while (System.nanoTime() < end) {
+      step.call(calls++);
+    }
+    return (System.nanoTime() - start) / 1e3 / calls;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static int[] ints(String list) {
+    return java.util.Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+    } catch (IOException e) {
+      // keep "unknown"
+    }
+    return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), Java "
+        + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+        + System.getProperty("os.version");
+  }
+}

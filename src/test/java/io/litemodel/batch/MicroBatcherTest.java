@@ -1,0 +1,461 @@
+package io.litemodel.batch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.litemodel.LiteModel;
+import io.litemodel.LiteModelException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batched predictions equal single ones bit for bit under any batch composition; a failing batch fails each of its
+ * callers; close and interrupt never leave a caller waiting; no allocation per request on either side. Timeouts
+ * below only turn a deadlock into a failure: nothing asserts how long anything takes.
+ */
+class MicroBatcherTest {
+  private static final Path MLP = Path.of("models/seed_mlp.tflite");
+  private static final Path FIXED = Path.of("models/seed_classifier_fixed.tflite");
+  private static final long DEADLOCK_SECONDS = 60;
+
+  /** Random records and their predictSingle results on a plain model, the reference for every batched result. */
+  private static final class Reference {
+    final float[][] inputs;
+    final float[][] outputs;
+
+    Reference(Path model, int count, long seed) {
+      try (LiteModel plain = LiteModel.load(model)) {
+        int inRow = plain.inputs().get(0).rowElements();
+        int outRow = plain.outputs().get(0).rowElements();
+        SplittableRandom random = new SplittableRandom(seed);
+        inputs = new float[count][inRow];
+        outputs = new float[count][outRow];
+        for (int i = 0; i < count; i++) {
+          for (int j = 0; j < inRow; j++) {
+            inputs[i][j] = (float) (random.nextDouble() * 4 - 2);
+          }
+          plain.predictSingle(inputs[i], outputs[i]);
+        }
+      }
+    }
+  }
+
+  private static HookedModel hooked(Path path) {
+    return new HookedModel(LiteModel.load(path, LiteModel.Options.defaults().withWeightsCache(true)),
+        new HookedModel.Hooks());
+  }
+
+  /** Many threads, random pauses between calls (so batches of every size form), every result compared bit for bit. */
+  private static void exactUnderConcurrency(Path path, MicroBatcher.Options options) throws Exception {
+    Reference reference = new Reference(path, 64, 7);
+    HookedModel model = hooked(path);
+    int threads = 12;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (MicroBatcher batcher = MicroBatcher.around(model, options)) {
+      List<Future<Integer>> mismatches = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long seed = t;
+        mismatches.add(pool.submit(() -> {
+          SplittableRandom random = new SplittableRandom(seed);
+          float[] out = new float[reference.outputs[0].length];
+          int bad = 0;
+          for (int i = 0; i < 3_000; i++) {
+            int k = random.nextInt(reference.inputs.length);
+            batcher.predictSingle(reference.inputs[k], out);
+            if (!java.util.Arrays.equals(out, reference.outputs[k])) {
+              bad++;
+            }
+            int pause = random.nextInt(4);
+            if (pause == 0) {
+              Thread.yield();
+            } else if (pause == 1) {
+              for (int spin = random.nextInt(2_000); spin > 0; spin--) {
+                Thread.onSpinWait();
+              }
+            }
+          }
+          return bad;
+        }));
+      }
+      for (Future<Integer> bad : mismatches) {
+        assertEquals(0, bad.get(DEADLOCK_SECONDS, TimeUnit.SECONDS), "results that differ from predictSingle");
+      }
+      assertTrue(model.hooks.sizes.stream().allMatch(size -> size <= batcher.largestBatch()));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void batchedResultsEqualPredictSingleUnderConcurrency() throws Exception {
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16)); // callers combine
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1));
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1).withCallerRuns(false));
+  }
+
+  @Test
+  void twoInferenceThreadsAndAWindowGiveTheSameResults() throws Exception {
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withThreads(2).withMaxWait(20_000).withCapacity(8));
+  }
+
+  @Test
+  void fixedBatchModelsRunInChunksOfTheirSize() throws Exception {
+    exactUnderConcurrency(FIXED, MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false));
+    HookedModel model = hooked(FIXED);
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false))) {
+      assertEquals(1, batcher.largestBatch());
+      batcher.predictSingle(new float[20], new float[2]);
+      assertTrue(model.hooks.sizes.stream().allMatch(size -> size == 1), "sizes " + model.hooks.sizes);
+    }
+  }
+
+  /** Starts {@code count} callers of {@code rows}; returns once they all wait (parked) for their results. */
+  private static List<Future<float[]>> pileUp(ExecutorService pool, MicroBatcher batcher, float[][] rows,
+      List<Thread> callers) throws InterruptedException {
+    List<Future<float[]>> results = new ArrayList<>();
+    for (float[] row : rows) {
+      results.add(pool.submit(() -> {
+        synchronized (callers) {
+          callers.add(Thread.currentThread());
+        }
+        float[] out = new float[batcher.outputRow()];
+        batcher.predictSingle(row, out);
+        return out;
+      }));
+    }
+    while (true) {
+      synchronized (callers) {
+        if (callers.size() >= rows.length
+            && callers.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING)) {
+          return results;
+        }
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void requestsThatArriveDuringABatchRunAsTheNextBatch() throws Exception {
+    Reference reference = new Reference(MLP, 8, 11);
+    HookedModel model = hooked(MLP);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(8)
+        .withThreads(1).withCallerRuns(false))) {
+      model.hooks.sizes.clear();
+      model.hooks.close(); // the first request's batch waits in predict
+      List<Thread> first = new ArrayList<>();
+      List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, first);
+      float[][] rest = java.util.Arrays.copyOfRange(reference.inputs, 1, 8);
+      List<Future<float[]>> piled = pileUp(pool, batcher, rest, new ArrayList<>());
+      model.hooks.open();
+      assertArrayEquals(reference.outputs[0], lone.get(0).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      for (int i = 0; i < rest.length; i++) {
+        assertArrayEquals(reference.outputs[i + 1], piled.get(i).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      }
+      // 7 waiting requests run as one batch, padded to the size 8 replica
+      assertEquals(List.of(1, 8), List.copyOf(model.hooks.sizes));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailingBatchFailsEachOfItsCallersAndOnlyThem() throws Exception {
+    Reference reference = new Reference(MLP, 8, 13);
+    HookedModel model = hooked(MLP);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(8)
+        .withThreads(1).withCallerRuns(false))) {
+      model.hooks.poisonRows = 7;
+      model.hooks.close();
+      List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
+      float[][] rest = java.util.Arrays.copyOfRange(reference.inputs, 1, 8);
+      rest[3] = rest[3].clone();
+      rest[3][0] = HookedModel.POISON;
+      List<Future<float[]>> piled = pileUp(pool, batcher, rest, new ArrayList<>());
+      model.hooks.open();
+      assertArrayEquals(reference.outputs[0], lone.get(0).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      for (Future<float[]> result : piled) {
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> result.get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+        LiteModelException failure = assertInstanceOf(LiteModelException.class, e.getCause());
+        assertEquals(LiteModelException.Status.ERROR, failure.status());
+        // the poisoned record's row in the batch depends on the order the callers claimed their slots
+        assertTrue(failure.getMessage().matches("the batch this record ran in failed: poisoned row [0-6]"),
+            failure.getMessage());
+        assertInstanceOf(LiteModelException.class, failure.getCause());
+      }
+      float[] out = new float[batcher.outputRow()];
+      batcher.predictSingle(reference.inputs[5], out); // the batcher goes on serving
+      assertArrayEquals(reference.outputs[5], out);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void closeWhileCallersWaitLeavesNoneWaiting() throws Exception {
+    Reference reference = new Reference(MLP, 8, 17);
+    HookedModel model = hooked(MLP);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(4)
+        .withThreads(1).withCallerRuns(false));
+    try {
+      model.hooks.close();
+      List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
+      float[][] rest = java.util.Arrays.copyOfRange(reference.inputs, 1, 8);
+      List<Future<float[]>> piled = pileUp(pool, batcher, rest, new ArrayList<>());
+      Thread closing = new Thread(batcher::close);
+      closing.start();
+      while (closing.getState() != Thread.State.WAITING) { // joining the inference thread, held in predict
+        Thread.sleep(1);
+      }
+      model.hooks.open();
+      closing.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      assertTrue(!closing.isAlive(), "close returned");
+      // Requests published before close still run (close drains the ring), so every one has its exact result.
+      assertArrayEquals(reference.outputs[0], lone.get(0).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      for (int i = 0; i < rest.length; i++) {
+        assertArrayEquals(reference.outputs[i + 1], piled.get(i).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      }
+      assertTrue(model.isClosed());
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> batcher.predictSingle(reference.inputs[0], new float[batcher.outputRow()]));
+      assertEquals("this MicroBatcher is closed", e.getMessage());
+      batcher.close(); // idempotent
+    } finally {
+      model.hooks.open();
+      batcher.close();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anInterruptedCallerGetsCancelledAndTheBatcherGoesOn() throws Exception {
+    Reference reference = new Reference(MLP, 4, 19);
+    HookedModel model = hooked(MLP);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false))) {
+      model.hooks.close();
+      List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+      Thread caller = new Thread(() -> {
+        try {
+          batcher.predictSingle(reference.inputs[1], new float[batcher.outputRow()]);
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+        stillInterrupted.set(Thread.currentThread().isInterrupted());
+      });
+      caller.start();
+      while (caller.getState() != Thread.State.WAITING) {
+        Thread.sleep(1);
+      }
+      caller.interrupt();
+      caller.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      LiteModelException e = assertInstanceOf(LiteModelException.class, thrown.get());
+      assertEquals(LiteModelException.Status.CANCELLED, e.status());
+      assertTrue(e.getMessage().endsWith("interrupted while waiting for a batched prediction"), e.getMessage());
+      assertEquals(Boolean.TRUE, stillInterrupted.get());
+      model.hooks.open();
+      assertArrayEquals(reference.outputs[0], lone.get(0).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      float[] out = new float[batcher.outputRow()];
+      for (int lap = 0; lap < 3 * MicroBatcher.Options.DEFAULT_CAPACITY; lap++) { // every slot again, the abandoned one too
+        batcher.predictSingle(reference.inputs[lap & 3], out);
+        assertArrayEquals(reference.outputs[lap & 3], out);
+      }
+    } finally {
+      model.hooks.open();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLoneCallerRunsOnItsOwnThreadAndOthersQueueBehindIt() throws Exception {
+    Reference reference = new Reference(MLP, 4, 29);
+    HookedModel model = hooked(MLP);
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withThreads(1))) {
+      model.hooks.sizes.clear();
+      float[] out = new float[batcher.outputRow()];
+      for (int i = 0; i < 100; i++) {
+        batcher.predictSingle(reference.inputs[i & 3], out);
+        assertArrayEquals(reference.outputs[i & 3], out);
+      }
+      assertTrue(model.hooks.sizes.isEmpty(), "a lone caller never went through a batch: " + model.hooks.sizes);
+    }
+  }
+
+  /** Starts a caller of {@code row} on its own thread; its result or exception lands in the references. */
+  private static Thread caller(MicroBatcher batcher, float[] row, AtomicReference<float[]> result,
+      AtomicReference<Throwable> thrown) {
+    Thread thread = new Thread(() -> {
+      try {
+        float[] out = new float[batcher.outputRow()];
+        batcher.predictSingle(row, out);
+        result.set(out);
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    thread.start();
+    return thread;
+  }
+
+  private static void awaitWaiting(Thread thread) throws InterruptedException {
+    while (thread.getState() != Thread.State.WAITING) {
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void combiningCallersFailTogetherCloseAndCancelWithoutDeadlock() throws Exception {
+    Reference reference = new Reference(MLP, 6, 31);
+    HookedModel model = hooked(MLP);
+    MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(8));
+    int runners = Runtime.getRuntime().availableProcessors();
+    List<Thread> holders = new ArrayList<>();
+    List<AtomicReference<float[]>> held = new ArrayList<>();
+    try {
+      // A poisoned record fails its caller, who was combining alone.
+      model.hooks.poisonRows = 1;
+      float[] poisoned = reference.inputs[0].clone();
+      poisoned[0] = HookedModel.POISON;
+      LiteModelException failure = assertThrows(LiteModelException.class,
+          () -> batcher.predictSingle(poisoned, new float[batcher.outputRow()]));
+      assertEquals("the batch this record ran in failed: poisoned row 0", failure.getMessage());
+      model.hooks.poisonRows = 0;
+      // Every combiner slot held by a caller whose batch waits in predict; the next caller waits for them.
+      model.hooks.close();
+      for (int i = 0; i < runners; i++) {
+        AtomicReference<float[]> result = new AtomicReference<>();
+        held.add(result);
+        Thread holder = caller(batcher, reference.inputs[i % 6], result, new AtomicReference<>());
+        awaitWaiting(holder); // parked in the gate, holding a combiner
+        holders.add(holder);
+      }
+      AtomicReference<Throwable> cancelled = new AtomicReference<>();
+      Thread interrupted = caller(batcher, reference.inputs[4], new AtomicReference<>(), cancelled);
+      awaitWaiting(interrupted);
+      interrupted.interrupt();
+      interrupted.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      LiteModelException e = assertInstanceOf(LiteModelException.class, cancelled.get());
+      assertEquals(LiteModelException.Status.CANCELLED, e.status());
+      AtomicReference<float[]> lateResult = new AtomicReference<>();
+      AtomicReference<Throwable> lateError = new AtomicReference<>();
+      Thread late = caller(batcher, reference.inputs[5], lateResult, lateError);
+      awaitWaiting(late);
+      Thread closing = new Thread(batcher::close);
+      closing.start();
+      // close now waits (yielding) for the combiners to give their slots back; whether it has got that far when the
+      // gate opens changes only whether the late caller runs in the drain or is refused, both accepted below
+      Thread.sleep(20);
+      model.hooks.open();
+      closing.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      assertTrue(!closing.isAlive(), "close returned");
+      for (Thread holder : holders) {
+        holder.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      }
+      late.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      for (int i = 0; i < runners; i++) {
+        assertArrayEquals(reference.outputs[i % 6], held.get(i).get());
+      }
+      // The late caller either ran in the drain or was told the batcher closed; either way it returned.
+      assertTrue(lateResult.get() != null ? java.util.Arrays.equals(reference.outputs[5], lateResult.get())
+          : lateError.get() instanceof IllegalStateException, "late caller: " + lateError.get());
+      assertTrue(model.isClosed());
+    } finally {
+      model.hooks.open();
+      batcher.close();
+    }
+  }
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  @Test
+  void noAllocationPerRequestOnCallersOrTheInferenceThread() throws Exception {
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false)); // all batched
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1)); // some run their own
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8)); // callers combine
+  }
+
+  private static void allocationPerRequest(MicroBatcher.Options options) throws Exception {
+    Reference reference = new Reference(MLP, 16, 23);
+    int callers = 4;
+    int calls = 25_000;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try (MicroBatcher batcher = MicroBatcher.around(
+        LiteModel.load(MLP, LiteModel.Options.defaults().withWeightsCache(true)), options)) {
+      Thread worker = Thread.getAllStackTraces().keySet().stream()
+          .filter(thread -> thread.getName().equals("litemodel-microbatcher-0")).findFirst()
+          .orElse(Thread.currentThread()); // combining: no inference thread (this one does nothing meanwhile)
+      List<Future<Long>> perCaller = new ArrayList<>();
+      java.util.concurrent.CyclicBarrier measured = new java.util.concurrent.CyclicBarrier(callers + 1);
+      java.util.concurrent.CyclicBarrier done = new java.util.concurrent.CyclicBarrier(callers + 1);
+      for (int t = 0; t < callers; t++) {
+        int offset = t;
+        perCaller.add(pool.submit(() -> {
+          float[] out = new float[batcher.outputRow()];
+          for (int i = 0; i < 15_000; i++) { // warm-up: JIT compilation of both sides
+            batcher.predictSingle(reference.inputs[(i + offset) & 15], out);
+          }
+          measured.await();
+          long before = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+          for (int i = 0; i < calls; i++) {
+            batcher.predictSingle(reference.inputs[(i + offset) & 15], out);
+          }
+          long after = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+          done.await();
+          return after - before;
+        }));
+      }
+      measured.await(DEADLOCK_SECONDS, TimeUnit.SECONDS);
+      long workerBefore = THREADS.getThreadAllocatedBytes(worker.getId());
+      done.await(DEADLOCK_SECONDS, TimeUnit.SECONDS);
+      long workerBytes = THREADS.getThreadAllocatedBytes(worker.getId()) - workerBefore;
+      for (Future<Long> bytes : perCaller) {
+        long perCallTimes1000 = bytes.get(DEADLOCK_SECONDS, TimeUnit.SECONDS) * 1000 / calls;
+        System.out.println("caller allocated per call: " + perCallTimes1000 / 1000.0 + " B");
+        assertTrue(perCallTimes1000 < 1000, "a caller allocated " + perCallTimes1000 / 1000.0 + " B per call");
+      }
+      long workerPerRequestTimes1000 = workerBytes * 1000 / ((long) calls * callers);
+      System.out.println("inference thread allocated per request: " + workerPerRequestTimes1000 / 1000.0 + " B");
+      assertTrue(workerPerRequestTimes1000 < 1000,
+          "the inference thread allocated " + workerPerRequestTimes1000 / 1000.0 + " B per request");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void badInputAndBadOptionsAreRefusedClearly() {
+    try (MicroBatcher batcher = MicroBatcher.around(LiteModel.load(MLP))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> batcher.predictSingle(new float[3], new float[32]));
+      assertEquals("input has 3 values; the model expects 256 per record", e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> batcher.predictSingle(new float[256], new float[2]));
+      assertEquals("output has room for 2 values; the model gives 32 per record", e.getMessage());
+    }
+    LiteModel multi = LiteModel.load(Path.of("models/multi_io.tflite"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.around(multi));
+    assertEquals("MicroBatcher batches single-record calls, which need one input; this model has 2", e.getMessage());
+    assertTrue(multi.isClosed(), "the batcher owned the model it refused, and closed it");
+    e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withMaxBatch(0));
+    assertEquals("max batch must be >= 1, got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withMaxWait(-1));
+    assertEquals("max wait must be >= 0 ns, got -1", e.getMessage());
+  }
+}

@@ -1,0 +1,58 @@
+package io.litemodel.tensorflow;
+
+import static io.litemodel.tensorflow.TfTestModels.golden;
+import static io.litemodel.tensorflow.TfTestModels.path;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.litemodel.batch.MicroBatcher;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The micro-batcher works through the common interface on the TensorFlow runtime too, with exact results. */
+class TfMicroBatcherTest {
+  @Test
+  void batchedSavedModelResultsEqualItsPredictSingle() throws Exception {
+    float[][] inputs = golden("seed_mlp.golden.input.npy");
+    float[][] expected = new float[inputs.length][32];
+    try (TfModel plain = TfModel.loadSavedModel(path("seed_mlp_savedmodel"))) {
+      for (int i = 0; i < inputs.length; i++) {
+        plain.predictSingle(inputs[i], expected[i]);
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    for (MicroBatcher.Options options : List.of(MicroBatcher.Options.defaults().withMaxBatch(8),
+        MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false))) {
+      try (MicroBatcher batcher = MicroBatcher.around(TfModel.loadSavedModel(path("seed_mlp_savedmodel")),
+          options)) {
+        List<Future<Integer>> mismatches = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+          long seed = t;
+          mismatches.add(pool.submit(() -> {
+            SplittableRandom random = new SplittableRandom(seed);
+            float[] out = new float[32];
+            int bad = 0;
+            for (int i = 0; i < 300; i++) {
+              int k = random.nextInt(inputs.length);
+              batcher.predictSingle(inputs[k], out);
+              if (!Arrays.equals(out, expected[k])) {
+                bad++;
+              }
+            }
+            return bad;
+          }));
+        }
+        for (Future<Integer> bad : mismatches) {
+          assertEquals(0, bad.get(60, TimeUnit.SECONDS), "results that differ from predictSingle, " + options);
+        }
+      }
+    }
+    pool.shutdownNow();
+  }
+}
