@@ -136,6 +136,11 @@ def main():
         lines.append(f"With OpenCV decoding: **{opencv_head['images_per_second']:.1f} images/s**, efficiency "
                      f"**{opencv_head['efficiency']:.2f}** against its own ideal.")
     lines.append("")
+    # The interleaved head-to-head (headtohead.sh) stays the last section of the page.
+    head_to_head = os.path.join(out_dir, "headtohead.md")
+    if os.path.exists(head_to_head):
+        with open(head_to_head) as f:
+            lines += [f.read()]
     with open(os.path.join(out_dir, "throughput.md"), "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))

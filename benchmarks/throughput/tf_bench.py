@@ -31,8 +31,11 @@ def dataset(tf, files, height, width, batch):
             .prefetch(tf.data.AUTOTUNE))
 
 
-def run_tflite(tf, model_path, files, batch, threads):
-    """Runs the TFLite interpreter over a tf.data pipeline; returns images per second of each measured pass."""
+def run_tflite(tf, model_path, files, batch, threads, repeats=REPEATS, cpu_rates=None):
+    """Runs the TFLite interpreter over a tf.data pipeline; returns images per second of each measured pass.
+
+    cpu_rates, when given, receives images per CPU-second of the whole process (all threads) for each pass.
+    """
     interpreter = tf.lite.Interpreter(model_path=model_path, num_threads=threads)
     detail = interpreter.get_input_details()[0]
     height, width = int(detail["shape_signature"][1]), int(detail["shape_signature"][2])
@@ -53,13 +56,16 @@ def run_tflite(tf, model_path, files, batch, threads):
     for images in warm:
         predict(images.numpy())
     rates = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
+        cpu = time.process_time()
         count = 0
         for images in dataset(tf, files, height, width, batch):
             predict(images.numpy())
             count += images.shape[0]
         rates.append(count / (time.perf_counter() - start))
+        if cpu_rates is not None:
+            cpu_rates.append(count / (time.process_time() - cpu))
     return rates, height, width
 
 

@@ -84,6 +84,7 @@ final class InterpreterCalls {
       }
     }
     int chunk = shapes.chunkSize(rows.length);
+    requireOutputRows(out, chunk);
     int outRow = out.rowElements();
     float[][] result = new float[rows.length][outRow];
     for (int start = 0; start < rows.length; start += chunk) {
@@ -112,6 +113,7 @@ final class InterpreterCalls {
           + " rows of input '" + in.name() + "' need " + needIn);
     }
     int chunk = shapes.chunkSize(rows);
+    requireOutputRows(out, chunk);
     int outRow = out.rowElements();
     long needOut = (long) rows * outRow;
     if (output.remaining() < needOut) {
@@ -268,5 +270,17 @@ final class InterpreterCalls {
       throw new IllegalArgumentException("output index " + index + " out of range; model has " + outputs.length);
     }
     return outputs[index];
+  }
+
+  /**
+   * Predict reads row {@code r}'s results at {@code r * rowElements}; an output whose first dimension is not the
+   * batch (a corrupt or unusual model: it did not grow when the batch did) would be read past its end.
+   */
+  private static void requireOutputRows(TensorBinding out, int rows) {
+    if ((long) rows * out.rowElements() > out.elementCount()) {
+      throw new LiteModelException(LiteModelException.Status.INVALID_MODEL, "output '" + out.name() + "' has shape "
+          + java.util.Arrays.toString(out.shapeView()) + " for a batch of " + rows + " rows: it does not grow with "
+          + "the batch, so predict cannot split it into rows; use run(...) or getOutput");
+    }
   }
 }

@@ -191,11 +191,19 @@ public final class LiteModel implements InferenceModel {
         ChildProcessCheck.check(bytes, options, source);
       }
     }
-    ModelHandle handle = ModelHandle.create(bytes, source, options.memoryBudget());
     try {
-      return new LiteModel(handle, options, source);
-    } finally {
-      handle.release(); // the interpreter holds its own reference
+      ModelHandle handle = ModelHandle.create(bytes, source, options.memoryBudget());
+      try {
+        return new LiteModel(handle, options, source);
+      } finally {
+        handle.release(); // the interpreter holds its own reference
+      }
+    } catch (RuntimeException | OutOfMemoryError e) {
+      LiteModelException translated = NativeFailures.translate(e, "loading model " + source);
+      if (translated == null) {
+        throw e;
+      }
+      throw translated;
     }
   }
 
@@ -225,6 +233,12 @@ public final class LiteModel implements InferenceModel {
         throw e;
       }
       return replica;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      LiteModelException translated = NativeFailures.translate(e, "replicating model " + source);
+      if (translated == null) {
+        throw e;
+      }
+      throw translated;
     } finally {
       gate.exit();
     }

@@ -122,7 +122,16 @@ final class ModelGraph {
 
   /** An operator, with the subgraphs it calls (control flow, init graphs, decompositions). */
   record Operator(int index, int opcodeIndex, int[] inputs, int[] outputs, int[] calledSubgraphs,
-      boolean hasCustomOptions) {}
+      boolean hasCustomOptions, int padding) {
+    /** {@link #padding()} of operators whose options have no padding field. */
+    static final int NO_PADDING = Integer.MIN_VALUE;
+
+    /** An operator without a padding option. */
+    Operator(int index, int opcodeIndex, int[] inputs, int[] outputs, int[] calledSubgraphs,
+        boolean hasCustomOptions) {
+      this(index, opcodeIndex, inputs, outputs, calledSubgraphs, hasCustomOptions, NO_PADDING);
+    }
+  }
 
   /** A subgraph: its tensors, its inputs and outputs (tensor indices) and its operators in execution order. */
   record Subgraph(int index, String name, List<Tensor> tensors, int[] inputs, int[] outputs,
@@ -357,7 +366,23 @@ final class ModelGraph {
     private Operator operator(int index, int table) {
       int opcodeIndex = (int) uint32(table, OP_OPCODE_INDEX);
       return new Operator(index, opcodeIndex, ints(vector(table, OP_INPUTS)), ints(vector(table, OP_OUTPUTS)),
-          calledSubgraphs(table), vector(table, OP_CUSTOM_OPTIONS) != 0);
+          calledSubgraphs(table), vector(table, OP_CUSTOM_OPTIONS) != 0, padding(table));
+    }
+
+    /**
+     * The padding enum (SAME 0, VALID 1) of the options that have one, all as field 0: Conv2DOptions (options type
+     * 1), DepthwiseConv2DOptions (2), Pool2DOptions (5), TransposeConvOptions (49), Conv3DOptions (106).
+     */
+    private int padding(int table) {
+      int options = table(table, OP_BUILTIN_OPTIONS);
+      int type = uint8(table, OP_BUILTIN_OPTIONS - 1);
+      if (options == 0) {
+        return Operator.NO_PADDING;
+      }
+      return switch (type) {
+        case 1, 2, 5, 49, 106 -> int8(options, 0, 0);
+        default -> Operator.NO_PADDING;
+      };
     }
 
     /**

@@ -117,6 +117,7 @@ final class ModelHandle {
             "model " + source + " has a corrupt signature table: " + signatures);
       }
       ModelGraph graph = ModelGraph.read(verified, source);
+      GraphCheck.check(graph, source);
       MemoryBudget.check(graph, 0, 1.0, memoryBudget, "model " + source + " at its stored input shapes");
       SafetyPreparation preparation = SafetyPreparation.run(model, sink, graph);
       if (preparation.rejection() != null) {

@@ -258,7 +258,10 @@ final class NativeInterpreter {
           : tensorName(tensor);
       outputs[i] = new TensorBinding(i, name, tensor);
     }
-    if (status != 0) {
+    // When the built-in kernels rejected the stored shapes at load (deferredCheck), a delegate that took the
+    // operators may still accept them here (XNNPACK prepared openWakeWord's melspectrogram at [1, 1], then crashed
+    // at invoke): such a model never runs at shapes the safety preparation has not accepted.
+    if (status != 0 || model.deferredCheck() != null) {
       String waiting = waitingForShapes(why);
       if (waiting == null) {
         throw failure(status, "allocating tensors failed", why);

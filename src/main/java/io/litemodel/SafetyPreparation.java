@@ -221,7 +221,58 @@ final class SafetyPreparation {
         return tensorflowlite.kTfLiteError;
       }
       resizeUnallocatableInputs(interpreter, graph);
-      return tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+      int status = tensorflowlite.TfLiteInterpreterAllocateTensors(interpreter);
+      return status != 0 ? status : prepareSignatures(interpreter, graph);
+    }
+  }
+
+  /**
+   * Allocates the tensors of every signature's subgraph other than the primary one. Allocating the interpreter's
+   * tensors prepares only its primary subgraph (and the subgraphs its control-flow operators call), while delegates
+   * are applied to every subgraph: a corrupt second signature's subgraph reached XNNPACK unchecked and aborted the
+   * process. Signatures of the primary subgraph (most models have one) cost nothing here.
+   *
+   * @return 0, or the status of the first signature that failed (its reason is in the error sink)
+   */
+  private static int prepareSignatures(TfLiteInterpreter interpreter, ModelGraph graph) {
+    int count = tensorflowlite.TfLiteInterpreterGetSignatureCount(interpreter);
+    for (int i = 0; i < count; i++) {
+      BytePointer key = tensorflowlite.TfLiteInterpreterGetSignatureKey(interpreter, i);
+      if (graph.primarySubgraph(key.getString()) == 0) {
+        continue; // already allocated with the interpreter
+      }
+      TfLiteSignatureRunner runner = tensorflowlite.TfLiteInterpreterGetSignatureRunner(interpreter, key);
+      if (runner == null || runner.isNull()) {
+        return tensorflowlite.kTfLiteError;
+      }
+      try {
+        resizeUnallocatableInputs(runner, graph, key.getString());
+        int status = tensorflowlite.TfLiteSignatureRunnerAllocateTensors(runner);
+        if (status != 0) {
+          return status;
+        }
+      } finally {
+        tensorflowlite.TfLiteSignatureRunnerDelete(runner);
+      }
+    }
+    return 0;
+  }
+
+  /** Like {@link #resizeUnallocatableInputs(TfLiteInterpreter, ModelGraph)}, for a signature's inputs. */
+  private static void resizeUnallocatableInputs(TfLiteSignatureRunner runner, ModelGraph graph, String key) {
+    for (ModelGraph.Signature signature : graph.signatures()) {
+      if (!signature.key().equals(key) || signature.subgraph() >= graph.subgraphs().size()) {
+        continue;
+      }
+      List<ModelGraph.Tensor> tensors = graph.subgraphs().get(signature.subgraph()).tensors();
+      for (int i = 0; i < signature.inputTensors().length; i++) {
+        int tensor = signature.inputTensors()[i];
+        int[] check = tensor >= 0 && tensor < tensors.size() ? InputShapes.checkShape(tensors.get(tensor)) : null;
+        if (check != null) {
+          tensorflowlite.TfLiteSignatureRunnerResizeInputTensor(runner, signature.inputNames().get(i), check,
+              check.length);
+        }
+      }
     }
   }
 

@@ -39,9 +39,10 @@ import java.util.function.Supplier;
  * loads near full use of the cores without oversubscribing them. With an inference-heavy model on many cores, more
  * replicas help; each replica is used by exactly one inference thread.
  *
- * <p><b>Keep the consumer quick.</b> Results are delivered on the inference threads, so time spent in the
- * {@link ResultConsumer} is time the model is not running; {@link PipelineStats#inferenceDelivering()} shows how much.
- * Hand slow work (a network call, say) to another thread.
+ * <p><b>A slow consumer does not stall inference.</b> Results are delivered on a delivery thread of their own, so the
+ * model keeps running while the {@link ResultConsumer} works, until every batch buffer holds a batch waiting for
+ * delivery: the ring's size ({@link Builder#prefetch(int)}, {@link Builder#buffers(int)}) bounds the memory held
+ * for results not yet consumed. {@link PipelineStats#deliveryBusy()} shows how much of its time the consumer takes.
  *
  * <p><b>Lifetime.</b> A predictor may run many times (one run at a time). {@link #close()} cancels a run in progress
  * (from any thread), waits until every pipeline thread has stopped, then frees all batch buffers and replicas.

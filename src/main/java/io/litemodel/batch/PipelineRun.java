@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Flow: a thread claims the next items under {@link #claimLock} (the source is not thread-safe, and the claim
  * assigns each item its batch and slot, so items land in batches in source order); it preprocesses them outside the
  * lock; the thread that finishes a batch's last slot queues the batch in {@link #ready}; an inference thread runs it
- * and delivers it through the reorder array, which hands batches to the consumer in batch order and then recycles
- * them.
+ * and queues it in {@link #inferred}; the delivery thread hands it on through the reorder array, which gives batches
+ * to the consumer in batch order and then recycles them.
  *
  * <p><b>Per-item cost of claiming.</b> A worker claims up to {@link #claimChunk} consecutive slots per lock
  * acquisition (at most {@value #MAX_CLAIM}, fewer when the batch is small, so every thread still gets a share of each
@@ -27,9 +27,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * divides that, and the lock traffic, by the chunk size. An inference thread that helps claims one item at a time,
  * with {@code tryLock} (which never parks), so that it looks for a full batch again after every item.
  *
- * <p><b>Delivery runs on the inference thread</b>, under {@link #deliveryLock}: a slow consumer holds up inference
- * (and, past the buffer ring's slack, preprocessing). The time shows up as
- * {@link PipelineStats#inferenceDelivering()}.
+ * <p><b>Delivery runs on its own thread</b>, under {@link #deliveryLock}, so a slow consumer does not hold up
+ * inference: the model keeps running batches while the consumer works through earlier ones, until every buffer of
+ * the ring holds a batch that waits for delivery. That is the memory bound (the ring's size, fixed when the
+ * predictor is built); past it, preprocessing and then inference wait for the consumer. The consumer's time shows
+ * up as {@link PipelineStats#deliveryBusy()}. (Delivery used to run on the inference thread, which then stood idle
+ * for every consumer call.)
  */
 final class PipelineRun<T> {
   private static final int CLAIMED = 0;
@@ -62,7 +65,21 @@ final class PipelineRun<T> {
   /** Set to stop claiming new items (fail-fast failure, fatal error, cancellation). */
   private volatile boolean stopClaims;
 
-  private final ArrayBlockingQueue<BatchBuffer> ready;
+  /** Full batches waiting for inference, and now and then {@link #WAKE}; see {@link #helpersLooking}. */
+  private final ArrayBlockingQueue<Object> ready;
+  /**
+   * Put in {@link #ready} by the delivery thread after it recycled a buffer, when an inference thread that helps
+   * preprocess may be waiting there only because no buffer was free when it last tried to claim: buffers come back
+   * on the delivery thread, and without this nudge a pipeline with no workers would wait forever.
+   */
+  private static final Object WAKE = new Object();
+  /**
+   * Inference threads between trying to claim and returning from {@code ready.take()}: counted up before the
+   * claim, so a recycle that the claim missed always sees the count and wakes them.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger helpersLooking = new java.util.concurrent.atomic.AtomicInteger();
+  /** Batches the model has run, waiting for the delivery thread; never full (it can hold every buffer). */
+  private final ArrayBlockingQueue<BatchBuffer> inferred;
 
   private final ReentrantLock deliveryLock = new ReentrantLock();
   // Guarded by deliveryLock.
@@ -81,11 +98,15 @@ final class PipelineRun<T> {
 
   /** Made in the constructor and started by {@link #start()}: fixed before any other thread can see the run. */
   private final Thread[] threads;
-  /** Per-thread nanoseconds, each slot written only by its own thread: workers first, then inference threads. */
+  /**
+   * Per-thread nanoseconds, each slot written only by its own thread: workers first, then inference threads, then
+   * the delivery thread (at {@link #deliveryId}).
+   */
   private final AtomicLongArray busyNanos;
   private final AtomicLongArray helpNanos;
   private final AtomicLongArray waitNanos;
   private final AtomicLongArray deliverNanos;
+  private final int deliveryId;
   private long startNanos;
   private volatile long endNanos;
 
@@ -101,10 +122,12 @@ final class PipelineRun<T> {
     this.inferenceThreads = owner.replicas();
     this.ordered = owner.ordered();
     this.skip = owner.errorPolicy() == ErrorPolicy.SKIP;
-    this.ready = new ArrayBlockingQueue<>(ring.size());
+    this.ready = new ArrayBlockingQueue<>(ring.size() + 1); // every buffer, plus at most one WAKE
+    this.inferred = new ArrayBlockingQueue<>(ring.size());
     this.reorder = new BatchBuffer[ring.size()];
-    int threadCount = workers + inferenceThreads;
-    this.claimChunk = Math.max(1, Math.min(MAX_CLAIM, batchSize / threadCount));
+    int threadCount = workers + inferenceThreads + 1;
+    // The delivery thread does not preprocess, so it takes no share of a batch's slots.
+    this.claimChunk = Math.max(1, Math.min(MAX_CLAIM, batchSize / (threadCount - 1)));
     this.busyNanos = new AtomicLongArray(threadCount);
     this.helpNanos = new AtomicLongArray(threadCount);
     this.waitNanos = new AtomicLongArray(threadCount);
@@ -120,6 +143,8 @@ final class PipelineRun<T> {
       InferenceModel replica = replicas.get(r);
       threads[id] = newThread("inference-" + r, () -> inferenceLoop(id, replica));
     }
+    this.deliveryId = threadCount - 1;
+    threads[deliveryId] = newThread("delivery", this::deliveryLoop);
   }
 
   void start() {
@@ -204,11 +229,14 @@ final class PipelineRun<T> {
     boolean canHelp = preprocessor != null;
     Claim claim = new Claim();
     while (!halted) {
-      BatchBuffer batch = ready.poll();
-      if (batch == null) {
-        if (canHelp) {
+      Object next = ready.poll();
+      if (next == null) {
+        boolean looking = canHelp;
+        if (looking) {
+          helpersLooking.incrementAndGet();
           int claimed = claim(claim, false, 1);
           if (claimed == CLAIMED) {
+            helpersLooking.decrementAndGet();
             long start = System.nanoTime();
             preprocess(claim, preprocessor);
             helpNanos.lazySet(id, helpNanos.get(id) + System.nanoTime() - start);
@@ -217,15 +245,39 @@ final class PipelineRun<T> {
           canHelp = claimed != DONE;
         }
         long start = System.nanoTime();
-        batch = ready.take();
+        try {
+          next = ready.take();
+        } finally {
+          if (looking) {
+            helpersLooking.decrementAndGet();
+          }
+        }
         waitNanos.lazySet(id, waitNanos.get(id) + System.nanoTime() - start);
       }
+      if (next == WAKE) {
+        continue; // a buffer came back: try claiming again
+      }
+      BatchBuffer batch = (BatchBuffer) next;
       long start = System.nanoTime();
       infer(batch, replica);
-      long inferred = System.nanoTime();
-      busyNanos.lazySet(id, busyNanos.get(id) + inferred - start);
+      long handOff = System.nanoTime();
+      busyNanos.lazySet(id, busyNanos.get(id) + handOff - start);
+      inferred.add(batch); // never blocks: the queue has room for every buffer of the ring
+      deliverNanos.lazySet(id, deliverNanos.get(id) + System.nanoTime() - handOff);
+    }
+  }
+
+  /** The delivery thread: hands inferred batches to the consumer (in order, if ordered) and recycles them. */
+  private void deliveryLoop() throws InterruptedException {
+    while (!halted) {
+      BatchBuffer batch = inferred.take();
+      long start = System.nanoTime();
       deliver(batch);
-      deliverNanos.lazySet(id, deliverNanos.get(id) + System.nanoTime() - inferred);
+      busyNanos.lazySet(deliveryId, busyNanos.get(deliveryId) + System.nanoTime() - start);
+      // Only this thread offers WAKE, and only into an empty queue: at most one is ever queued.
+      if (helpersLooking.get() > 0 && ready.isEmpty()) {
+        ready.offer(WAKE);
+      }
     }
   }
 
@@ -506,9 +558,6 @@ final class PipelineRun<T> {
   void stopAndJoin() {
     halted = true;
     stopClaims = true;
-    if (endNanos == 0) {
-      endNanos = System.nanoTime();
-    }
     // Taking the delivery lock waits out a consumer call in progress, so an interrupt never lands inside one (it
     // could close the consumer's file channel); once halted, no new consumer call starts.
     deliveryLock.lock();
@@ -531,6 +580,11 @@ final class PipelineRun<T> {
     }
     if (interrupted) {
       callerInterrupted = true;
+    }
+    // Taken once every thread has stopped, so that each thread's measured intervals lie inside the run's wall time
+    // (a thread may still be closing its last interval when the run is done) and no fraction exceeds 1.
+    if (endNanos == 0) {
+      endNanos = System.nanoTime();
     }
   }
 
@@ -586,6 +640,6 @@ final class PipelineRun<T> {
       inferDeliver += deliverNanos.get(i);
     }
     return new PipelineStats(predicted + failed, failed, end - startNanos, workers, inferenceThreads, workerBusy,
-        inferBusy, inferWait, inferHelp, inferDeliver);
+        inferBusy, inferWait, inferHelp, inferDeliver, busyNanos.get(deliveryId));
   }
 }

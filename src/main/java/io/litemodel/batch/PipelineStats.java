@@ -17,10 +17,11 @@ public final class PipelineStats {
   private final double inferenceWaiting;
   private final double inferenceHelping;
   private final double inferenceDelivering;
+  private final double deliveryBusy;
 
   PipelineStats(long itemsDone, long itemsFailed, long elapsedNanos, int workers, int inferenceThreads,
       long workerBusyNanos, long inferenceBusyNanos, long inferenceWaitNanos, long inferenceHelpNanos,
-      long inferenceDeliverNanos) {
+      long inferenceDeliverNanos, long deliveryBusyNanos) {
     this.itemsDone = itemsDone;
     this.itemsFailed = itemsFailed;
     this.elapsedNanos = elapsedNanos;
@@ -32,6 +33,7 @@ public final class PipelineStats {
     this.inferenceWaiting = inferenceWaitNanos / (elapsed * inferenceThreads);
     this.inferenceHelping = inferenceHelpNanos / (elapsed * inferenceThreads);
     this.inferenceDelivering = inferenceDeliverNanos / (elapsed * inferenceThreads);
+    this.deliveryBusy = deliveryBusyNanos / elapsed;
   }
 
   /** @return items delivered so far: predicted plus skipped */
@@ -75,12 +77,20 @@ public final class PipelineStats {
   }
 
   /**
-   * @return the fraction of inference-thread time spent delivering results: in the {@link ResultConsumer} and the
-   *     {@link FailureListener}, or waiting for another inference thread's delivery. Results are delivered on the
-   *     inference threads, so a slow consumer shows up here and holds up inference for as long.
+   * @return the fraction of inference-thread time spent handing inferred batches to the delivery thread (a queue
+   *     insert that never blocks, so near 0; the consumer runs on the delivery thread, see {@link #deliveryBusy()})
    */
   public double inferenceDelivering() {
     return inferenceDelivering;
+  }
+
+  /**
+   * @return the fraction of the delivery thread's time spent in the {@link ResultConsumer} and the
+   *     {@link FailureListener}. Near 1 means the consumer is the bottleneck: inference then runs ahead until every
+   *     batch buffer waits for delivery, and the pipeline goes at the consumer's pace.
+   */
+  public double deliveryBusy() {
+    return deliveryBusy;
   }
 
   /** @return the number of preprocessing worker threads */
@@ -97,8 +107,9 @@ public final class PipelineStats {
   public String toString() {
     return String.format(Locale.ROOT,
         "%d items (%d failed) in %.2f s, %.1f items/s; %d workers %.0f%% busy; %d inference threads "
-            + "%.0f%% in the model, %.0f%% helping preprocess, %.0f%% delivering results, %.0f%% waiting for data",
+            + "%.0f%% in the model, %.0f%% helping preprocess, %.0f%% handing off results, %.0f%% waiting for data; "
+            + "delivery thread %.0f%% in the consumer",
         itemsDone, itemsFailed, elapsedNanos / 1e9, itemsPerSecond(), workers, 100 * workerBusy, inferenceThreads,
-        100 * inferenceBusy, 100 * inferenceHelping, 100 * inferenceDelivering, 100 * inferenceWaiting);
+        100 * inferenceBusy, 100 * inferenceHelping, 100 * inferenceDelivering, 100 * inferenceWaiting, 100 * deliveryBusy);
   }
 }

@@ -225,10 +225,10 @@ final class PredictCommand implements Callable<Integer> {
     PipelineStats stats = summary.stats();
     return String.format(Locale.ROOT,
         "predicted %d items, skipped %d, in %.2f s: %.1f items/s%nworkers %d x %.0f%% busy; inference %d x %.0f%% "
-            + "in the model, %.0f%% helping preprocess, %.0f%% writing results, %.0f%% waiting for data",
+            + "in the model, %.0f%% helping preprocess, %.0f%% waiting for data; writing results %.0f%% busy",
         summary.predicted(), summary.failed(), stats.elapsedNanos() / 1e9, stats.itemsPerSecond(), stats.workers(),
         100 * stats.workerBusy(), stats.inferenceThreads(), 100 * stats.inferenceBusy(),
-        100 * stats.inferenceHelping(), 100 * stats.inferenceDelivering(), 100 * stats.inferenceWaiting());
+        100 * stats.inferenceHelping(), 100 * stats.inferenceWaiting(), 100 * stats.deliveryBusy());
   }
 
   private ProgressBar progressBar(long count) {

@@ -81,6 +81,27 @@ public final class ImageDecoder implements BgrDecoder {
     }
   }
 
+  /**
+   * Decodes an image already in memory (a {@code binaryFile} row in Spark, say), with the same checks as a file.
+   *
+   * @param encoded the file's bytes (copied into this decoder's buffer; not kept)
+   * @param name what error messages call the image (its path or URI)
+   * @return a {@link BufferedImage#TYPE_3BYTE_BGR} image, <b>reused by the next call</b>
+   * @throws IOException if the bytes are not a decodable image (the message names {@code name})
+   */
+  public BufferedImage decode(byte[] encoded, String name) throws IOException {
+    if (encoded.length > bytes.length) {
+      bytes = new byte[encoded.length];
+      view = ByteBuffer.wrap(bytes);
+    }
+    System.arraycopy(encoded, 0, bytes, 0, encoded.length);
+    try {
+      return decode(encoded.length);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot decode image " + name + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Nothing to release: ImageIO's readers hold only Java memory. Present so that callers can treat decoders alike. */
   @Override
   public void close() {}

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -98,9 +99,10 @@ public final class LoadGenerator {
     Caller[] all = new Caller[callers];
     long[] start = new long[1];
     CyclicBarrier ready = new CyclicBarrier(callers, () -> start[0] = System.nanoTime() + 1_000_000);
+    AtomicBoolean aborted = new AtomicBoolean();
     Thread[] threads = new Thread[callers];
     for (int k = 0; k < callers; k++) {
-      all[k] = new Caller(k, rate, warmup.toNanos(), measured.toNanos(), ready, start);
+      all[k] = new Caller(k, rate, warmup.toNanos(), measured.toNanos(), ready, start, aborted);
       threads[k] = new Thread(all[k], "litemodel-load-" + k);
       threads[k].setDaemon(true);
       threads[k].start();
@@ -157,13 +159,17 @@ public final class LoadGenerator {
     final long measuredNanos;
     final CyclicBarrier ready;
     final long[] start;
+    /** Set by a caller that could not start: every caller still meets the others at the barrier, then stops. */
+    final AtomicBoolean aborted;
     final Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
     long requests;
     long errors;
     long behind;
     Throwable failure;
 
-    Caller(int index, double rate, long warmupNanos, long measuredNanos, CyclicBarrier ready, long[] start) {
+    Caller(int index, double rate, long warmupNanos, long measuredNanos, CyclicBarrier ready, long[] start,
+        AtomicBoolean aborted) {
+      this.aborted = aborted;
       this.index = index;
       this.rate = rate;
       this.warmupNanos = warmupNanos;
@@ -174,20 +180,24 @@ public final class LoadGenerator {
 
     @Override
     public void run() {
-      LoadTarget.Call call;
+      LoadTarget.Call call = null;
       try {
         call = target.forCaller(index);
       } catch (Throwable e) {
         failure = e;
-        ready.reset(); // the others stop waiting
-        return;
+        aborted.set(true);
       }
       try {
+        // Every caller arrives exactly once, failed or not, so nobody waits for one that will never come (a reset
+        // of the barrier would release only those already waiting, not those still on their way).
         ready.await();
       } catch (InterruptedException | BrokenBarrierException e) {
         if (failure == null && e instanceof InterruptedException) {
           failure = e;
         }
+        return;
+      }
+      if (aborted.get()) {
         return;
       }
       float[] output = new float[outputRow];

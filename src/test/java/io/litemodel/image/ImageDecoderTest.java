@@ -137,6 +137,34 @@ class ImageDecoderTest {
   }
 
   @Test
+  void bytesInMemoryDecodeLikeTheFileAndErrorsNameTheGivenName() throws Exception {
+    // The public fixture and a PNG larger than the initial buffer: same pixels as decoding the files.
+    Path fixture = TestImages.fixture("video-001.jpeg");
+    BufferedImage fromFile = copy(new ImageDecoder().decode(fixture));
+    assertSameRgb(fromFile, decoder.decode(Files.readAllBytes(fixture), "row 7"));
+    BufferedImage noise = new BufferedImage(300, 300, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(5);
+    for (int y = 0; y < 300; y++) {
+      for (int x = 0; x < 300; x++) {
+        noise.setRGB(x, y, random.nextInt(1 << 24));
+      }
+    }
+    byte[] png = Files.readAllBytes(write(noise, "png", "noise.png"));
+    assertTrue(png.length > 1 << 16);
+    assertSameRgb(noise, decoder.decode(png, "noise"));
+    byte[] cut = java.util.Arrays.copyOf(Files.readAllBytes(fixture), 5000);
+    IOException error = assertThrows(IOException.class, () -> decoder.decode(cut, "s3://bucket/cut.jpg"));
+    assertEquals("cannot decode image s3://bucket/cut.jpg: truncated JPEG: the data ends at byte 5000, before its "
+        + "end-of-image marker", error.getMessage());
+  }
+
+  private static BufferedImage copy(BufferedImage image) {
+    BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), image.getType());
+    copy.setData(image.getData());
+    return copy;
+  }
+
+  @Test
   void truncatedPngIsAnErrorNamingTheFile() throws Exception {
     BufferedImage source = pattern(40, 30, BufferedImage.TYPE_INT_RGB);
     byte[] png = Files.readAllBytes(write(source, "png", "whole.png"));

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Interleaved head-to-head: the best Java pipeline configurations, Python tf.data + TFLite (2 interpreter threads)
+# and Spark local[2], over the same 2000 generated JPEGs, in ROUNDS rounds (default 3) that alternate which side
+# goes first; each round records the load average before each side. Writes benchmarks/results/headtohead.{jsonl,md}
+# (the medians per configuration, every run, and the load), which throughput.md quotes.
+#
+#   bash benchmarks/throughput/headtohead.sh [ROUNDS]
+#
+# Environment: BUILD_DIR (default /tmp/build-throughput); PYTHON (default .venv/bin/python).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+rounds="${1:-3}"
+build="${BUILD_DIR:-/tmp/build-throughput}"
+python="${PYTHON:-$root/.venv/bin/python}"
+data="$here/.data"
+images="$data/images-2000"
+out="$root/benchmarks/results/headtohead.jsonl"
+mkdir -p "$data"
+
+echo "== building the library into $build"
+(cd "$root" && mvn -B -q -Djavacpp.platform=linux-x86_64 -Dlitemodel.build.dir="$build" -Dskip.python=true \
+  -DskipTests process-classes dependency:build-classpath -Dmdep.outputFile="$build/classpath.txt" -Dmdep.includeScope=runtime \
+  && mvn -B -q -Djavacpp.platform=linux-x86_64 -Dlitemodel.build.dir="$build" dependency:build-classpath \
+  -Dmdep.outputFile="$build/classpath-spark.txt" -Dmdep.includeScope=compile)
+opencv_version=$(sed -n 's/^opencv=//p' "$build/classes/io/litemodel/litemodel-versions.properties")
+mvn -B -q -f "$here/opencv-pom.xml" -Djavacpp.platform=linux-x86_64 -Dopencv.version="$opencv_version" \
+  dependency:build-classpath -Dmdep.outputFile="$data/opencv-cp.txt" >/dev/null
+cp="$build/classes:$(cat "$build/classpath.txt"):$(cat "$data/opencv-cp.txt")"
+# Spark is a provided dependency: on the classpath for the Spark rows only (as spark-submit would provide it).
+spark_cp="$build/classes:$(cat "$build/classpath-spark.txt")"
+classes="$data/classes-h2h"
+mkdir -p "$classes"
+javac -d "$classes" -cp "$spark_cp:$(cat "$data/opencv-cp.txt")" "$here/src/ThroughputBench.java" "$here/src/HeadToHead.java"
+java -cp "$classes:$cp" ThroughputBench generate "$images" 2000
+
+load() { printf '{"side": "load", "before": "%s", "loadavg": "%s"}\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"; }
+java_side() { load java; java -Xmx4g -cp "$classes:$cp" HeadToHead pipeline "$root/models/image_cnn.tflite" "$images" 2>&1 \
+  | grep '^{' | tee -a "$out"
+  # The profile's inference row: ms per image against batch size (one replica, one thread).
+  java -cp "$classes:$cp" HeadToHead inference "$root/models/image_cnn.tflite" "$images" 2>&1 | grep '^{' | tee -a "$out"; }
+python_side() { load python; (cd "$here" && TF_CPP_MIN_LOG_LEVEL=2 "$python" tf_round.py "$root/models/image_cnn.tflite" \
+  "$images") 2>&1 | grep '^{' | tee -a "$out"; }
+spark_side() { load spark; java -Xmx4g -cp "$classes:$spark_cp" HeadToHead spark "$root/models/image_cnn.tflite" "$images" \
+  2>/dev/null | grep '^{' | tee -a "$out"; }
+
+: > "$out"
+for ((r = 1; r <= rounds; r++)); do
+  echo "== round $r of $rounds"
+  printf '{"side": "round", "round": %d, "started": "%s"}\n' "$r" "$(date -u +%FT%TZ)" >> "$out"
+  if ((r % 2)); then java_side; python_side; spark_side; else python_side; spark_side; java_side; fi
+done
+"$python" "$here/headtohead_report.py" "$out" "$root/benchmarks/results/headtohead.md"
+cat "$root/benchmarks/results/headtohead.md"

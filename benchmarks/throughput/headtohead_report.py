@@ -1,0 +1,118 @@
+"""Summarizes headtohead.jsonl: the median of each configuration over the rounds, every run, the load average
+before each side, the best Java row against the best Python row, and Spark's overhead against the in-process
+pipeline with the same decoder and batch.
+
+Usage: python headtohead_report.py headtohead.jsonl headtohead.md [MORE.jsonl ...]
+
+MORE.jsonl files add inference-profile lines (HeadToHead inference, run on its own). Only CPU-time profile lines
+(cpu_ms_per_image) are reported: wall-clock ones (ms_per_image, from runs before the profile used CPU time) measure
+the machine's load as much as the model.
+
+Also puts the summary into throughput.md beside headtohead.md, as its last section (replacing an older one), so that
+the table a reader finds holds both; report.py (run.sh) keeps that section when it rewrites throughput.md.
+"""
+
+import json
+import os
+import statistics
+import sys
+
+# throughput.md's section that holds the head-to-head; report.py uses the same marker.
+SECTION = "## Head-to-head, interleaved"
+
+# The in-process row a Spark row is compared with: same decoder (ImageIO) and the same batch.
+SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch {batch}"
+
+
+def main():
+    lines = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+    for extra in sys.argv[3:]:
+        lines += [json.loads(line) for line in open(extra) if line.strip() and "inference" in line]
+    runs, sides, loads, starts, inference, cpu = {}, {}, [], [], {}, {}
+    for entry in lines:
+        if entry["side"] == "inference":
+            if "cpu_ms_per_image" in entry:
+                inference.setdefault(entry["batch"], []).append(entry["cpu_ms_per_image"])
+        elif entry["side"] == "load":
+            loads.append(f"{entry['before']}: {entry['loadavg']}")
+        elif entry["side"] == "round":
+            starts.append(entry["started"])
+        else:
+            runs.setdefault(entry["variant"], []).append(entry["images_per_second"])
+            if "images_per_cpu_second" in entry:
+                cpu.setdefault(entry["variant"], []).append(entry["images_per_cpu_second"])
+            sides[entry["variant"]] = entry["side"]
+    medians = {variant: statistics.median(rates) for variant, rates in runs.items()}
+    cpu_medians = {variant: statistics.median(rates) for variant, rates in cpu.items()}
+    out = [f"{SECTION} ({len(starts)} rounds, {starts[0]} to the end of {starts[-1]})", "",
+           "`bash benchmarks/throughput/headtohead.sh`: 2000 generated 450x450 JPEGs, `models/image_cnn.tflite`, "
+           "normalization to [-1, 1]; each round runs the Java, Python and Spark sides one after another "
+           "(alternating which goes first), one warm-up and one measured pass per configuration.", "",
+           "Images per CPU-second divides the images by the CPU time of the whole process (all its threads, "
+           "user + system) during the measured pass: on a machine that other work shares, it is the comparison of "
+           "the implementations, where images/s also measures how much of the contended CPU each process got "
+           "(a process with more runnable threads gets more of it).", "",
+           "| side | configuration | images/s (median) | all runs | images per CPU-second (median) | all runs |",
+           "| --- | --- | ---: | --- | ---: | --- |"]
+    for variant in runs:
+        cpu_cells = (f"{cpu_medians[variant]:.1f} | " + ", ".join(f"{rate:.0f}" for rate in cpu[variant])
+                     if variant in cpu else " | ")
+        out.append(f"| {sides[variant]} | {variant} | {medians[variant]:.1f} | "
+                   + ", ".join(f"{rate:.0f}" for rate in runs[variant]) + f" | {cpu_cells} |")
+    best = {}
+    for side in ("java", "python"):
+        candidates = [v for v in runs if sides[v] == side]
+        if candidates:
+            best[side] = max(candidates, key=lambda v: medians[v])
+    out.append("")
+    if len(best) == 2:
+        ratio = medians[best["java"]] / medians[best["python"]]
+        out.append(f"Best Java row: **{medians[best['java']]:.1f}** images/s ({best['java']}); best Python row: "
+                   f"**{medians[best['python']]:.1f}** ({best['python']}); ratio **{ratio:.2f}x** (goal 1.15x: "
+                   f"{'met' if ratio >= 1.15 else 'not met'}).")
+        cpu_best = {}
+        for side in ("java", "python"):
+            candidates = [v for v in cpu if sides[v] == side]
+            if candidates:
+                cpu_best[side] = max(candidates, key=lambda v: cpu_medians[v])
+        if len(cpu_best) == 2:
+            cpu_ratio = cpu_medians[cpu_best["java"]] / cpu_medians[cpu_best["python"]]
+            out.append(f"\nPer CPU-second: best Java **{cpu_medians[cpu_best['java']]:.1f}** ({cpu_best['java']}), "
+                       f"best Python **{cpu_medians[cpu_best['python']]:.1f}** ({cpu_best['python']}); ratio "
+                       f"**{cpu_ratio:.2f}x**.")
+    for variant in runs:
+        if sides[variant] != "spark":
+            continue
+        baseline = SPARK_BASELINE.format(batch=variant.rsplit(" ", 1)[-1])
+        if baseline not in medians:
+            out.append(f"\n{variant}: {medians[variant]:.1f} images/s (no in-process row at this batch size).")
+            continue
+        share = medians[variant] / medians[baseline]
+        line = (f"\n{variant}: {medians[variant]:.1f} images/s, {share:.2f} of the in-process pipeline with the "
+                f"same decoder and batch ({baseline}: {medians[baseline]:.1f}), overhead {100 * (1 - share):.0f}%")
+        if variant in cpu_medians and baseline in cpu_medians:
+            cpu_share = cpu_medians[variant] / cpu_medians[baseline]
+            line += (f"; per CPU-second {cpu_medians[variant]:.1f} against {cpu_medians[baseline]:.1f}, "
+                     f"overhead {100 * (1 - cpu_share):.0f}%")
+        out.append(line + ".")
+    if inference:
+        out += ["", "Inference alone, one replica on one thread, the same preprocessed images at each batch size, in "
+                "that thread's CPU time (`HeadToHead inference`; median of its runs):", "",
+                "| batch | CPU ms/image (median) | all runs |", "| ---: | ---: | --- |"]
+        for batch in sorted(inference):
+            out.append(f"| {batch} | {statistics.median(inference[batch]):.3f} | "
+                       + ", ".join(f"{ms:.3f}" for ms in inference[batch]) + " |")
+    out += ["", "Load average (1, 5, 15 min) before each side: " + "; ".join(loads) + "."]
+    with open(sys.argv[2], "w") as handle:
+        handle.write("\n".join(out) + "\n")
+    throughput = os.path.join(os.path.dirname(os.path.abspath(sys.argv[2])), "throughput.md")
+    if os.path.exists(throughput):
+        with open(throughput) as handle:
+            text = handle.read()
+        text = text.split(SECTION)[0].rstrip("\n")
+        with open(throughput, "w") as handle:
+            handle.write(text + "\n\n" + "\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Where the pipeline's cycles go, from a JFR recording: samples of threads running Java (jdk.ExecutionSample) and
+of threads inside native methods (jdk.NativeMethodSample), each attributed to a stage by the first frame from the
+top of its stack that names one (decode, resize + normalize, inference, hand-off and waiting).
+
+Usage: python jfr_profile.py RECORDING.jfr        (runs `jfr print --json`; prints a markdown table)
+"""
+
+import collections
+import json
+import subprocess
+import sys
+
+# First match from the top of the stack wins; (substring of "class.method", stage).
+STAGES = [
+    ("opencv_imgcodecs.imdecode", "decode (OpenCV imdecode, native)"),
+    ("OpenCvImageDecoder.copyOut", "decoded pixels -> BufferedImage copy"),
+    ("OpenCvImageDecoder.readAll", "file read"),
+    ("ImageDecoder.readAll", "file read"),
+    ("javax.imageio", "decode (ImageIO)"),
+    ("com.sun.imageio", "decode (ImageIO)"),
+    ("BilinearResizer", "resize + normalize into the slot"),
+    ("JpegStructure", "JPEG structure check"),
+    ("LiteModelShim", "inference (TFLite invoke, native)"),
+    ("NativeInterpreter", "inference (TFLite invoke, native)"),
+    ("LiteModel.predict", "inference (TFLite invoke, native)"),
+    ("ArrayBlockingQueue", "hand-off / waiting (queues)"),
+    ("ReentrantLock", "hand-off / waiting (locks)"),
+    ("LockSupport.park", "hand-off / waiting (parked)"),
+]
+
+
+def stage(frames):
+    for frame in frames:
+        method = frame.get("method", {})
+        name = method.get("type", {}).get("name", "") + "." + method.get("name", "")
+        for needle, label in STAGES:
+            if needle in name:
+                return label
+    top = frames[0]["method"] if frames else {}
+    return "other: " + (top.get("type", {}).get("name", "?") + "." + top.get("name", "?") if top else "?")
+
+
+def main():
+    recording = sys.argv[1]
+    raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample,jdk.NativeMethodSample",
+                          recording], check=True, capture_output=True, text=True).stdout
+    events = json.loads(raw)["recording"]["events"]
+    counts = collections.Counter()
+    for event in events:
+        thread = event["values"].get("sampledThread") or {}
+        name = thread.get("javaName") or thread.get("osName") or ""
+        if not name.startswith("litemodel-batch-"):
+            continue
+        frames = (event["values"].get("stackTrace") or {}).get("frames") or []
+        kind = "native" if event["type"] == "jdk.NativeMethodSample" else "java"
+        counts[(stage(frames), kind)] += 1
+    total = sum(counts.values())
+    print("| stage | thread state | samples | share |")
+    print("| --- | --- | ---: | ---: |")
+    for (label, kind), count in counts.most_common():
+        print(f"| {label} | {kind} | {count} | {100 * count / total:.1f}% |")
+    print(f"\n{total} samples of pipeline threads.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+import io.litemodel.LiteModel;
+import io.litemodel.batch.BatchPredictor;
+import io.litemodel.batch.PipelineStats;
+import io.litemodel.image.DecoderKind;
+import io.litemodel.image.ImagePreprocessor;
+import io.litemodel.image.Normalization;
+import io.litemodel.spark.ImageFiles;
+import io.litemodel.spark.InputKind;
+import io.litemodel.spark.ModelSource;
+import io.litemodel.spark.ModelTransformer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One round of the interleaved head-to-head (benchmarks/throughput/headtohead.sh runs several rounds, alternating
+ * with the Python side): each configuration gets one warm-up run over the first images and one measured run over
+ * all of them, and prints one JSON line.
+ *
+ * <pre>
+ *   java HeadToHead pipeline MODEL DIR [BATCH]  the in-process pipeline rows (OpenCV and ImageIO decoding, batch
+ *                                        32/8/4), or only OpenCV at BATCH (for a JFR profile)
+ *   java HeadToHead spark MODEL DIR      Spark local[2] over the folder (binaryFile + ModelTransformer), batch 8/32
+ *   java HeadToHead inference MODEL DIR  the profile's inference row: CPU ms per image of one replica, one thread,
+ *                                        by batch size (the same preprocessed images at every size)
+ * </pre>
+ */
+public final class HeadToHead {
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  public static void main(String[] args) throws Exception {
+    Path model = Path.of(args[1]);
+    Path dir = Path.of(args[2]);
+    List<Path> files = ThroughputBench.images(dir);
+    if (args[0].equals("pipeline")) {
+      try (LiteModel loaded = LiteModel.load(model)) {
+        if (args.length > 3) { // one configuration, OpenCV at this batch size (what jfr_profile.py profiles)
+          pipeline(loaded, files, DecoderKind.OPENCV, Integer.parseInt(args[3]));
+          return;
+        }
+        for (int batch : new int[] {32, 8, 4}) {
+          pipeline(loaded, files, DecoderKind.OPENCV, batch);
+        }
+        pipeline(loaded, files, DecoderKind.IMAGEIO, 8);
+      }
+    } else if (args[0].equals("inference")) {
+      inference(model, files);
+    } else if (args[0].equals("spark")) {
+      spark(model, dir, files.size());
+    } else {
+      throw new IllegalArgumentException("usage: pipeline|spark MODEL DIR");
+    }
+  }
+
+  /**
+   * Inference cost per image against batch size, one replica on one thread, batches of real preprocessed images:
+   * where the per-image cycles of invoke go as the batch's activations outgrow the caches.
+   */
+  static void inference(Path model, List<Path> files) throws Exception {
+    try (LiteModel loaded = LiteModel.load(model);
+         ImagePreprocessor preprocessor = ImagePreprocessor.factory(loaded, Normalization.symmetric(),
+             DecoderKind.IMAGEIO).get();
+         LiteModel replica = loaded.replicate()) {
+      int row = preprocessor.elements();
+      int outRow = loaded.outputs().get(0).rowElements();
+      int largest = 32;
+      java.nio.FloatBuffer in = java.nio.ByteBuffer.allocateDirect(largest * row * 4)
+          .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      java.nio.FloatBuffer out = java.nio.ByteBuffer.allocateDirect(largest * outRow * 4)
+          .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      for (int i = 0; i < largest; i++) {
+        preprocessor.write(files.get(i), in.slice(i * row, row));
+      }
+      for (int pass = 0; pass < 2; pass++) { // the first pass warms up every size; the second is reported
+        for (int batch : new int[] {1, 2, 4, 8, 16, 32}) {
+          int calls = Math.max(4, 512 / batch);
+          for (int i = 0; i < 2; i++) {
+            in.clear();
+            out.clear();
+            replica.predict(in, out, batch);
+          }
+          // This thread's CPU time, not wall time: on a shared machine the wall clock measures the scheduler.
+          long start = THREADS.getCurrentThreadCpuTime();
+          for (int i = 0; i < calls; i++) {
+            in.clear();
+            out.clear();
+            replica.predict(in, out, batch);
+          }
+          double ms = (THREADS.getCurrentThreadCpuTime() - start) / 1e6 / (calls * (double) batch);
+          if (pass == 1) {
+            System.out.printf(Locale.ROOT, "{\"side\": \"inference\", \"batch\": %d, \"cpu_ms_per_image\": %.3f}%n",
+                batch, ms);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * CPU time of the whole process (every thread: pipeline, JIT, GC; for Spark, driver and executor): on a machine
+   * that other work shares, images per CPU-second compares the implementations where images/s compares their luck.
+   */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** workers=0, replicas=cores: the best configuration of the throughput table, at the given batch and decoder. */
+  static void pipeline(LiteModel model, List<Path> files, DecoderKind decoder, int batch) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (BatchPredictor<Path> predictor = BatchPredictor.builder(model,
+        ImagePreprocessor.factory(model, Normalization.symmetric(), decoder)).batchSize(batch).workers(0)
+        .replicas(cores).build()) {
+      predictor.run(files.subList(0, Math.min(files.size(), 8 * batch)).iterator(), (i, item, out) -> { });
+      long cpu = processCpuNanos();
+      PipelineStats stats = predictor.run(files.iterator(), (i, item, out) -> { }).stats();
+      double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
+      System.out.printf(Locale.ROOT, "{\"side\": \"java\", \"variant\": \"Java pipeline: workers=0, replicas=%d, %s "
+          + "decoding, batch %d\", \"images_per_second\": %.2f, \"images_per_cpu_second\": %.2f, "
+          + "\"inference_busy\": %.3f, \"helping\": %.3f}%n",
+          cores, decoder == DecoderKind.OPENCV ? "OpenCV" : "ImageIO", batch, stats.itemsPerSecond(),
+          stats.itemsDone() / cpuSeconds, stats.inferenceBusy(), stats.inferenceHelping());
+    }
+  }
+
+  /** Spark local[2]: a job over the folder, forced by counting the predictions; warm-up job first. */
+  static void spark(Path model, Path dir, int count) {
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("litemodel-throughput")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        // Files of ~50 KB: Spark's default 128 MB split would put all 2000 in one or two partitions, which is
+        // what local[2] needs; say so explicitly so that both task threads get half.
+        .config("spark.sql.files.maxPartitionBytes", String.valueOf(8L << 20))
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    try {
+      ModelSource source = ModelSource.shipBytes(model);
+      for (int batch : new int[] {8, 32}) {
+        ModelTransformer transformer = new ModelTransformer(source).setInputKind(InputKind.IMAGE)
+            .setNormalization("symmetric").setBatchSize(batch);
+        Dataset<Row> images = ImageFiles.read(spark, dir.toString()).repartition(2);
+        long warm = transformer.transform(images.limit(16 * batch)).where("prediction is not null").count();
+        long cpu = processCpuNanos();
+        long start = System.nanoTime();
+        long done = transformer.transform(images).where("prediction is not null").count();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
+        if (done != count || warm <= 0) {
+          throw new IllegalStateException("Spark predicted " + done + " of " + count + " images");
+        }
+        System.out.printf(Locale.ROOT, "{\"side\": \"spark\", \"variant\": \"Spark local[2]: binaryFile + "
+            + "ModelTransformer, ImageIO decoding, batch %d\", \"images_per_second\": %.2f, "
+            + "\"images_per_cpu_second\": %.2f}%n", batch, done / seconds, done / cpuSeconds);
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}
