@@ -75,3 +75,8 @@ if [ -f native/CMakeLists.txt ]; then
   cmake --build "$BUILD/cmake" --parallel 2 >/dev/null
   echo "cppbuild.sh: built native/ into $BUILD/cmake"
 fi
+
+# LiteRT's natives (GPU path) and SwiftShader (the Vulkan device the GPU tests run on), from the pins in
+# native/litert/pins.env: PyPI's ai-edge-litert wheel and Debian's chromium-common, checksums verified. Not packaged
+# into the jar; the tests find them through the surefire configuration in pom.xml.
+native/litert/fetch.sh "$BUILD" --swiftshader

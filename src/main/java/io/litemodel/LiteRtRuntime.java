@@ -1,0 +1,140 @@
+package io.litemodel;
+
+import io.litemodel.internal.presets.LiteRtShim;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * Finds and binds LiteRT's natives ({@code libLiteRt.so} and its GPU accelerator) once, for the GPU path.
+ *
+ * <p>They are not in LiteModel's jar (about 27 MB that CPU-only users should not download): users fetch them with
+ * {@code native/litert/fetch.sh} from the pinned {@code ai-edge-litert} wheel and name the folder with the system
+ * property {@value #DIR_PROPERTY} or the environment variable {@value #DIR_ENV}. A failure is remembered and
+ * reported with the same explanation on every later attempt.
+ */
+final class LiteRtRuntime {
+  /** System property naming the folder with libLiteRt.so and libLiteRtWebGpuAccelerator.so. */
+  static final String DIR_PROPERTY = "litemodel.litert.dir";
+  /** Environment variable used when the system property is not set. */
+  static final String DIR_ENV = "LITEMODEL_LITERT_DIR";
+  static final String LIBRARY = "libLiteRt.so";
+  static final String GPU_ACCELERATOR_LIBRARY = "libLiteRtWebGpuAccelerator.so";
+
+  private static final Object LOCK = new Object();
+  private static volatile Path directory; // set once bound
+  private static LiteModelException failure; // guarded by LOCK
+
+  private LiteRtRuntime() {}
+
+  /**
+   * Binds LiteRT if not yet done.
+   *
+   * @return the folder LiteRT was loaded from (also where its GPU accelerator is looked for)
+   * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} and the fix
+   */
+  static Path ensureBound() {
+    Path bound = directory;
+    if (bound != null) {
+      return bound;
+    }
+    synchronized (LOCK) {
+      if (directory != null) {
+        return directory;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      try {
+        Path dir = configuredDirectory();
+        Path library = dir.resolve(LIBRARY);
+        if (!Files.isRegularFile(library)) {
+          throw unavailable(library + " does not exist. " + howToFetch());
+        }
+        if (!Files.isRegularFile(dir.resolve(GPU_ACCELERATOR_LIBRARY))) {
+          throw unavailable(dir.resolve(GPU_ACCELERATOR_LIBRARY) + " does not exist: LiteRT's GPU accelerator "
+              + "belongs beside " + LIBRARY + ". " + howToFetch());
+        }
+        Loader.load(LiteRtShim.class);
+        try (BytePointer error = new BytePointer(1024)) {
+          if (LiteRtShim.lm_lrt_bind(library.toString(), error, (int) error.capacity()) != 0) {
+            throw unavailable("binding LiteRT failed: " + NativeText.of(error));
+          }
+        }
+        directory = dir;
+        return dir;
+      } catch (LiteModelException e) {
+        failure = e;
+        throw e;
+      } catch (UnsatisfiedLinkError e) {
+        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+            "LiteModel's LiteRT shim (jniLiteRtShim) could not be loaded: " + e.getMessage(), e);
+        throw failure;
+      }
+    }
+  }
+
+  /** @return the folder named by the system property or the environment, absolute */
+  private static Path configuredDirectory() {
+    String value = System.getProperty(DIR_PROPERTY);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(DIR_ENV);
+    }
+    if (value == null || value.isBlank()) {
+      throw unavailable("LiteRT's natives were not found: neither the system property " + DIR_PROPERTY
+          + " nor the environment variable " + DIR_ENV + " names their folder. " + howToFetch());
+    }
+    return Path.of(value).toAbsolutePath();
+  }
+
+  private static String howToFetch() {
+    return "Fetch them with native/litert/fetch.sh DIR (from the pinned ai-edge-litert wheel on PyPI) and pass "
+        + "-D" + DIR_PROPERTY + "=DIR/litert.";
+  }
+
+  private static LiteModelException unavailable(String message) {
+    return new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, message);
+  }
+
+  /**
+   * Lists the Vulkan devices the process sees (through the system's or LD_LIBRARY_PATH's libvulkan.so.1).
+   *
+   * @return the devices, in the loader's order; empty when there is no Vulkan loader or driver
+   */
+  static List<VulkanDevice> vulkanDevices() {
+    Loader.load(LiteRtShim.class);
+    try (BytePointer out = new BytePointer(8192)) {
+      int count = LiteRtShim.lm_vk_devices(out, (int) out.capacity());
+      List<VulkanDevice> devices = new ArrayList<>();
+      if (count <= 0) {
+        return devices;
+      }
+      // Raw, not NativeText.of: that joins lines and drops tabs, which carry the structure here.
+      byte[] raw = new byte[(int) Math.min(BytePointer.strlen(out), out.capacity())];
+      out.position(0).get(raw);
+      for (String line : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        int tab = line.indexOf('\t');
+        if (tab > 0) {
+          devices.add(new VulkanDevice(line.substring(tab + 1), Integer.parseInt(line.substring(0, tab))));
+        }
+      }
+      return devices;
+    }
+  }
+
+  /**
+   * Why no Vulkan device is listed, for error messages.
+   *
+   * @return the Vulkan loader's or driver's complaint, or an empty string when devices exist
+   */
+  static String vulkanProblem() {
+    Loader.load(LiteRtShim.class);
+    try (BytePointer out = new BytePointer(8192)) {
+      int count = LiteRtShim.lm_vk_devices(out, (int) out.capacity());
+      return count < 0 ? NativeText.of(out) : count == 0 ? "the Vulkan loader lists no device" : "";
+    }
+  }
+}

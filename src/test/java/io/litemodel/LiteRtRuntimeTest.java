@@ -1,0 +1,94 @@
+package io.litemodel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How LiteRT's natives and a Vulkan device are found, and the messages when they are not, each in a child JVM whose
+ * system properties and environment the test sets (the binding is once per process).
+ */
+class LiteRtRuntimeTest {
+  private static final String MODEL = ReferenceModels.model("seed_mlp").toString();
+
+  @BeforeAll
+  static void requireNatives() {
+    assumeFalse(Boolean.getBoolean("litemodel.native.skipped"),
+        "the native build is skipped (plain build): LiteRT and SwiftShader are fetched by mvn -Pfull");
+  }
+
+  @Test
+  void findsLiteRtAndSwiftShaderWhenBothAreNamed() {
+    ChildJvm.Result result = child(List.of(litertDir()), Map.of());
+    assertEquals("SwiftShader Device (Subzero) (Vulkan, CPU / software)", result.value("adapter"), result.output());
+  }
+
+  @Test
+  void noFolderNamedSaysWhereToSetIt() {
+    ChildJvm.Result result = child(List.of(), Map.of());
+    assertEquals("ACCELERATOR_UNAVAILABLE", result.value("status"));
+    assertTrue(result.value("message").startsWith("LiteRT's natives were not found: neither the system property "
+        + "litemodel.litert.dir nor the environment variable LITEMODEL_LITERT_DIR names their folder. Fetch them "
+        + "with native/litert/fetch.sh DIR"), result.output());
+  }
+
+  @Test
+  void aFolderWithoutTheLibraryIsNamed(@TempDir Path empty) {
+    ChildJvm.Result result = child(List.of("-D" + LiteRtRuntime.DIR_PROPERTY + "=" + empty), Map.of());
+    assertEquals("ACCELERATOR_UNAVAILABLE", result.value("status"));
+    assertTrue(result.value("message").startsWith(empty.resolve("libLiteRt.so") + " does not exist."),
+        result.output());
+  }
+
+  @Test
+  void noVulkanDriverIsACleanError(@TempDir Path empty) {
+    ChildJvm.Result result = child(List.of(litertDir()),
+        Map.of("VK_ICD_FILENAMES", empty.resolve("none.json").toString()));
+    assertEquals("ACCELERATOR_UNAVAILABLE", result.value("status"));
+    assertTrue(result.value("message").startsWith("no Vulkan device: vkCreateInstance failed"), result.output());
+  }
+
+  private static String litertDir() {
+    return "-D" + LiteRtRuntime.DIR_PROPERTY + "=" + System.getProperty(LiteRtRuntime.DIR_PROPERTY);
+  }
+
+  /** Runs {@link LiteRtProbe} with these JVM options and environment changes, without LITEMODEL_LITERT_DIR. */
+  private static ChildJvm.Result child(List<String> jvmOptions, Map<String, String> environment) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(LiteRtProbe.class.getName());
+    command.add(MODEL);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove(LiteRtRuntime.DIR_ENV);
+    builder.environment().putAll(environment);
+    try {
+      Process process = builder.start();
+      String output;
+      try (var in = process.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertTrue(process.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+      return new ChildJvm.Result(process.exitValue(), output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
