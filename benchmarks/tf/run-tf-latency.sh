@@ -5,6 +5,9 @@
 # then AverageTime with -prof gc for bytes per call. About 4 minutes.
 #
 # Usage (from anywhere): bash benchmarks/tf/run-tf-latency.sh
+# The result is tf-latency-<date>.md, or tf-latency-<date>T<hhmm>Z.md when that exists (an earlier run the same day
+# is kept). SKIP_BUILD=1 reuses benchmarks/target from an earlier package, so no build runs just before the
+# measurement and raises the load it records.
 # Needs: the main artifact installed (mvn -B -DskipTests install) and the native floor built (cppbuild.sh, as
 # run-latency.sh does; FLOOR=path overrides). The benchmarks project pins TF Java 1.1.0 (see its pom.xml), so both
 # TensorFlow rows run on the same TensorFlow 2.18 natives and differ only in the binding.
@@ -14,7 +17,9 @@ PLATFORM=$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m)
 FLOOR=${FLOOR:-native/build/$PLATFORM/cmake/floor/litemodel_floor}
 [ -x "$FLOOR" ] || { echo "run-tf-latency.sh: $FLOOR not built (LITEMODEL_NATIVE_BUILD=... bash cppbuild.sh)" >&2; exit 1; }
 RAW=$(mktemp -d)
-mvn -B -q -f benchmarks/pom.xml package
+[ "${SKIP_BUILD:-0}" = 1 ] && [ -f benchmarks/target/classpath.txt ] || mvn -B -q -f benchmarks/pom.xml package
+OUT="benchmarks/results/tf-latency-$(date -u +%Y-%m-%d).md"
+[ -e "$OUT" ] && OUT="benchmarks/results/tf-latency-$(date -u +%Y-%m-%dT%H%MZ).md"
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 REGEX='LiteModelBenchmark.predictSingle$|TfRuntimeBenchmark|TfJavaBenchmark'
 {
@@ -33,5 +38,6 @@ java -cp "$CP" org.openjdk.jmh.Main -bm avgt -f 1 -wi 3 -w 1s -i 3 -r 1s -prof g
   -rff "$RAW/jmh-alloc.json" "$REGEX" > "$RAW/jmh-alloc.log" 2>&1
 "$FLOOR" --model models/seed_mlp.tflite --calls 200000 --warmup 20000 > "$RAW/floor-after.json" 2> /dev/null
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RAW/machine.txt"
-python3 benchmarks/tf/aggregate_tf_latency.py "$RAW" "benchmarks/results/tf-latency-$(date -u +%Y-%m-%d).md"
+python3 benchmarks/tf/aggregate_tf_latency.py "$RAW" "$OUT"
+echo "result: $OUT"
 echo "raw files: $RAW"

@@ -4,6 +4,10 @@ pipeline with the same decoder and batch.
 
 Usage: python headtohead_report.py headtohead.jsonl headtohead.md [MORE.jsonl ...]
 
+An output named headtohead-tf.md (headtohead.sh ROUNDS tf) is the TensorFlow-runtime head-to-head: the frozen graph
+through LiteModel's TensorFlow runtime and through Python's tf.data + tf.compat.v1 Session, beside the best TFLite row
+of each side; it gets the ratios between those four and a section of its own in throughput.md.
+
 MORE.jsonl files add inference-profile lines (HeadToHead inference, run on its own). Only CPU-time profile lines
 (cpu_ms_per_image) are reported: wall-clock ones (ms_per_image, from runs before the profile used CPU time) measure
 the machine's load as much as the model.
@@ -19,6 +23,12 @@ import sys
 
 # throughput.md's section that holds the head-to-head; report.py uses the same marker.
 SECTION = "## Head-to-head, interleaved"
+# The TensorFlow-runtime head-to-head's section (headtohead-tf.md); report.py keeps it too.
+TF_SECTION = "## TensorFlow runtime head-to-head, interleaved"
+
+# How the TensorFlow-runtime rows are told apart from the TFLite rows of the same side.
+TF_JAVA = "TensorFlow runtime"
+TF_PYTHON = "frozen graph"
 
 # The in-process row a Spark row is compared with: same decoder (ImageIO) and the same batch.
 SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch {batch}"
@@ -44,10 +54,21 @@ def main():
             sides[entry["variant"]] = entry["side"]
     medians = {variant: statistics.median(rates) for variant, rates in runs.items()}
     cpu_medians = {variant: statistics.median(rates) for variant, rates in cpu.items()}
-    out = [f"{SECTION} ({len(starts)} rounds, {starts[0]} to the end of {starts[-1]})", "",
-           "`bash benchmarks/throughput/headtohead.sh`: 2000 generated 450x450 JPEGs, `models/image_cnn.tflite`, "
-           "normalization to [-1, 1]; each round runs the Java, Python and Spark sides one after another "
-           "(alternating which goes first), one warm-up and one measured pass per configuration.", "",
+    tf_mode = os.path.basename(sys.argv[2]).startswith("headtohead-tf")
+    section = TF_SECTION if tf_mode else SECTION
+    intro = ("`bash benchmarks/throughput/headtohead.sh 3 tf`: 2000 generated 450x450 JPEGs; `models/image_cnn_frozen.pb` "
+             "(input `image:0`, output `Identity:0`) through LiteModel's TensorFlow runtime "
+             "(`TfModel.loadFrozenGraph`, TensorFlow's default thread pools, one session shared by the replicas) in "
+             "`BatchPredictor`, and through Python's seed recipe (tf.data with parallel map decode/resize + prefetch "
+             "feeding the graph imported with `tf.compat.v1.import_graph_def` and run in a `tf.compat.v1.Session`), "
+             "beside the best TFLite configuration of each side (`models/image_cnn.tflite`, batch 8); normalization "
+             "to [-1, 1]; each round runs the Java and Python sides one after another (alternating which goes "
+             "first), one warm-up and one measured pass per configuration."
+             if tf_mode else
+             "`bash benchmarks/throughput/headtohead.sh`: 2000 generated 450x450 JPEGs, `models/image_cnn.tflite`, "
+             "normalization to [-1, 1]; each round runs the Java, Python and Spark sides one after another "
+             "(alternating which goes first), one warm-up and one measured pass per configuration.")
+    out = [f"{section} ({len(starts)} rounds, {starts[0]} to the end of {starts[-1]})", "", intro, "",
            "Images per CPU-second divides the images by the CPU time of the whole process (all its threads, "
            "user + system) during the measured pass: on a machine that other work shares, it is the comparison of "
            "the implementations, where images/s also measures how much of the contended CPU each process got "
@@ -65,7 +86,9 @@ def main():
         if candidates:
             best[side] = max(candidates, key=lambda v: medians[v])
     out.append("")
-    if len(best) == 2:
+    if tf_mode:
+        out += tf_ratios(runs, sides, medians, cpu_medians)
+    elif len(best) == 2:
         ratio = medians[best["java"]] / medians[best["python"]]
         out.append(f"Best Java row: **{medians[best['java']]:.1f}** images/s ({best['java']}); best Python row: "
                    f"**{medians[best['python']]:.1f}** ({best['python']}); ratio **{ratio:.2f}x** (goal 1.15x: "
@@ -109,9 +132,50 @@ def main():
     if os.path.exists(throughput):
         with open(throughput) as handle:
             text = handle.read()
-        text = text.split(SECTION)[0].rstrip("\n")
         with open(throughput, "w") as handle:
-            handle.write(text + "\n\n" + "\n".join(out) + "\n")
+            handle.write(replace_section(text, section, "\n".join(out)))
+
+
+def replace_section(text, marker, body):
+    """text with the section that starts with marker (up to the next "## " heading) replaced by body, or with body
+    appended when there is none: the two head-to-head sections each replace only themselves."""
+    start = text.find(marker)
+    if start < 0:
+        return text.rstrip("\n") + "\n\n" + body + "\n"
+    end = text.find("\n## ", start + len(marker))
+    rest = text[end + 1:] if end >= 0 else ""
+    return text[:start] + body + "\n" + ("\n" + rest if rest else "")
+
+
+def tf_ratios(runs, sides, medians, cpu_medians):
+    """The TensorFlow-runtime rows against Python's frozen-graph rows and against each side's TFLite row, from the
+    best configuration (by median images/s and, separately, by median images per CPU-second) of each group."""
+    groups = {
+        "LiteModel TensorFlow runtime": [v for v in runs if sides[v] == "java" and TF_JAVA in v],
+        "Python tf.data + frozen graph": [v for v in runs if sides[v] == "python" and TF_PYTHON in v],
+        "LiteModel TFLite pipeline": [v for v in runs if sides[v] == "java" and TF_JAVA not in v],
+        "Python tf.data + TFLite": [v for v in runs if sides[v] == "python" and TF_PYTHON not in v],
+    }
+    groups = {name: variants for name, variants in groups.items() if variants}
+    if "LiteModel TensorFlow runtime" not in groups:
+        return []
+    lines = ["| best of | images/s | images per CPU-second |", "| --- | ---: | ---: |"]
+    best_wall, best_cpu = {}, {}
+    for name, variants in groups.items():
+        best_wall[name] = max(medians[v] for v in variants)
+        with_cpu = [cpu_medians[v] for v in variants if v in cpu_medians]
+        best_cpu[name] = max(with_cpu) if with_cpu else None
+        cpu_cell = f"{best_cpu[name]:.1f}" if best_cpu[name] else ""
+        lines.append(f"| {name} | {best_wall[name]:.1f} | {cpu_cell} |")
+    lines.append("")
+    ours = "LiteModel TensorFlow runtime"
+    for other in groups:
+        if other == ours:
+            continue
+        cpu_text = (f", per CPU-second **{best_cpu[ours] / best_cpu[other]:.2f}x**"
+                    if best_cpu[ours] and best_cpu[other] else "")
+        lines.append(f"- {ours} against {other}: images/s **{best_wall[ours] / best_wall[other]:.2f}x**{cpu_text}.")
+    return lines
 
 
 if __name__ == "__main__":

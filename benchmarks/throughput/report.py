@@ -141,6 +141,11 @@ def main():
     if os.path.exists(head_to_head):
         with open(head_to_head) as f:
             lines += [f.read()]
+    # So does the TensorFlow-runtime head-to-head (headtohead.sh ROUNDS tf), after it.
+    tf_head_to_head = os.path.join(out_dir, "headtohead-tf.md")
+    if os.path.exists(tf_head_to_head):
+        with open(tf_head_to_head) as f:
+            lines += [f.read()]
     with open(os.path.join(out_dir, "throughput.md"), "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))

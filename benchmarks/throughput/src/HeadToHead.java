@@ -1,3 +1,4 @@
+import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.batch.BatchPredictor;
 import io.litemodel.batch.PipelineStats;
@@ -8,6 +9,8 @@ import io.litemodel.spark.ImageFiles;
 import io.litemodel.spark.InputKind;
 import io.litemodel.spark.ModelSource;
 import io.litemodel.spark.ModelTransformer;
+import io.litemodel.tensorflow.TfModel;
+import io.litemodel.tensorflow.TfOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +29,18 @@ import org.apache.spark.sql.SparkSession;
  *   java HeadToHead spark MODEL DIR      Spark local[2] over the folder (binaryFile + ModelTransformer), batch 8/32
  *   java HeadToHead inference MODEL DIR  the profile's inference row: CPU ms per image of one replica, one thread,
  *                                        by batch size (the same preprocessed images at every size)
+ *   java HeadToHead tf FROZEN.pb DIR TFLITE  the TensorFlow runtime rows: the frozen graph (input image:0, output
+ *                                        Identity:0) through TfModel in the same pipeline at batch 32 and 8, then
+ *                                        the best TFLite row (OpenCV, batch 8) from TFLITE, in the same JVM
  * </pre>
  */
 public final class HeadToHead {
   private static final java.lang.management.ThreadMXBean THREADS =
       java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /** image_cnn_frozen.pb's input and output (models/image_cnn_frozen.json, the sidecar build_models.py writes). */
+  private static final String FROZEN_INPUT = "image:0";
+  private static final String FROZEN_OUTPUT = "Identity:0";
 
   public static void main(String[] args) throws Exception {
     Path model = Path.of(args[1]);
@@ -49,10 +59,22 @@ public final class HeadToHead {
       }
     } else if (args[0].equals("inference")) {
       inference(model, files);
+    } else if (args[0].equals("tf")) {
+      // TensorFlow's own thread defaults (intra- and inter-op pools sized to the cores): the replicas share one
+      // session, and so its pools, the way a TF user's concurrent Session.run calls do.
+      try (TfModel loaded = TfModel.loadFrozenGraph(model, List.of(FROZEN_INPUT), List.of(FROZEN_OUTPUT),
+          TfOptions.defaults())) {
+        for (int batch : new int[] {32, 8}) {
+          pipeline(loaded, "TensorFlow runtime (TfModel, frozen graph)", files, DecoderKind.OPENCV, batch);
+        }
+      }
+      try (LiteModel loaded = LiteModel.load(Path.of(args[3]))) {
+        pipeline(loaded, files, DecoderKind.OPENCV, 8);
+      }
     } else if (args[0].equals("spark")) {
       spark(model, dir, files.size());
     } else {
-      throw new IllegalArgumentException("usage: pipeline|spark MODEL DIR");
+      throw new IllegalArgumentException("usage: pipeline|spark|inference MODEL DIR, or tf FROZEN.pb DIR TFLITE");
     }
   }
 
@@ -111,6 +133,11 @@ public final class HeadToHead {
 
   /** workers=0, replicas=cores: the best configuration of the throughput table, at the given batch and decoder. */
   static void pipeline(LiteModel model, List<Path> files, DecoderKind decoder, int batch) {
+    pipeline(model, "Java pipeline", files, decoder, batch);
+  }
+
+  /** The same, for any runtime; the row's variant starts with the given label. */
+  static void pipeline(InferenceModel model, String label, List<Path> files, DecoderKind decoder, int batch) {
     int cores = Runtime.getRuntime().availableProcessors();
     try (BatchPredictor<Path> predictor = BatchPredictor.builder(model,
         ImagePreprocessor.factory(model, Normalization.symmetric(), decoder)).batchSize(batch).workers(0)
@@ -119,10 +146,10 @@ public final class HeadToHead {
       long cpu = processCpuNanos();
       PipelineStats stats = predictor.run(files.iterator(), (i, item, out) -> { }).stats();
       double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
-      System.out.printf(Locale.ROOT, "{\"side\": \"java\", \"variant\": \"Java pipeline: workers=0, replicas=%d, %s "
+      System.out.printf(Locale.ROOT, "{\"side\": \"java\", \"variant\": \"%s: workers=0, replicas=%d, %s "
           + "decoding, batch %d\", \"images_per_second\": %.2f, \"images_per_cpu_second\": %.2f, "
           + "\"inference_busy\": %.3f, \"helping\": %.3f}%n",
-          cores, decoder == DecoderKind.OPENCV ? "OpenCV" : "ImageIO", batch, stats.itemsPerSecond(),
+          label, cores, decoder == DecoderKind.OPENCV ? "OpenCV" : "ImageIO", batch, stats.itemsPerSecond(),
           stats.itemsDone() / cpuSeconds, stats.inferenceBusy(), stats.inferenceHelping());
     }
   }
