@@ -34,8 +34,8 @@ final class ModelHandle {
   private final ModelGraph graph;
   /** Custom operators this build has no kernel for (a delegate may still claim them). */
   private final CustomOperators unresolved;
-  /** Custom operators given placeholder kernels by the safety preparation. */
-  private final java.util.Set<String> placeholders;
+  /** Custom operators given stand-in kernels by the safety preparation. */
+  private final java.util.Set<String> standIns;
   /** Why the stored default shapes could not be prepared (then every new shape is checked first), or null. */
   private final String deferredCheck;
   /** Input shapes already accepted by the safety preparation, most recent last (bounded). */
@@ -60,7 +60,7 @@ final class ModelHandle {
     this.errorSink = errorSink;
     this.graph = graph;
     this.unresolved = preparation.unresolved();
-    this.placeholders = preparation.placeholders();
+    this.standIns = preparation.standIns();
     this.deferredCheck = preparation.deferred();
   }
 
@@ -196,7 +196,7 @@ final class ModelHandle {
     if (acceptedShapes.containsKey(key)) {
       return;
     }
-    String rejection = SafetyPreparation.checkAt(model, errorSink, graph, placeholders, signatureKey, names, dims);
+    String rejection = SafetyPreparation.checkAt(model, errorSink, graph, standIns, signatureKey, names, dims);
     LiteModelShim.lm_error_sink_clear(errorSink);
     if (rejection != null) {
       throw new LiteModelException(LiteModelException.Status.INVALID_MODEL, "model " + source + " rejects input "

@@ -25,7 +25,7 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * optimizer, while the built-in kernels rejected each of them with a message).
  *
  * <p>Custom operators without a built-in kernel are not a reason to reject a model: a delegate may claim them (the
- * XNNPACK delegate runs {@code Convolution2DTransposeBias}, for example). Each one found is given a placeholder
+ * XNNPACK delegate runs {@code Convolution2DTransposeBias}, for example). Each one found is given a stand-in
  * kernel that accepts its node as declared, so that the rest of the graph is still checked, and the preparation is
  * run again; whether a delegate really claims it is decided when the real interpreter is built (see
  * {@link NativeInterpreter}), which then names every operator left unresolved. Inputs whose declared default shape
@@ -38,13 +38,13 @@ final class SafetyPreparation {
 
   private final String rejection;
   private final CustomOperators unresolved;
-  private final Set<String> placeholders;
+  private final Set<String> standIns;
   private final String deferred;
 
-  private SafetyPreparation(String rejection, CustomOperators unresolved, Set<String> placeholders, String deferred) {
+  private SafetyPreparation(String rejection, CustomOperators unresolved, Set<String> standIns, String deferred) {
     this.rejection = rejection;
     this.unresolved = unresolved;
-    this.placeholders = Set.copyOf(placeholders);
+    this.standIns = Set.copyOf(standIns);
     this.deferred = deferred;
   }
 
@@ -57,9 +57,9 @@ final class SafetyPreparation {
     return deferred;
   }
 
-  /** @return the custom operators that got a placeholder kernel (for {@link #checkAt}) */
-  Set<String> placeholders() {
-    return placeholders;
+  /** @return the custom operators that got a stand-in kernel (for {@link #checkAt}) */
+  Set<String> standIns() {
+    return standIns;
   }
 
   /** @return TensorFlow Lite's reason to reject the model, or null when it prepared cleanly */
@@ -73,32 +73,32 @@ final class SafetyPreparation {
   }
 
   /**
-   * Prepares {@code model} with the built-in kernels, giving each custom operator without a kernel a placeholder.
+   * Prepares {@code model} with the built-in kernels, giving each custom operator without a kernel a stand-in.
    *
    * @param sink the error sink the model reports into
    */
   static SafetyPreparation run(TfLiteModel model, Pointer sink, ModelGraph graph) {
     Set<String> customNames = customNames(graph);
-    Set<String> placeholders = new LinkedHashSet<>();
+    Set<String> standIns = new LinkedHashSet<>();
     // Each round either succeeds, fails for a reason other than a missing custom kernel, or finds a new one.
     for (int round = 0; round <= customNames.size(); round++) {
       LiteModelShim.lm_error_sink_clear(sink);
-      int status = prepareOnce(model, sink, graph, placeholders);
+      int status = prepareOnce(model, sink, graph, standIns);
       if (status == 0) {
-        return new SafetyPreparation(null, CustomOperators.unresolved(graph, placeholders), placeholders, null);
+        return new SafetyPreparation(null, CustomOperators.unresolved(graph, standIns), standIns, null);
       }
       String text = NativeText.sinkText(sink);
-      if (status != tensorflowlite.kTfLiteUnresolvedOps || !placeholders.addAll(missing(text, customNames,
-          placeholders))) {
+      if (status != tensorflowlite.kTfLiteUnresolvedOps || !standIns.addAll(missing(text, customNames,
+          standIns))) {
         String reason = text.isEmpty() ? "allocating tensors failed (status " + status + ")" : text;
-        CustomOperators unresolved = CustomOperators.unresolved(graph, placeholders);
+        CustomOperators unresolved = CustomOperators.unresolved(graph, standIns);
         return hasDynamicInputs(graph)
-            ? new SafetyPreparation(null, unresolved, placeholders, reason)
-            : new SafetyPreparation(reason, unresolved, placeholders, null);
+            ? new SafetyPreparation(null, unresolved, standIns, reason)
+            : new SafetyPreparation(reason, unresolved, standIns, null);
       }
     }
-    return new SafetyPreparation("custom operators stay unresolved: " + placeholders,
-        CustomOperators.unresolved(graph, placeholders), placeholders, null);
+    return new SafetyPreparation("custom operators stay unresolved: " + standIns,
+        CustomOperators.unresolved(graph, standIns), standIns, null);
   }
 
   /** @return true when some input of the main graph declares a dynamic dimension */
@@ -120,18 +120,18 @@ final class SafetyPreparation {
 
   /**
    * The safety preparation at given input shapes, for a model whose default shapes could not be prepared: a
-   * throw-away interpreter with the built-in kernels (and the same placeholders) is resized to them and allocated.
+   * throw-away interpreter with the built-in kernels (and the same standIns) is resized to them and allocated.
    *
    * @param signatureKey the signature whose inputs {@code names} are, or null for the main graph's tensor names
    * @param names the inputs to resize
    * @param dims their shapes
    * @return null when the operators accept the shapes, else TensorFlow Lite's reason
    */
-  static String checkAt(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders,
+  static String checkAt(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> standIns,
       String signatureKey, String[] names, int[][] dims) {
     LiteModelShim.lm_error_sink_clear(sink);
     try (NativeScope owned = new NativeScope()) {
-      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, placeholders);
+      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, standIns);
       if (interpreter == null) {
         return reason(sink, tensorflowlite.kTfLiteError);
       }
@@ -183,9 +183,9 @@ final class SafetyPreparation {
 
   /**
    * @return the custom operators the report names as missing; when it names none it recognizably can (TensorFlow's
-   *     Flex operators are reported without names), every custom operator that has no placeholder yet
+   *     Flex operators are reported without names), every custom operator that has no stand-in yet
    */
-  private static Set<String> missing(String report, Set<String> customNames, Set<String> placeholders) {
+  private static Set<String> missing(String report, Set<String> customNames, Set<String> standIns) {
     Set<String> found = new LinkedHashSet<>();
     Matcher matcher = UNRESOLVED.matcher(report);
     while (matcher.find()) {
@@ -195,7 +195,7 @@ final class SafetyPreparation {
     }
     if (found.isEmpty()) {
       for (String name : customNames) {
-        if (!placeholders.contains(name)) {
+        if (!standIns.contains(name)) {
           found.add(name);
         }
       }
@@ -214,9 +214,9 @@ final class SafetyPreparation {
   }
 
   /** @return the status of allocating tensors (0 when the model prepared), or 1 when no interpreter was built */
-  private static int prepareOnce(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> placeholders) {
+  private static int prepareOnce(TfLiteModel model, Pointer sink, ModelGraph graph, Set<String> standIns) {
     try (NativeScope owned = new NativeScope()) {
-      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, placeholders);
+      TfLiteInterpreter interpreter = checkingInterpreter(owned, model, sink, graph, standIns);
       if (interpreter == null) {
         return tensorflowlite.kTfLiteError;
       }
@@ -278,18 +278,18 @@ final class SafetyPreparation {
 
   /**
    * Builds a throw-away interpreter with the built-in kernels and a kernel for each custom operator in
-   * {@code placeholders} that accepts its node as declared. Everything it creates is owned by {@code owned}, which
+   * {@code standIns} that accepts its node as declared. Everything it creates is owned by {@code owned}, which
    * releases it last created first: the interpreter, each operator before the name it points to, the options.
    *
    * @return the interpreter, or null when TensorFlow Lite built none (the reason is in {@code sink})
    */
   private static TfLiteInterpreter checkingInterpreter(NativeScope owned, TfLiteModel model, Pointer sink,
-      ModelGraph graph, Set<String> placeholders) {
+      ModelGraph graph, Set<String> standIns) {
     TfLiteInterpreterOptions options = owned.own(tensorflowlite.TfLiteInterpreterOptionsCreate(),
         tensorflowlite::TfLiteInterpreterOptionsDelete);
     LiteModelShim.lm_options_set_error_sink(options, sink);
     for (ModelGraph.OperatorCode code : graph.operatorCodes()) {
-      if (code.isCustom() && placeholders.contains(code.customName())) {
+      if (code.isCustom() && standIns.contains(code.customName())) {
         // TensorFlow Lite keeps the name pointer: it must live as long as the operator.
         BytePointer name = owned.own(new BytePointer(code.customName()), BytePointer::close);
         TfLiteOperator operator = owned.own(tensorflowlite.TfLiteOperatorCreate(ModelGraph.BUILTIN_CUSTOM, name,
