@@ -1,5 +1,6 @@
 import io.litemodel.LiteModel;
-import io.litemodel.LiteRtModel;
+import io.litemodel.Accelerator;
+import io.litemodel.ExecutionReport;
 import io.litemodel.io.NpyArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,13 +27,13 @@ public final class LiteRtGpuCheck {
 
   public static void main(String[] args) throws Exception {
     boolean software = Arrays.asList(args).contains("--allow-software");
-    LiteRtModel.Options options = LiteRtModel.Options.defaults().allowSoftwareAdapter(software);
-    String adapter;
-    try (LiteRtModel probe = LiteRtModel.load(MODELS.resolve("seed_mlp.tflite"), options)) {
-      adapter = probe.adapter();
+    LiteModel.Options options =
+        LiteModel.Options.defaults().withAccelerator(Accelerator.gpu().withSoftwareAdapter(software));
+    try (LiteModel probe = LiteModel.load(MODELS.resolve("seed_mlp.tflite"), options)) {
+      ExecutionReport report = probe.executionReport();
       line("# LiteRT GPU check, " + LocalDate.now());
       line("");
-      line("Adapter: " + adapter + (probe.softwareAdapter()
+      line("Adapter: " + report.gpuAdapter().orElseThrow() + (report.gpuAdapter().orElseThrow().contains("software")
           ? " -- a software Vulkan implementation: the timings below measure a CPU emulating a GPU, not GPU speed"
           : ""));
       line("Host: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version());
@@ -84,33 +85,33 @@ public final class LiteRtGpuCheck {
     return max;
   }
 
-  private static void paritySingle(String name, LiteRtModel.Options options) throws Exception {
+  private static void paritySingle(String name, LiteModel.Options options) throws Exception {
     float[][] rows = rows(name + ".golden.input.npy");
     try (LiteModel cpu = LiteModel.load(MODELS.resolve(name + ".tflite"));
-        LiteRtModel gpu = LiteRtModel.load(MODELS.resolve(name + ".tflite"), options)) {
+        LiteModel gpu = LiteModel.load(MODELS.resolve(name + ".tflite"), options)) {
       float worst = 0;
       for (float[] row : rows) {
         worst = Math.max(worst, diff(cpu.predictSingle(row), gpu.predictSingle(row)));
       }
-      record(name, rows.length, gpu.fullyAccelerated(), worst);
+      record(name, rows.length, gpu.executionReport().fullyDelegated(), worst);
     }
   }
 
-  private static void parityBatch(String name, LiteRtModel.Options options) throws Exception {
+  private static void parityBatch(String name, LiteModel.Options options) throws Exception {
     float[][] rows = rows(name + ".golden.input.npy");
     try (LiteModel cpu = LiteModel.load(MODELS.resolve(name + ".tflite"));
-        LiteRtModel gpu = LiteRtModel.load(MODELS.resolve(name + ".tflite"), options)) {
+        LiteModel gpu = LiteModel.load(MODELS.resolve(name + ".tflite"), options)) {
       float[][] expected = cpu.predict(rows);
       float[][] actual = gpu.predict(rows);
       float worst = 0;
       for (int r = 0; r < rows.length; r++) {
         worst = Math.max(worst, diff(expected[r], actual[r]));
       }
-      record(name, rows.length, gpu.fullyAccelerated(), worst);
+      record(name, rows.length, gpu.executionReport().fullyDelegated(), worst);
     }
   }
 
-  private static void parityMultiIo(LiteRtModel.Options options) throws Exception {
+  private static void parityMultiIo(LiteModel.Options options) throws Exception {
     Map<String, float[]> inputs = new LinkedHashMap<>();
     for (String input : new String[] {"context", "features"}) {
       float[][] rows = rows("multi_io.golden.input." + input + ".npy");
@@ -121,7 +122,7 @@ public final class LiteRtGpuCheck {
       inputs.put(input, flat);
     }
     try (LiteModel cpu = LiteModel.load(MODELS.resolve("multi_io.tflite"));
-        LiteRtModel gpu = LiteRtModel.load(MODELS.resolve("multi_io.tflite"), options)) {
+        LiteModel gpu = LiteModel.load(MODELS.resolve("multi_io.tflite"), options)) {
       Map<String, float[]> expected = cpu.run(inputs);
       Map<String, float[]> actual = gpu.run(inputs);
       float worst = 0;
@@ -129,12 +130,12 @@ public final class LiteRtGpuCheck {
         worst = Math.max(worst, diff(expected.get(output), actual.get(output)));
       }
       record("multi_io", inputs.get("context").length / gpu.inputs().get(gpu.inputIndex("context")).rowElements(),
-          gpu.fullyAccelerated(), worst);
+          gpu.executionReport().fullyDelegated(), worst);
     }
   }
 
   /** seed_mlp, one row per call: median and 99th percentile of the wall time of predictSingle. */
-  private static void latency(LiteRtModel.Options options, int calls) throws Exception {
+  private static void latency(LiteModel.Options options, int calls) throws Exception {
     float[] in = rows("seed_mlp.golden.input.npy")[0];
     float[] out = new float[32];
     long[] cpu;
@@ -142,7 +143,7 @@ public final class LiteRtGpuCheck {
     try (LiteModel model = LiteModel.load(MODELS.resolve("seed_mlp.tflite"))) {
       cpu = time(() -> model.predictSingle(in, out), calls);
     }
-    try (LiteRtModel model = LiteRtModel.load(MODELS.resolve("seed_mlp.tflite"), options)) {
+    try (LiteModel model = LiteModel.load(MODELS.resolve("seed_mlp.tflite"), options)) {
       gpu = time(() -> model.predictSingle(in, out), calls);
     }
     line("| seed_mlp predictSingle, median (" + calls + " calls) | " + micros(cpu[calls / 2]) + " | "
@@ -170,7 +171,7 @@ public final class LiteRtGpuCheck {
   }
 
   /** image_cnn, batches of 32 through predict(FloatBuffer, FloatBuffer, 32): images per second. */
-  private static void throughput(LiteRtModel.Options options, int batches) throws Exception {
+  private static void throughput(LiteModel.Options options, int batches) throws Exception {
     int batch = 32;
     float[][] golden = rows("image_cnn.golden.input.npy");
     int rowElements = golden[0].length;
@@ -185,7 +186,7 @@ public final class LiteRtGpuCheck {
     try (LiteModel model = LiteModel.load(MODELS.resolve("image_cnn.tflite"))) {
       cpu = imagesPerSecond(() -> model.predict(in.clear(), out.clear(), batch), batch, batches);
     }
-    try (LiteRtModel model = LiteRtModel.load(MODELS.resolve("image_cnn.tflite"), options)) {
+    try (LiteModel model = LiteModel.load(MODELS.resolve("image_cnn.tflite"), options)) {
       gpu = imagesPerSecond(() -> model.predict(in.clear(), out.clear(), batch), batch, batches);
     }
     line("| image_cnn batch 32, images/s (" + batches + " batches) | " + String.format("%.0f", cpu) + " | "

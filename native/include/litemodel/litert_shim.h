@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mutex>
 
@@ -220,6 +221,7 @@ typedef struct {
   lm_lrt_opaque** input_buffers;
   lm_lrt_opaque** output_buffers;
   bool fully_accelerated;
+  char* compile_log; /* what the compilation printed on stderr (see lm_lrt_capture); owned, may be NULL */
   char message[2048]; /* the last failure (run time only; set once, no allocation on the hot path) */
 } lm_lrt_model;
 
@@ -254,11 +256,59 @@ static void lm_lrt_close(void* handle) {
     if (m->model != NULL) lm_lrt.destroy_model(m->model);
     if (m->env != NULL) lm_lrt.destroy_environment(m->env);
   }
+  free(m->compile_log);
   free(m->tensors);
   free(m->input_buffers);
   free(m->output_buffers);
   free(m->model_data);
   free(m);
+}
+
+/* ---- Capturing what a compilation prints. LiteRT's GPU accelerator reports the operators it leaves to the CPU only
+ * as text on stderr ("Following operations are not supported by GPU delegate: ..."), through a TensorFlow Lite and
+ * absl logger that LiteRT's environment options do not silence and its C API cannot redirect. So while a model
+ * compiles, file descriptor 2 points at a temporary file; the text goes to Java, which reads the report out of it
+ * and passes the rest on to stderr by LiteModel's log level. Compilations are serialized by one mutex (a cold path);
+ * anything another thread writes to stderr meanwhile is passed on after it, late but not lost. */
+
+static std::mutex lm_lrt_capture_mutex;
+
+typedef struct {
+  FILE* file;
+  int saved; /* the real stderr, dup'ed; -1 when not capturing */
+} lm_lrt_capture;
+
+static void lm_lrt_capture_begin(lm_lrt_capture* c) {
+  c->saved = -1;
+  fflush(stderr);
+  c->file = tmpfile();
+  if (c->file == NULL) return;
+  c->saved = dup(2);
+  if (c->saved < 0 || dup2(fileno(c->file), 2) < 0) {
+    if (c->saved >= 0) close(c->saved);
+    c->saved = -1;
+    fclose(c->file);
+    c->file = NULL;
+  }
+}
+
+/* Restores stderr and returns what was written meanwhile (malloc'ed, NUL-terminated; NULL when nothing was captured).
+ * Keeps the first 64 KiB. */
+static char* lm_lrt_capture_end(lm_lrt_capture* c) {
+  if (c->saved < 0) return NULL;
+  fflush(stderr);
+  dup2(c->saved, 2);
+  close(c->saved);
+  c->saved = -1;
+  char* text = static_cast<char*>(malloc(65536));
+  if (text != NULL) {
+    rewind(c->file);
+    size_t n = fread(text, 1, 65535, c->file);
+    text[n] = '\0';
+  }
+  fclose(c->file);
+  c->file = NULL;
+  return text;
 }
 
 /* Compiles `size` bytes of .tflite for the accelerators in `accelerators` (LiteRtHwAccelerators bits: 1 CPU, 2 GPU).
@@ -292,25 +342,36 @@ static void* lm_lrt_open(const char* runtime_dir, const void* data, long long si
   options[count].value.type = LM_LRT_ANY_INT;
   options[count].value.int_value = log_severity;
   count++;
-  int status = lm_lrt.create_environment(count, options, &m->env);
-  if (status != 0) {
-    lm_lrt_fail(err, errlen, "LiteRtCreateEnvironment", status, NULL);
-    lm_lrt_close(m);
-    return NULL;
+  int status;
+  const char* failed = NULL;
+  {
+    std::lock_guard<std::mutex> guard(lm_lrt_capture_mutex);
+    lm_lrt_capture capture;
+    lm_lrt_capture_begin(&capture);
+    status = lm_lrt.create_environment(count, options, &m->env);
+    if (status != 0) failed = "LiteRtCreateEnvironment";
+    if (failed == NULL) {
+      status = lm_lrt.create_model_from_buffer(m->env, m->model_data, (size_t)size, &m->model);
+      if (status != 0) failed = "LiteRtCreateModelFromBuffer";
+    }
+    if (failed == NULL) {
+      lm_lrt_opaque* compile_options = NULL;
+      status = lm_lrt.create_options(&compile_options);
+      if (status == 0) status = lm_lrt.set_options_hardware_accelerators(compile_options, accelerators);
+      if (status == 0) status = lm_lrt.create_compiled_model(m->env, m->model, compile_options, &m->compiled);
+      if (compile_options != NULL) lm_lrt.destroy_options(compile_options);
+      if (status != 0) failed = "LiteRtCreateCompiledModel";
+    }
+    m->compile_log = lm_lrt_capture_end(&capture);
   }
-  status = lm_lrt.create_model_from_buffer(m->env, m->model_data, (size_t)size, &m->model);
-  if (status != 0) {
-    lm_lrt_fail(err, errlen, "LiteRtCreateModelFromBuffer", status, NULL);
-    lm_lrt_close(m);
-    return NULL;
-  }
-  lm_lrt_opaque* compile_options = NULL;
-  status = lm_lrt.create_options(&compile_options);
-  if (status == 0) status = lm_lrt.set_options_hardware_accelerators(compile_options, accelerators);
-  if (status == 0) status = lm_lrt.create_compiled_model(m->env, m->model, compile_options, &m->compiled);
-  if (compile_options != NULL) lm_lrt.destroy_options(compile_options);
-  if (status != 0) {
-    lm_lrt_fail(err, errlen, "LiteRtCreateCompiledModel", status, m->compiled);
+  if (failed != NULL) {
+    lm_lrt_fail(err, errlen, failed, status, m->compiled);
+    /* The log may say why (an unsupported operator): keep its tail after LiteRT's own message. */
+    if (m->compile_log != NULL && m->compile_log[0] != '\0') {
+      size_t used = strlen(err);
+      snprintf(err + used, used < (size_t)errlen ? (size_t)errlen - used : 0, "\n--- LiteRT log ---\n%s",
+               m->compile_log);
+    }
     lm_lrt_close(m);
     return NULL;
   }
@@ -400,6 +461,12 @@ static void* lm_lrt_staging(void* handle, int output, int index) {
 static long long lm_lrt_bytes(void* handle, int output, int index) {
   lm_lrt_tensor* t = lm_lrt_tensor_at(handle, output, index);
   return t == NULL ? -1 : (long long)t->bytes;
+}
+
+/* What the compilation printed on stderr ("" when nothing). */
+static const char* lm_lrt_compile_log(void* handle) {
+  lm_lrt_model* m = static_cast<lm_lrt_model*>(handle);
+  return m == NULL || m->compile_log == NULL ? "" : m->compile_log;
 }
 
 static int lm_lrt_fully_accelerated(void* handle) {

@@ -5,32 +5,35 @@ import java.util.Map;
 
 /**
  * Where a {@link LiteModel} runs: a small sealed family with one immutable options type per kind. The CPU
- * ({@link CpuAccelerator}: TensorFlow Lite kernels, with XNNPACK unless disabled), the TensorFlow Lite GPU delegate
- * ({@link GpuAccelerator}, with its options), a delegate plugin ({@link PluginAccelerator}: library and options), or
- * AUTO ({@link AutoAccelerator}: the GPU when it is usable, else the CPU). Each {@code with} method returns a new
- * instance; an option that does not apply to a kind does not exist on its type.
+ * ({@link CpuAccelerator}: TensorFlow Lite kernels, with XNNPACK unless disabled), the GPU ({@link GpuAccelerator}:
+ * LiteRT's GPU accelerator, WebGPU over Vulkan), the classic TensorFlow Lite GPU delegate from a library the user
+ * provides ({@link GpuDelegateAccelerator}), a delegate plugin ({@link PluginAccelerator}: library and options), or
+ * AUTO ({@link AutoAccelerator}: the GPU when a hardware GPU runs it, else the CPU). Each {@code with} method returns a
+ * new instance; an option that does not apply to a kind does not exist on its type. The model's API is the same on
+ * every kind: only where it runs changes.
  *
  * <pre>{@code
- * LiteModel.Options options = LiteModel.Options.defaults()
- *     .withAccelerator(Accelerator.gpu().withPrecisionLossAllowed(true).withBackend(Accelerator.GpuBackend.OPENCL));
+ * LiteModel.Options options = LiteModel.Options.defaults().withAccelerator(Accelerator.auto());
  * try (LiteModel model = LiteModel.load(path, options)) {
- *   System.out.println(model.executionReport());   // what actually runs, and why anything fell back
+ *   System.out.println(model.executionReport());   // what actually runs, on which adapter, and what fell back
  * }
  * }</pre>
  *
- * <p><b>GPU library:</b> no Maven artifact ships the TensorFlow Lite GPU delegate for desktop Linux, so LiteModel
- * loads {@code libtensorflowlite_gpu_delegate.so} at run time, from the first of:
- * {@link GpuAccelerator#withLibrary(Path)}, the system property {@value #GPU_LIBRARY_PROPERTY}, the directories of
- * {@code java.library.path}, and the dynamic linker's search path ({@code LD_LIBRARY_PATH}, {@code ldconfig}). {@link #gpu()} fails with a
- * {@link LiteModelException} of status {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} naming every place
- * it looked; {@link #auto()} falls back to the CPU and says why in {@link ExecutionReport#notes()}.
+ * <p><b>GPU natives:</b> LiteRT's libraries are not in LiteModel's jar (CPU-only users should not download them);
+ * {@code native/litert/fetch.sh} takes them from the pinned {@code ai-edge-litert} wheel and the system property
+ * {@code litemodel.litert.dir} (or {@code LITEMODEL_LITERT_DIR}) names their folder. {@link #gpu()} fails with a
+ * {@link LiteModelException} of status {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} saying what is
+ * missing; {@link #auto()} falls back to the CPU and says why in {@link ExecutionReport#notes()}.
  *
- * <p>Accelerator delegates are applied first; when XNNPACK is enabled in the options it is applied after them and
- * takes the operators they left, so a partial GPU or plugin delegation still runs the rest on XNNPACK.
+ * <p><b>GPU delegate library:</b> for {@link #gpuDelegate()}, LiteModel loads {@value #GPU_LIBRARY_NAME} at run time,
+ * from the first of: {@link GpuDelegateAccelerator#withLibrary(Path)}, the system property
+ * {@value #GPU_LIBRARY_PROPERTY}, the directories of {@code java.library.path}, and the dynamic linker's search path
+ * ({@code LD_LIBRARY_PATH}, {@code ldconfig}). Delegates (the GPU delegate, plugins) are applied first; when XNNPACK is
+ * enabled in the options it is applied after them and takes the operators they left.
  */
 public abstract sealed class Accelerator
-    permits CpuAccelerator, GpuAccelerator, PluginAccelerator, AutoAccelerator {
-  /** System property naming the GPU delegate library (a path), consulted when no explicit path is given. */
+    permits CpuAccelerator, GpuAccelerator, GpuDelegateAccelerator, PluginAccelerator, AutoAccelerator {
+  /** System property naming the GPU delegate library (a path) for {@link #gpuDelegate()}, when none is given. */
   public static final String GPU_LIBRARY_PROPERTY = "litemodel.gpu.delegate";
   /** The file name of the TensorFlow Lite GPU delegate library that the search looks for. */
   public static final String GPU_LIBRARY_NAME = "libtensorflowlite_gpu_delegate.so";
@@ -39,15 +42,17 @@ public abstract sealed class Accelerator
   public enum Kind {
     /** TensorFlow Lite's CPU kernels, with XNNPACK when enabled in the options. */
     CPU,
-    /** The TensorFlow Lite GPU delegate (V2): OpenCL or OpenGL ES. */
+    /** LiteRT's GPU accelerator: WebGPU through Dawn, over Vulkan. */
     GPU,
+    /** The classic TensorFlow Lite GPU delegate (V2: OpenCL or OpenGL ES) from a library the user provides. */
+    GPU_DELEGATE,
     /** A delegate plugin library (like Python's {@code load_delegate}). */
     PLUGIN,
-    /** The GPU when its library loads and it accepts the model, otherwise the CPU. */
+    /** The GPU when a hardware GPU runs the model, otherwise the CPU. */
     AUTO
   }
 
-  /** GPU backend choice ({@code TFLITE_GPU_EXPERIMENTAL_FLAGS_CL_ONLY / GL_ONLY}). */
+  /** GPU delegate backend choice ({@code TFLITE_GPU_EXPERIMENTAL_FLAGS_CL_ONLY / GL_ONLY}). */
   public enum GpuBackend {
     /** Let the delegate choose (OpenCL, then OpenGL ES). */
     AUTO,
@@ -57,7 +62,7 @@ public abstract sealed class Accelerator
     OPENGL
   }
 
-  /** GPU compilation/runtime trade-off ({@code TfLiteGpuInferenceUsage}). */
+  /** GPU delegate compilation/runtime trade-off ({@code TfLiteGpuInferenceUsage}). */
   public enum GpuUsage {
     /** The delegate is used once: count initialization time in. The library's default. */
     FAST_SINGLE_ANSWER(0),
@@ -73,7 +78,7 @@ public abstract sealed class Accelerator
     }
   }
 
-  /** GPU inference priorities ({@code TfLiteGpuInferencePriority}). */
+  /** GPU delegate inference priorities ({@code TfLiteGpuInferencePriority}). */
   public enum GpuPriority {
     /** Only valid after the higher priorities are fully specified. */
     AUTO(0),
@@ -139,14 +144,25 @@ public abstract sealed class Accelerator
   }
 
   /**
-   * @return the TensorFlow Lite GPU delegate, strictly: building a model fails with
+   * @return LiteRT's GPU accelerator on a hardware Vulkan device, strictly: building a model fails with
    *     {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when it cannot be used
    */
   public static GpuAccelerator gpu() {
     return GpuAccelerator.DEFAULTS;
   }
 
-  /** @return the GPU when usable, otherwise the CPU (see {@link ExecutionReport#notes()} for why) */
+  /**
+   * @return the classic TensorFlow Lite GPU delegate (V2) from a library the user provides, strictly: building a
+   *     model fails with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when it cannot be used
+   */
+  public static GpuDelegateAccelerator gpuDelegate() {
+    return GpuDelegateAccelerator.DEFAULTS;
+  }
+
+  /**
+   * @return the GPU when a hardware GPU runs the model, otherwise the CPU (see {@link ExecutionReport#notes()} for
+   *     why)
+   */
   public static AutoAccelerator auto() {
     return AutoAccelerator.DEFAULTS;
   }
@@ -177,11 +193,12 @@ public abstract sealed class Accelerator
   public abstract Kind kind();
 
   /**
-   * Builds an interpreter on {@code model} that runs on this accelerator (its delegates first, XNNPACK after them
-   * when the options enable it), with what runs where and why recorded for the {@link ExecutionReport}. Each kind
-   * says here how it is applied, so adding a kind is adding one type.
+   * Builds the runtime that runs {@code model} on this accelerator (a TensorFlow Lite interpreter with this kind's
+   * delegates first and XNNPACK after them when the options enable it, or LiteRT's compiled model for the GPU), with
+   * what runs where and why recorded for the {@link ExecutionReport}. Each kind says here how it is applied, so adding
+   * a kind is adding one type.
    *
    * @throws LiteModelException when the accelerator cannot be used (see each kind for which status)
    */
-  abstract NativeInterpreter createInterpreter(ModelHandle model, LiteModel.Options options);
+  abstract ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options);
 }

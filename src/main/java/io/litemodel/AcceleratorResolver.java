@@ -1,12 +1,13 @@
 package io.litemodel;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns the requested {@link Accelerator} into a built {@link NativeInterpreter}. Each kind decides how it is
- * applied ({@link Accelerator#createInterpreter}); the steps they share live here: building with the accelerator's
- * delegates first, enforcing strict GPU requests, refusing a delegate that takes nothing when AUTO asks, and
- * recording what runs and why for the {@link ExecutionReport}.
+ * Turns the requested {@link Accelerator} into a built {@link ModelInterpreter}. Each kind decides how it is
+ * applied ({@link Accelerator#createInterpreter}); the steps the TensorFlow Lite kinds share live here: building with
+ * the accelerator's delegates first, enforcing strict GPU delegate requests, and recording what runs and why for the
+ * {@link ExecutionReport}.
  */
 final class AcceleratorResolver {
   /** The XNNPACK delegate's kernel name in the execution plan. */
@@ -15,11 +16,11 @@ final class AcceleratorResolver {
   private AcceleratorResolver() {}
 
   /**
-   * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when the GPU was
+   * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when a GPU was
    *     requested strictly and cannot be used, or {@link LiteModelException.Status#DELEGATE_ERROR} when a plugin
    *     cannot be loaded or rejects its options
    */
-  static NativeInterpreter create(ModelHandle model, LiteModel.Options options) {
+  static ModelInterpreter create(ModelHandle model, LiteModel.Options options) {
     return options.accelerator().createInterpreter(model, options);
   }
 
@@ -31,21 +32,20 @@ final class AcceleratorResolver {
   }
 
   /**
-   * Builds an interpreter with an accelerator's delegates first. For the GPU, any failure to apply its delegate is
+   * Builds an interpreter with an accelerator's delegates first. For the GPU delegate, any failure to apply it is
    * {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} (strict); a plugin's complaints become notes.
    *
    * @param kind the kind the report names
    * @param factory creates the accelerator's delegates
-   * @param mustTakeOperators fail as unavailable when the delegates take no operator (AUTO's "if usable")
-   * @param notes receives what the report should say about the resolution
    */
   static NativeInterpreter delegated(ModelHandle model, LiteModel.Options options, Accelerator.Kind kind,
-      NativeInterpreter.DelegateFactory factory, boolean mustTakeOperators, List<String> notes) {
+      NativeInterpreter.DelegateFactory factory) {
+    List<String> notes = new ArrayList<>();
     NativeInterpreter built;
     try {
       built = NativeInterpreter.create(model, options, factory);
     } catch (LiteModelException e) {
-      if (kind == Accelerator.Kind.GPU && e.status() != LiteModelException.Status.ACCELERATOR_UNAVAILABLE) {
+      if (kind == Accelerator.Kind.GPU_DELEGATE && e.status() != LiteModelException.Status.ACCELERATOR_UNAVAILABLE) {
         // The library loaded but the delegate failed on this model or machine (e.g. no OpenCL/OpenGL device): for
         // the caller that is "GPU unavailable", with TensorFlow Lite's reason.
         throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
@@ -57,7 +57,7 @@ final class AcceleratorResolver {
     // TensorFlow Lite may undo a delegate that failed to prepare and go on without it; what it reported tells.
     String errors = built.buildErrors();
     if (!errors.isEmpty()) {
-      if (kind == Accelerator.Kind.GPU) {
+      if (kind == Accelerator.Kind.GPU_DELEGATE) {
         built.close();
         throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
             "GPU accelerator unavailable: the GPU delegate failed while being applied: " + errors);
@@ -66,12 +66,6 @@ final class AcceleratorResolver {
     }
     ExecutionReport report = built.report();
     int acceleratorPartitions = report.partitions() - report.partitionsOf(XNNPACK_KERNEL);
-    if (report.planSize() >= 0 && acceleratorPartitions == 0 && mustTakeOperators) {
-      // AUTO promises "GPU if usable": a GPU that takes no operator is not, so don't keep its delegate around.
-      built.close();
-      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
-          kind + " took no operator of this model (none it supports)");
-    }
     if (report.planSize() >= 0 && acceleratorPartitions == 0) {
       notes.add(kind + " took no operator (none it supports); everything runs on the CPU"
           + (options.xnnpack() ? " (XNNPACK and built-in kernels)" : " (built-in kernels)"));

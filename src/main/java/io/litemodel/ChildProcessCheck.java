@@ -177,6 +177,16 @@ final class ChildProcessCheck {
     }
     Accelerator accelerator = options.accelerator();
     args.add("accelerator=" + accelerator.kind());
+    if (accelerator instanceof GpuAccelerator gpu) {
+      args.add("softwareAdapter=" + gpu.softwareAdapter());
+      args.add("cpuFallback=" + gpu.cpuFallback());
+    }
+    if (accelerator instanceof AutoAccelerator auto) {
+      args.add("cpuFallback=" + auto.gpuAccelerator().cpuFallback());
+    }
+    if (accelerator instanceof GpuDelegateAccelerator delegate && delegate.library() != null) {
+      args.add("gpuDelegateLibrary=" + delegate.library());
+    }
     if (accelerator instanceof PluginAccelerator plugin) {
       args.add("plugin=" + plugin.library());
       for (Map.Entry<String, String> option : plugin.pluginOptions().entrySet()) {
@@ -192,6 +202,9 @@ final class ChildProcessCheck {
     Map<String, String> pluginOptions = new LinkedHashMap<>();
     String kind = "CPU";
     String plugin = null;
+    String gpuDelegateLibrary = null;
+    boolean softwareAdapter = false;
+    boolean cpuFallback = true;
     long flags = 0;
     long cleared = 0;
     for (String arg : args) {
@@ -208,6 +221,9 @@ final class ChildProcessCheck {
         case "signature" -> options = options.withSignature(value);
         case "accelerator" -> kind = value;
         case "plugin" -> plugin = value;
+        case "softwareAdapter" -> softwareAdapter = Boolean.parseBoolean(value);
+        case "cpuFallback" -> cpuFallback = Boolean.parseBoolean(value);
+        case "gpuDelegateLibrary" -> gpuDelegateLibrary = value;
         case "pluginOption" -> {
           int split = value.indexOf('=');
           pluginOptions.put(value.substring(0, split), value.substring(split + 1));
@@ -226,8 +242,10 @@ final class ChildProcessCheck {
     // No default: a new accelerator kind fails to compile here until the child knows how to rebuild it.
     Accelerator accelerator = switch (Accelerator.Kind.valueOf(kind)) {
       case CPU -> Accelerator.cpu();
-      case GPU -> Accelerator.gpu();
-      case AUTO -> Accelerator.auto();
+      case GPU -> Accelerator.gpu().withSoftwareAdapter(softwareAdapter).withCpuFallback(cpuFallback);
+      case GPU_DELEGATE -> gpuDelegateLibrary == null ? Accelerator.gpuDelegate()
+          : Accelerator.gpuDelegate().withLibrary(Path.of(gpuDelegateLibrary));
+      case AUTO -> Accelerator.auto().withCpuFallback(cpuFallback);
       case PLUGIN -> Accelerator.plugin(Path.of(plugin), pluginOptions);
     };
     return options.withAccelerator(accelerator);

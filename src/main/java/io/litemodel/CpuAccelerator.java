@@ -18,7 +18,7 @@ public final class CpuAccelerator extends Accelerator {
   }
 
   @Override
-  NativeInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
+  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
     return AcceleratorResolver.onCpu(model, options, List.of());
   }
 

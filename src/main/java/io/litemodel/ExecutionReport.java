@@ -120,6 +120,8 @@ public final class ExecutionReport {
   private final int planSize;
   private final Subgraph primary;
   private final List<Subgraph> subgraphs;
+  /** The Vulkan device LiteRT's GPU accelerator runs on; null on the other paths. */
+  private final String gpuAdapter;
 
   /**
    * @param planSize nodes in the primary subgraph's final plan, or -1 when no plan could be read
@@ -128,20 +130,37 @@ public final class ExecutionReport {
    */
   ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
       List<Subgraph> subgraphs, List<String> notes) {
+    this(accelerator, delegates, planSize, primary, subgraphs, notes, null);
+  }
+
+  /** @param gpuAdapter the Vulkan device LiteRT's GPU accelerator runs on, or null */
+  ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
+      List<Subgraph> subgraphs, List<String> notes, String gpuAdapter) {
     this.accelerator = accelerator;
     this.notes = List.copyOf(notes);
     this.delegates = List.copyOf(delegates);
     this.planSize = planSize;
     this.primary = primary;
     this.subgraphs = List.copyOf(subgraphs);
+    this.gpuAdapter = gpuAdapter;
   }
 
   /**
-   * @return the accelerator that actually runs: {@link Accelerator.Kind#CPU}, {@link Accelerator.Kind#GPU} or
-   *     {@link Accelerator.Kind#PLUGIN}, never AUTO (AUTO resolves to one of them; {@link #notes()} says why)
+   * @return the accelerator that actually runs: {@link Accelerator.Kind#CPU}, {@link Accelerator.Kind#GPU},
+   *     {@link Accelerator.Kind#GPU_DELEGATE} or {@link Accelerator.Kind#PLUGIN}, never AUTO (AUTO resolves to one of
+   *     them; {@link #notes()} says why)
    */
   public Accelerator.Kind accelerator() {
     return accelerator;
+  }
+
+  /**
+   * @return the Vulkan device LiteRT's GPU accelerator runs on, with its kind (e.g. {@code "NVIDIA H100 (Vulkan,
+   *     discrete GPU)"} or {@code "SwiftShader Device (Subzero) (Vulkan, CPU / software)"}); empty unless
+   *     {@link #accelerator()} is {@link Accelerator.Kind#GPU}
+   */
+  public java.util.Optional<String> gpuAdapter() {
+    return java.util.Optional.ofNullable(gpuAdapter);
   }
 
   /**

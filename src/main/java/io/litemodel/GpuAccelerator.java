@@ -1,47 +1,39 @@
 package io.litemodel;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * The TensorFlow Lite GPU delegate (V2) and its options, strictly: building a model fails with
- * {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when the delegate cannot be used (see {@link Accelerator}
- * for where its library is looked for). Immutable; each {@code with} method returns a new instance. Options left
- * unset keep the library's defaults. Get one from {@link Accelerator#gpu()}.
+ * LiteRT's GPU accelerator: the model is compiled by LiteRT (the successor of TensorFlow Lite) for WebGPU, which Dawn
+ * runs over Vulkan, on the GPU's own Vulkan driver. Strict: building a model fails with
+ * {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE}, and says why, when LiteRT's natives are not found, no
+ * suitable Vulkan device is listed, or LiteRT cannot compile the model. Get one from {@link Accelerator#gpu()}.
+ *
+ * <pre>{@code
+ * // java -Dlitemodel.litert.dir=/opt/litert ...   (libLiteRt.so + libLiteRtWebGpuAccelerator.so: docs/accelerators.md)
+ * try (LiteModel model = LiteModel.load(path, LiteModel.Options.defaults().withAccelerator(Accelerator.gpu()))) {
+ *   System.out.println(model.executionReport().gpuAdapter());   // e.g. "NVIDIA H100 (Vulkan, discrete GPU)"
+ * }
+ * }</pre>
+ *
+ * <p><b>Adapters:</b> a hardware Vulkan device is required unless {@link #withSoftwareAdapter(boolean)} allows a
+ * software one (SwiftShader, lavapipe): correct, not fast, and what LiteModel's own tests run on.
+ *
+ * <p><b>Operators</b> the GPU does not take run on LiteRT's CPU accelerator, and the {@link ExecutionReport} names
+ * them, unless {@link #withCpuFallback(boolean) withCpuFallback(false)} asks for all or nothing.
+ *
+ * <p><b>Limits</b> (LiteRT 2.3): float32 inputs and outputs; only the first (batch) dimension may be dynamic; the model's
+ * first signature runs. The CPU options of {@link LiteModel.Options} (threads, XNNPACK, weights cache) do not apply.
+ * Immutable; each {@code with} method returns a new instance.
  */
 public final class GpuAccelerator extends Accelerator {
-  static final GpuAccelerator DEFAULTS = new GpuAccelerator();
+  static final GpuAccelerator DEFAULTS = new GpuAccelerator(false, true);
 
-  // Set only by the with-methods, on a fresh copy, before the instance is returned: instances never change.
-  // Null (or -1) keeps the library's default.
-  private Path library;
-  private Boolean precisionLossAllowed;
-  private int maxPartitions = -1;
-  private Accelerator.GpuUsage usage;
-  private Accelerator.GpuPriority priority1;
-  private Accelerator.GpuPriority priority2;
-  private Accelerator.GpuPriority priority3;
-  private Accelerator.GpuBackend backend = Accelerator.GpuBackend.AUTO;
-  private Path serializationDir;
-  private String modelToken;
+  private final boolean softwareAdapter;
+  private final boolean cpuFallback;
 
-  private GpuAccelerator() {}
-
-  private GpuAccelerator copy() {
-    GpuAccelerator copy = new GpuAccelerator();
-    copy.library = library;
-    copy.precisionLossAllowed = precisionLossAllowed;
-    copy.maxPartitions = maxPartitions;
-    copy.usage = usage;
-    copy.priority1 = priority1;
-    copy.priority2 = priority2;
-    copy.priority3 = priority3;
-    copy.backend = backend;
-    copy.serializationDir = serializationDir;
-    copy.modelToken = modelToken;
-    return copy;
+  private GpuAccelerator(boolean softwareAdapter, boolean cpuFallback) {
+    this.softwareAdapter = softwareAdapter;
+    this.cpuFallback = cpuFallback;
   }
 
   /** @return {@link Accelerator.Kind#GPU} */
@@ -51,186 +43,64 @@ public final class GpuAccelerator extends Accelerator {
   }
 
   /**
-   * @param path the GPU delegate library to load, overriding the system property and the search path
+   * @param allowed run on a software Vulkan device (SwiftShader, lavapipe) when no hardware one is listed; off by
+   *     default, since such a device is much slower than the CPU path
    * @return a copy with this option set
    */
-  public GpuAccelerator withLibrary(Path path) {
-    GpuAccelerator copy = copy();
-    copy.library = Objects.requireNonNull(path, "path");
-    return copy;
+  public GpuAccelerator withSoftwareAdapter(boolean allowed) {
+    return new GpuAccelerator(allowed, cpuFallback);
   }
 
   /**
-   * @param allowed let the GPU compute in fp16 (faster; about 1e-3 relative error). Library default: no.
+   * @param allowed let operators the GPU does not take run on LiteRT's CPU accelerator (the default); when false, a
+   *     model the GPU does not take whole fails to load
    * @return a copy with this option set
    */
-  public GpuAccelerator withPrecisionLossAllowed(boolean allowed) {
-    GpuAccelerator copy = copy();
-    copy.precisionLossAllowed = allowed;
-    return copy;
+  public GpuAccelerator withCpuFallback(boolean allowed) {
+    return new GpuAccelerator(softwareAdapter, allowed);
+  }
+
+  /** @return true when a software Vulkan device may be used */
+  public boolean softwareAdapter() {
+    return softwareAdapter;
+  }
+
+  /** @return true when operators the GPU does not take may run on LiteRT's CPU accelerator */
+  public boolean cpuFallback() {
+    return cpuFallback;
   }
 
   /**
-   * @param usage the compile/run trade-off. Library default: {@link Accelerator.GpuUsage#FAST_SINGLE_ANSWER}.
-   * @return a copy with this option set
+   * @return true when LiteRT's natives are found and the Vulkan loader lists a hardware device: what
+   *     {@link Accelerator#auto()} needs to choose the GPU
    */
-  public GpuAccelerator withUsage(Accelerator.GpuUsage usage) {
-    GpuAccelerator copy = copy();
-    copy.usage = Objects.requireNonNull(usage, "usage");
-    return copy;
-  }
-
-  /**
-   * Ordered inference priorities; {@link Accelerator.GpuPriority#AUTO} is only valid after fully specified higher
-   * priorities (the delegate rejects the model otherwise). Library default: MAX_PRECISION, AUTO, AUTO.
-   *
-   * @param first the first priority
-   * @param second the second priority
-   * @param third the third priority
-   * @return a copy with this option set
-   */
-  public GpuAccelerator withPriorities(Accelerator.GpuPriority first, Accelerator.GpuPriority second,
-      Accelerator.GpuPriority third) {
-    GpuAccelerator copy = copy();
-    copy.priority1 = Objects.requireNonNull(first, "first");
-    copy.priority2 = Objects.requireNonNull(second, "second");
-    copy.priority3 = Objects.requireNonNull(third, "third");
-    return copy;
-  }
-
-  /**
-   * @param backend force OpenCL or OpenGL ES. Default: {@link Accelerator.GpuBackend#AUTO}.
-   * @return a copy with this option set
-   */
-  public GpuAccelerator withBackend(Accelerator.GpuBackend backend) {
-    GpuAccelerator copy = copy();
-    copy.backend = Objects.requireNonNull(backend, "backend");
-    return copy;
-  }
-
-  /**
-   * @param partitions most graph partitions the GPU takes (library default 1)
-   * @return a copy with this option set
-   */
-  public GpuAccelerator withMaxDelegatedPartitions(int partitions) {
-    if (partitions < 1) {
-      throw new IllegalArgumentException("max delegated partitions must be >= 1, got " + partitions);
+  public static boolean hardwareAvailable() {
+    try {
+      LiteRtRuntime.ensureBound();
+    } catch (LiteModelException e) {
+      return false;
     }
-    GpuAccelerator copy = copy();
-    copy.maxPartitions = partitions;
-    return copy;
-  }
-
-  /**
-   * Caches compiled GPU kernels in {@code directory} under {@code modelToken}, so later starts are fast (OpenCL
-   * backend only; sets {@code TFLITE_GPU_EXPERIMENTAL_FLAGS_ENABLE_SERIALIZATION}).
-   *
-   * @param directory a directory private to the application
-   * @param modelToken a name unique to this model (graph and weights)
-   * @return a copy with this option set
-   */
-  public GpuAccelerator withSerialization(Path directory, String modelToken) {
-    Objects.requireNonNull(directory, "directory");
-    Objects.requireNonNull(modelToken, "modelToken");
-    if (modelToken.isEmpty() || modelToken.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("model token must be non-empty text, got '" + modelToken + "'");
-    }
-    GpuAccelerator copy = copy();
-    copy.serializationDir = directory;
-    copy.modelToken = modelToken;
-    return copy;
-  }
-
-  /** @return the explicit GPU delegate library, or null to search for it */
-  public Path library() {
-    return library;
-  }
-
-  Boolean precisionLossAllowed() {
-    return precisionLossAllowed;
-  }
-
-  int maxPartitions() {
-    return maxPartitions;
-  }
-
-  Accelerator.GpuUsage usage() {
-    return usage;
-  }
-
-  Accelerator.GpuPriority priority(int which) {
-    return which == 1 ? priority1 : which == 2 ? priority2 : priority3;
-  }
-
-  Accelerator.GpuBackend backend() {
-    return backend;
-  }
-
-  Path serializationDir() {
-    return serializationDir;
-  }
-
-  String modelToken() {
-    return modelToken;
+    return LiteRtRuntime.vulkanDevices().stream().anyMatch(VulkanDevice::hardware);
   }
 
   @Override
-  NativeInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    return createInterpreter(model, options, false, new ArrayList<>());
-  }
-
-  /**
-   * @param mustTakeOperators fail (as unavailable) when the delegate takes no operator, as AUTO wants
-   * @param notes receives what the report should say about the resolution
-   */
-  NativeInterpreter createInterpreter(ModelHandle model, LiteModel.Options options, boolean mustTakeOperators,
-      List<String> notes) {
-    return AcceleratorResolver.delegated(model, options, Kind.GPU, () -> List.of(GpuDelegate.create(this)),
-        mustTakeOperators, notes);
+  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
+    return LiteRtInterpreter.create(model, options, this, new java.util.ArrayList<>());
   }
 
   @Override
   public String toString() {
-    return describe(Kind.GPU);
-  }
-
-  /** @return the options that differ from the library's defaults, as {@code KIND(option=value, ...)} */
-  String describe(Kind kind) {
-    StringBuilder text = new StringBuilder(kind.name()).append('(');
-    if (library != null) {
-      text.append("library=").append(library).append(", ");
-    }
-    if (precisionLossAllowed != null) {
-      text.append("precisionLossAllowed=").append(precisionLossAllowed).append(", ");
-    }
-    if (usage != null) {
-      text.append("usage=").append(usage).append(", ");
-    }
-    if (priority1 != null) {
-      text.append("priorities=").append(priority1).append('/').append(priority2).append('/').append(priority3)
-          .append(", ");
-    }
-    if (maxPartitions > 0) {
-      text.append("maxPartitions=").append(maxPartitions).append(", ");
-    }
-    if (serializationDir != null) {
-      text.append("serialization=").append(serializationDir).append('#').append(modelToken).append(", ");
-    }
-    return text.append("backend=").append(backend).append(')').toString();
+    return "GPU(LiteRT, softwareAdapter=" + softwareAdapter + ", cpuFallback=" + cpuFallback + ")";
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof GpuAccelerator that && Objects.equals(library, that.library)
-        && Objects.equals(precisionLossAllowed, that.precisionLossAllowed) && maxPartitions == that.maxPartitions
-        && usage == that.usage && priority1 == that.priority1 && priority2 == that.priority2
-        && priority3 == that.priority3 && backend == that.backend
-        && Objects.equals(serializationDir, that.serializationDir) && Objects.equals(modelToken, that.modelToken);
+    return other instanceof GpuAccelerator that && softwareAdapter == that.softwareAdapter
+        && cpuFallback == that.cpuFallback;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(library, precisionLossAllowed, maxPartitions, usage, priority1, priority2, priority3, backend,
-        serializationDir, modelToken);
+    return Objects.hash(Kind.GPU, softwareAdapter, cpuFallback);
   }
 }

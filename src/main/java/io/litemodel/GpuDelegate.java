@@ -53,7 +53,7 @@ final class GpuDelegate implements NativeDelegate {
    *
    * @return the lookup; {@code library} is what to dlopen (a path, or the bare name as the last resort)
    */
-  static Lookup locate(GpuAccelerator accelerator) {
+  static Lookup locate(GpuDelegateAccelerator accelerator) {
     List<String> tried = new ArrayList<>();
     if (accelerator.library() != null) {
       Path path = accelerator.library().toAbsolutePath();
@@ -93,7 +93,7 @@ final class GpuDelegate implements NativeDelegate {
    * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} naming every place
    *     looked and the loader's reason
    */
-  static GpuDelegate create(GpuAccelerator accelerator) {
+  static GpuDelegate create(GpuDelegateAccelerator accelerator) {
     NativeRuntime.ensureLoaded();
     Lookup lookup = locate(accelerator);
     if (lookup.library == null) {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * thread-safe.
  */
 final class InterpreterCalls {
-  private final NativeInterpreter interpreter;
+  private final ModelInterpreter interpreter;
   private final InterpreterShapes shapes;
   private final TensorBinding[] inputs;
   private final TensorBinding[] outputs;
@@ -21,7 +21,7 @@ final class InterpreterCalls {
   /** Why predictSingle/predict cannot be used on this model, or null. */
   private final String singleProblem;
 
-  InterpreterCalls(NativeInterpreter interpreter, InterpreterShapes shapes) {
+  InterpreterCalls(ModelInterpreter interpreter, InterpreterShapes shapes) {
     this.interpreter = interpreter;
     this.shapes = shapes;
     this.inputs = interpreter.inputs();

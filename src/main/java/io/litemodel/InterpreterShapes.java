@@ -3,7 +3,7 @@ package io.litemodel;
 import java.util.Arrays;
 
 /**
- * The input shapes one {@link NativeInterpreter} is allocated for, and every change to them: the batch dimension
+ * The input shapes one {@link ModelInterpreter} is allocated for, and every change to them: the batch dimension
  * (dynamic, or fixed with chunking), explicit resizes, the memory budget (checked before anything is allocated, and
  * used to split a batch into as few invocations as fit), and giving back a large arena when a much smaller
  * allocation follows. Not thread-safe; {@link LiteModel} guards it with its {@link CallGate}.
@@ -19,7 +19,7 @@ final class InterpreterShapes {
    */
   static final long SHRINK_ABOVE_BYTES = 64L << 20;
 
-  private final NativeInterpreter interpreter;
+  private final ModelInterpreter interpreter;
   private final TensorBinding[] inputs;
   /** The model: its graph for the memory estimate, its safety preparation for shapes not checked at load. */
   private final ModelHandle model;
@@ -48,7 +48,7 @@ final class InterpreterShapes {
   /**
    * @param storedBytes the memory estimate of the interpreter's first allocation (the stored input shapes)
    */
-  InterpreterShapes(NativeInterpreter interpreter, ModelHandle model, String signature, int subgraph,
+  InterpreterShapes(ModelInterpreter interpreter, ModelHandle model, String signature, int subgraph,
       long memoryBudget, String source, long storedBytes) {
     this.interpreter = interpreter;
     this.inputs = interpreter.inputs();

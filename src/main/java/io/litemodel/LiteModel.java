@@ -55,7 +55,7 @@ public final class LiteModel implements InferenceModel {
   private final Options options;
   private final String source;
   /** The native interpreter and its tensors; released once, by close() or the Cleaner. */
-  private final NativeInterpreter interpreter;
+  private final ModelInterpreter interpreter;
   private final Cleaner.Cleanable cleanable;
   /** The input shapes and batch size the tensors are allocated for. */
   private final InterpreterShapes shapes;
@@ -86,9 +86,9 @@ public final class LiteModel implements InferenceModel {
 
   /** Frees the native interpreter; run once by close() or by the Cleaner. Holds no reference to the LiteModel. */
   private static final class Releaser implements Runnable {
-    private final NativeInterpreter interpreter;
+    private final ModelInterpreter interpreter;
 
-    Releaser(NativeInterpreter interpreter) {
+    Releaser(ModelInterpreter interpreter) {
       this.interpreter = interpreter;
     }
 

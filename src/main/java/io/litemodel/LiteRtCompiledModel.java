@@ -1,8 +1,8 @@
 package io.litemodel;
 
 import io.litemodel.internal.presets.LiteRtShim;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -10,7 +10,7 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * The native peer of one LiteRT compiled model (environment, model, compiled model, tensor buffers), owned once.
  *
- * <p>Each tensor has a host staging area in native memory, viewed from Java as a {@link FloatBuffer} that is created
+ * <p>Each tensor has a host staging area in native memory, viewed from Java as a {@link ByteBuffer} that is created
  * once per {@link #prepare(int) batch size}: a run is one bulk put per input, one JNI call ({@code lm_lrt_run}: copy
  * into LiteRT's buffers, run, copy back) and one bulk get per output. Not thread-safe: the owner serializes calls.
  */
@@ -28,7 +28,9 @@ final class LiteRtCompiledModel implements AutoCloseable {
   private final int[][] declaredShapes;
   private final int inputCount;
   private final boolean fullyAccelerated;
-  private final FloatBuffer[] views;
+  private final ByteBuffer[] views;
+  /** What LiteRT printed while compiling (see {@link LiteRtCompileLog}). */
+  private final String compileLog;
   private final int[][] shapes;
   private int batch = -1;
 
@@ -38,7 +40,7 @@ final class LiteRtCompiledModel implements AutoCloseable {
     int total = inputCount + LiteRtShim.lm_lrt_count(handle, 1);
     this.names = new String[total];
     this.declaredShapes = new int[total][];
-    this.views = new FloatBuffer[total];
+    this.views = new ByteBuffer[total];
     this.shapes = new int[total][];
     for (int t = 0; t < total; t++) {
       int output = t < inputCount ? 0 : 1;
@@ -51,26 +53,28 @@ final class LiteRtCompiledModel implements AutoCloseable {
       declaredShapes[t] = shape;
     }
     this.fullyAccelerated = LiteRtShim.lm_lrt_fully_accelerated(handle) == 1;
+    this.compileLog = NativeText.raw(LiteRtShim.lm_lrt_compile_log(handle));
   }
 
   /**
    * Compiles a model with LiteRT for the given accelerators.
    *
    * @param runtimeDir where LiteRT's accelerator libraries are
-   * @param model the .tflite bytes
+   * @param model the .tflite bytes (copied: LiteRT keeps its own)
+   * @param size how many bytes
    * @param accelerators LiteRtHwAccelerators bits
    * @return the compiled model; buffers follow with {@link #prepare(int)}
-   * @throws LiteModelException if LiteRT refuses the model (the message carries LiteRT's status and errors), or a
-   *     tensor is not float32
+   * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} if LiteRT refuses the
+   *     model (the message carries LiteRT's status, errors and log), or a tensor is not float32
    */
-  static LiteRtCompiledModel open(Path runtimeDir, byte[] model, int accelerators) {
+  static LiteRtCompiledModel open(Path runtimeDir, Pointer model, long size, int accelerators) {
     Pointer handle;
-    try (BytePointer data = new BytePointer(model); BytePointer error = new BytePointer(ERROR_CAPACITY)) {
+    try (BytePointer error = new BytePointer(ERROR_CAPACITY)) {
       // LiteRT logs on the same scale as TensorFlow Lite: the level chosen for LiteModel's native log applies.
-      handle = LiteRtShim.lm_lrt_open(runtimeDir.toString(), data, model.length, accelerators,
+      handle = LiteRtShim.lm_lrt_open(runtimeDir.toString(), model, size, accelerators,
           NativeLog.current().severity, error, ERROR_CAPACITY);
       if (handle == null || handle.isNull()) {
-        throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
+        throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
             "LiteRT could not compile the model for its GPU accelerator: " + NativeText.of(error));
       }
     }
@@ -95,9 +99,9 @@ final class LiteRtCompiledModel implements AutoCloseable {
         } catch (IllegalArgumentException unknown) {
           typeName = "type code " + type;
         }
-        throw new IllegalArgumentException((output == 0 ? "input '" : "output '") + names[t] + "' is "
-            + typeName + "; LiteRT's GPU path takes float32 tensors only "
-            + "(load quantized-I/O models with LiteModel on the CPU)");
+        throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
+            (output == 0 ? "input '" : "output '") + names[t] + "' is " + typeName
+                + "; LiteRT's GPU path takes float32 inputs and outputs only (run this model on the CPU)");
       }
     }
   }
@@ -111,6 +115,9 @@ final class LiteRtCompiledModel implements AutoCloseable {
    */
   void prepare(int rows) {
     checkOpen();
+    if (rows < 1) {
+      throw new IllegalArgumentException("batch must be at least 1, got " + rows);
+    }
     if (rows == batch) {
       return;
     }
@@ -126,7 +133,7 @@ final class LiteRtCompiledModel implements AutoCloseable {
       int index = t < inputCount ? t : t - inputCount;
       long bytes = LiteRtShim.lm_lrt_bytes(handle, output, index);
       Pointer staging = LiteRtShim.lm_lrt_staging(handle, output, index);
-      views[t] = staging.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+      views[t] = staging.capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
       int[] shape = new int[declaredShapes[t].length];
       for (int d = 0; d < shape.length; d++) {
         shape[d] = LiteRtShim.lm_lrt_dim(handle, output, index, d);
@@ -137,16 +144,17 @@ final class LiteRtCompiledModel implements AutoCloseable {
   }
 
   /**
-   * Runs on the buffers' current contents.
+   * Runs on the buffers' current contents. The hot path: one JNI crossing, no allocation.
    *
-   * @throws LiteModelException with LiteRT's status and errors
+   * @return 0, or LiteRT's status (the reason in {@link #message()})
    */
-  void run() {
-    int status = LiteRtShim.lm_lrt_run(handle);
-    if (status != 0) {
-      throw new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
-          NativeText.of(LiteRtShim.lm_lrt_message(handle)));
-    }
+  int run() {
+    return LiteRtShim.lm_lrt_run(handle);
+  }
+
+  /** @return why the last {@link #run()} failed */
+  String message() {
+    return handle == null ? "closed" : NativeText.of(LiteRtShim.lm_lrt_message(handle));
   }
 
   int inputCount() {
@@ -176,13 +184,18 @@ final class LiteRtCompiledModel implements AutoCloseable {
     return (shape != null ? shape : declaredShapes[slot(output, index)]).clone();
   }
 
-  /** @return the staging view of a tensor; valid until the next {@link #prepare(int)} with another batch */
-  FloatBuffer view(boolean output, int index) {
+  /** @return the staging memory of a tensor; valid until the next {@link #prepare(int)} with another batch */
+  ByteBuffer view(boolean output, int index) {
     return views[slot(output, index)];
   }
 
   boolean fullyAccelerated() {
     return fullyAccelerated;
+  }
+
+  /** @return what LiteRT printed on stderr while compiling ("" when nothing) */
+  String compileLog() {
+    return compileLog;
   }
 
   private int slot(boolean output, int index) {

@@ -113,9 +113,7 @@ final class LiteRtRuntime {
         return devices;
       }
       // Raw, not NativeText.of: that joins lines and drops tabs, which carry the structure here.
-      byte[] raw = new byte[(int) Math.min(BytePointer.strlen(out), out.capacity())];
-      out.position(0).get(raw);
-      for (String line : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+      for (String line : NativeText.raw(out).split("\n")) {
         int tab = line.indexOf('\t');
         if (tab > 0) {
           devices.add(new VulkanDevice(line.substring(tab + 1), Integer.parseInt(line.substring(0, tab))));

@@ -23,6 +23,8 @@ final class ModelHandle {
    */
   private final NativeScope owned;
   private final TfLiteModel model;
+  /** The verified native copy of the model's bytes (owned by {@link #owned}), which {@link #model} points into. */
+  private final BytePointer bytes;
   /** The model's error sink (owned by {@link #owned}), for the shape checks that run after load. */
   private final Pointer errorSink;
   private final long size;
@@ -51,11 +53,12 @@ final class ModelHandle {
   /** Where the bytes came from (a path, a resource), for messages. */
   private final String source;
 
-  private ModelHandle(NativeScope owned, TfLiteModel model, long size, Pointer errorSink, ModelGraph graph,
-      SafetyPreparation preparation, String source) {
+  private ModelHandle(NativeScope owned, TfLiteModel model, BytePointer bytes, long size, Pointer errorSink,
+      ModelGraph graph, SafetyPreparation preparation, String source) {
     this.source = source;
     this.owned = owned;
     this.model = model;
+    this.bytes = bytes;
     this.size = size;
     this.errorSink = errorSink;
     this.graph = graph;
@@ -125,11 +128,19 @@ final class ModelHandle {
             "model " + source + " is inconsistent (its operators reject their tensors): " + preparation.rejection());
       }
       LiteModelShim.lm_error_sink_clear(sink);
-      return new ModelHandle(owned, model, size, sink, graph, preparation, source);
+      return new ModelHandle(owned, model, bytes, size, sink, graph, preparation, source);
     } catch (RuntimeException | Error e) {
       owned.closeAfter(e); // nothing else owns these yet: the model goes before the bytes it points into
       throw e;
     }
+  }
+
+  /**
+   * @return the verified model bytes ({@link #size()} of them), for a runtime that keeps its own copy (LiteRT); valid
+   *     while this caller holds a reference
+   */
+  BytePointer bytes() {
+    return bytes;
   }
 
   /** @return the model for building an interpreter; valid while this caller holds a reference */

@@ -28,7 +28,7 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * reference (the last reference also frees the model's shared XNNPACK weights cache, after every delegate that
  * used it). Each is released once; later calls do nothing.
  */
-final class NativeInterpreter {
+final class NativeInterpreter extends ModelInterpreter {
   /** Owns the model reference and (through {@link #partsSlot}) the current parts; released by {@link #close()}. */
   private final NativeScope owned;
   private final NativeScope.Slot<Parts> partsSlot;
@@ -396,23 +396,28 @@ final class NativeInterpreter {
         : tensorflowlite.TfLiteInterpreterGetOutputTensor(parts.interpreter, i);
   }
 
+  @Override
   TensorBinding[] inputs() {
     return inputs;
   }
 
+  @Override
   TensorBinding[] outputs() {
     return outputs;
   }
 
+  @Override
   List<String> signatureKeys() {
     return signatureKeys;
   }
 
+  @Override
   String signatureKey() {
     return signatureKey;
   }
 
   /** @return why tensors are not allocated yet (a resize is needed first), or null when they are */
+  @Override
   String allocationProblem() {
     return allocationProblem;
   }
@@ -422,6 +427,7 @@ final class NativeInterpreter {
    *
    * @return the {@code TfLiteStatus}; 0 on success
    */
+  @Override
   int invoke() {
     return parts.runner != null
         ? tensorflowlite.TfLiteSignatureRunnerInvoke(parts.runner)
@@ -434,6 +440,7 @@ final class NativeInterpreter {
    *
    * @throws LiteModelException when TensorFlow Lite rejects the shapes
    */
+  @Override
   void resize(int[][] dimsPerInput) {
     try {
       for (int i = 0; i < inputs.length; i++) {
@@ -463,6 +470,7 @@ final class NativeInterpreter {
    * variables (initialized once by its init graph) gets a fresh interpreter from the loaded model, since TensorFlow
    * Lite has no other way to run the init graph again. Input shapes are restored by the caller.
    */
+  @Override
   void resetState(boolean rebuild) {
     if (rebuild) {
       rebuild();
@@ -478,6 +486,7 @@ final class NativeInterpreter {
    * Builds a fresh interpreter in place of this one, to give back the memory of a large allocation (TensorFlow Lite's
    * arena never shrinks). The caller resizes to the shapes it wants next.
    */
+  @Override
   void rebuildForShrink() {
     rebuild();
   }
@@ -538,6 +547,7 @@ final class NativeInterpreter {
    * True when an invocation may move tensor memory (see {@link #noteDynamicOutputs()}): every view must then be
    * checked after each invocation. False for ordinary models, whose tensors stay put between allocations.
    */
+  @Override
   boolean hasDynamicOutputs() {
     return dynamicOutputs;
   }
@@ -546,6 +556,7 @@ final class NativeInterpreter {
    * Rebuilds the views of every input and output whose memory an invocation moved or resized. One JNI call per
    * tensor, allocation-free unless something moved; only for models with dynamic tensors.
    */
+  @Override
   void refreshDynamicOutputs() {
     for (TensorBinding input : inputs) {
       input.refreshIfMoved();
@@ -570,6 +581,7 @@ final class NativeInterpreter {
   }
 
   /** @return an exception for a failed call, with the native error text collected since the last failure */
+  @Override
   LiteModelException failure(int status, String what) {
     String why = sinkText(parts.errorSink);
     LiteModelShim.lm_error_sink_clear(parts.errorSink);
@@ -582,6 +594,7 @@ final class NativeInterpreter {
   }
 
   /** @return what runs where, as read after the last allocation; no native call */
+  @Override
   ExecutionReport report() {
     return report;
   }
@@ -612,6 +625,7 @@ final class NativeInterpreter {
   }
 
   /** Releases everything this interpreter owns, children before parents: its parts, then its model reference. */
+  @Override
   void close() {
     owned.close();
   }

@@ -15,6 +15,14 @@ final class NativeText {
 
   /** @return the NUL-terminated text at the start of {@code buffer}, cleaned; "" for null */
   static String of(BytePointer buffer) {
+    return clean(raw(buffer));
+  }
+
+  /**
+   * @return a NUL-terminated native string as it is, lines and tabs kept ("" for a null pointer); never reads past
+   *     the buffer's capacity
+   */
+  static String raw(BytePointer buffer) {
     if (buffer == null || buffer.isNull()) {
       return "";
     }
@@ -25,10 +33,9 @@ final class NativeText {
     }
     byte[] text = new byte[(int) length];
     buffer.position(0).get(text);
-    return clean(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+    return new String(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** @return what TensorFlow Lite reported into an error sink since it was last cleared, cleaned; "" for null */
   static String sinkText(Pointer sink) {
     return sink == null ? "" : of(LiteModelShim.lm_error_sink_text(sink));
   }

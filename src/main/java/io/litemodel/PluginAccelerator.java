@@ -1,7 +1,6 @@
 package io.litemodel;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +50,9 @@ public final class PluginAccelerator extends Accelerator {
   }
 
   @Override
-  NativeInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
+  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
     return AcceleratorResolver.delegated(model, options, Kind.PLUGIN,
-        () -> List.of(PluginDelegate.create(library, pluginOptions)), false, new ArrayList<>());
+        () -> List.of(PluginDelegate.create(library, pluginOptions)));
   }
 
   @Override

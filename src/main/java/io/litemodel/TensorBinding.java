@@ -58,6 +58,47 @@ final class TensorBinding {
     refresh(tensor);
   }
 
+  /**
+   * A float32 tensor whose memory is a host buffer owned by another runtime (LiteRT's staging buffers), bound with
+   * {@link #bindHost} after every (re)allocation.
+   *
+   * @param shapeSignature the declared shape, -1 for dynamic dimensions
+   */
+  TensorBinding(int index, String name, String tensorName, int[] shapeSignature) {
+    this.index = index;
+    this.name = name;
+    this.tensorName = tensorName;
+    this.dataType = DataType.FLOAT32;
+    this.scale = 0f;
+    this.zeroPoint = 0;
+    this.inverseScale = 0.0;
+    this.shapeSignature = shapeSignature.clone();
+    this.shape = shapeSignature.clone();
+  }
+
+  /**
+   * Rebuilds the views over a host buffer of native memory that holds the tensor at {@code shape} (the buffer's owner
+   * keeps it alive until the next bind). Not for the hot path.
+   */
+  void bindHost(ByteBuffer memory, int[] shape) {
+    long count = 1;
+    for (int dim : shape) {
+      count *= dim;
+    }
+    if (count * Float.BYTES != memory.capacity()) {
+      throw new IllegalStateException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " bound to "
+          + memory.capacity() + " bytes");
+    }
+    this.shape = shape.clone();
+    elementCount = (int) count;
+    rowElements = shape.length <= 1 ? elementCount : (shape[0] == 0 ? 0 : elementCount / shape[0]);
+    byteSize = memory.capacity();
+    stableAddress = true;
+    bytes = memory.duplicate().order(ByteOrder.nativeOrder());
+    floats = bytes.asFloatBuffer();
+    shorts = null;
+  }
+
   /** @return the tensor's declared shape with -1 for dynamic dimensions ({@code shape} when it declares none) */
   static int[] readSignature(TfLiteTensor tensor, int[] shape) {
     TfLiteIntArray signature = tensorflowlite.TfLiteTensorGetDimsSignature(tensor);

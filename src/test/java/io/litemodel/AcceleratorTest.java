@@ -23,22 +23,31 @@ class AcceleratorTest {
   void valuesAndValidation() {
     assertEquals(Accelerator.Kind.CPU, Accelerator.cpu().kind());
     assertEquals(Accelerator.Kind.CPU, LiteModel.Options.defaults().accelerator().kind());
-    assertEquals(Accelerator.gpu().withPrecisionLossAllowed(true), Accelerator.gpu().withPrecisionLossAllowed(true));
+    assertEquals(Accelerator.gpuDelegate().withPrecisionLossAllowed(true),
+        Accelerator.gpuDelegate().withPrecisionLossAllowed(true));
     assertNotEquals(Accelerator.gpu(), Accelerator.auto());
-    // GPU options exist only on the kinds they apply to (they used to fail at run time on the others).
-    for (Class<?> type : new Class<?>[] {CpuAccelerator.class, PluginAccelerator.class}) {
+    assertNotEquals(Accelerator.gpu(), Accelerator.gpu().withSoftwareAdapter(true));
+    assertEquals(Accelerator.Kind.GPU, Accelerator.gpu().kind());
+    assertEquals(Accelerator.Kind.GPU_DELEGATE, Accelerator.gpuDelegate().kind());
+    // Options exist only on the kinds they apply to (they used to fail at run time on the others).
+    for (Class<?> type : new Class<?>[] {CpuAccelerator.class, PluginAccelerator.class, GpuAccelerator.class,
+        AutoAccelerator.class}) {
       assertFalse(Arrays.stream(type.getMethods()).anyMatch(m -> m.getName().equals("withPrecisionLossAllowed")
           || m.getName().equals("withBackend")), type.getSimpleName());
     }
-    assertEquals(Accelerator.gpu().withBackend(Accelerator.GpuBackend.OPENGL),
-        Accelerator.auto().withBackend(Accelerator.GpuBackend.OPENGL).gpuAccelerator());
-    assertEquals(Accelerator.Kind.AUTO, Accelerator.auto().withPrecisionLossAllowed(true).kind());
+    // AUTO never takes a software adapter: it has no such option, and its GPU has it off.
+    assertFalse(Arrays.stream(AutoAccelerator.class.getMethods())
+        .anyMatch(m -> m.getName().equals("withSoftwareAdapter")));
+    assertFalse(Accelerator.auto().withCpuFallback(false).gpuAccelerator().softwareAdapter());
+    assertEquals(Accelerator.gpu().withCpuFallback(false), Accelerator.auto().withCpuFallback(false).gpuAccelerator());
+    assertEquals(Accelerator.Kind.AUTO, Accelerator.auto().withCpuFallback(false).kind());
     assertEquals(Accelerator.plugin(Path.of("x.so"), Map.of("a", "1")), Accelerator.plugin(Path.of("x.so"),
         Map.of("a", "1")));
     assertTrue(Accelerator.class.isSealed());
-    assertThrows(IllegalArgumentException.class, () -> Accelerator.gpu().withMaxDelegatedPartitions(0));
-    assertThrows(IllegalArgumentException.class, () -> Accelerator.gpu().withSerialization(Path.of("/tmp"), ""));
-    assertTrue(Accelerator.gpu().withBackend(Accelerator.GpuBackend.OPENCL).toString().contains("OPENCL"));
+    assertThrows(IllegalArgumentException.class, () -> Accelerator.gpuDelegate().withMaxDelegatedPartitions(0));
+    assertThrows(IllegalArgumentException.class,
+        () -> Accelerator.gpuDelegate().withSerialization(Path.of("/tmp"), ""));
+    assertTrue(Accelerator.gpuDelegate().withBackend(Accelerator.GpuBackend.OPENCL).toString().contains("OPENCL"));
     assertTrue(LiteModel.Options.defaults().withAccelerator(Accelerator.auto()).toString().contains("AUTO"));
   }
 
@@ -46,7 +55,7 @@ class AcceleratorTest {
   void strictGpuWithAMissingExplicitLibraryNamesIt(@TempDir Path dir) {
     Path missing = dir.resolve("libtensorflowlite_gpu_delegate.so");
     LiteModelException e = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
-        LiteModel.Options.defaults().withAccelerator(Accelerator.gpu().withLibrary(missing))));
+        LiteModel.Options.defaults().withAccelerator(Accelerator.gpuDelegate().withLibrary(missing))));
     assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, e.status());
     assertTrue(e.getMessage().startsWith("GPU accelerator unavailable"), e.getMessage());
     assertTrue(e.getMessage().contains(missing + " (no such file)"), e.getMessage());
@@ -58,7 +67,7 @@ class AcceleratorTest {
     System.setProperty(Accelerator.GPU_LIBRARY_PROPERTY, dir.resolve("nope.so").toString());
     try {
       LiteModelException e = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
-          LiteModel.Options.defaults().withAccelerator(Accelerator.gpu())));
+          LiteModel.Options.defaults().withAccelerator(Accelerator.gpuDelegate())));
       assertTrue(e.getMessage().contains("system property litemodel.gpu.delegate=" + dir.resolve("nope.so")),
           e.getMessage());
     } finally {
@@ -69,18 +78,18 @@ class AcceleratorTest {
   @Test
   void aLibraryThatIsNotAGpuDelegateIsNamed() {
     LiteModelException e = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
-        LiteModel.Options.defaults().withAccelerator(Accelerator.gpu().withLibrary(libm()))));
+        LiteModel.Options.defaults().withAccelerator(Accelerator.gpuDelegate().withLibrary(libm()))));
     assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, e.status());
     assertTrue(e.getMessage().contains("does not export TfLiteGpuDelegateOptionsV2Default"), e.getMessage());
   }
 
   /** On a machine with no GPU delegate installed (this project's CI): every place searched is listed. */
   @Test
-  void searchWithoutAnyLibraryListsEveryPlaceAndAutoFallsBack() {
+  void gpuDelegateSearchListsEveryPlaceAndAutoFallsBackToTheCpu() {
     assumeTrue(System.getProperty(Accelerator.GPU_LIBRARY_PROPERTY) == null, "property set by the environment");
     LiteModelException e;
     try {
-      LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(Accelerator.gpu())).close();
+      LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(Accelerator.gpuDelegate())).close();
       assumeTrue(false, "a GPU delegate library is installed on this machine");
       return;
     } catch (LiteModelException thrown) {
@@ -99,8 +108,7 @@ class AcceleratorTest {
       ExecutionReport report = auto.executionReport();
       assertEquals(Accelerator.Kind.CPU, report.accelerator());
       assertEquals(1, report.notes().size(), report.toString());
-      assertTrue(report.notes().get(0).startsWith("AUTO chose the CPU, GPU not used: GPU accelerator unavailable"),
-          report.notes().get(0));
+      assertTrue(report.notes().get(0).startsWith("AUTO chose the CPU, GPU not used: "), report.notes().get(0));
       assertTrue(report.toString().contains("AUTO chose the CPU"), report.toString());
       assertEquals(cpu.executionReport().partitionNames(), report.partitionNames());
       assertArrayEquals(cpu.predictSingle(input), auto.predictSingle(input));

@@ -28,7 +28,7 @@ class GpuDelegateTest {
 
   @Test
   void everyGpuOptionReachesTheLibrary(@TempDir Path dir) throws IOException {
-    Accelerator gpu = Accelerator.gpu().withLibrary(TestDelegatePlugin.library())
+    Accelerator gpu = Accelerator.gpuDelegate().withLibrary(TestDelegatePlugin.library())
         .withPrecisionLossAllowed(true)
         .withUsage(Accelerator.GpuUsage.SUSTAINED_SPEED)
         .withPriorities(Accelerator.GpuPriority.MIN_LATENCY, Accelerator.GpuPriority.MIN_MEMORY_USAGE,
@@ -37,7 +37,7 @@ class GpuDelegateTest {
         .withMaxDelegatedPartitions(3)
         .withSerialization(dir, "token-1");
     try (LiteModel model = LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(gpu))) {
-      assertEquals(Accelerator.Kind.GPU, model.executionReport().accelerator());
+      assertEquals(Accelerator.Kind.GPU_DELEGATE, model.executionReport().accelerator());
     }
     // ENABLE_QUANT (library default, kept) | CL_ONLY | ENABLE_SERIALIZATION = 0x1 | 0x2 | 0x8
     assertEquals(List.of("is_precision_loss_allowed=1", "inference_preference=1", "inference_priority1=2",
@@ -47,7 +47,7 @@ class GpuDelegateTest {
 
   @Test
   void defaultsAreTheLibrarysAndBackendsAreExclusive(@TempDir Path dir) throws IOException {
-    Accelerator gpu = Accelerator.gpu().withLibrary(TestDelegatePlugin.library())
+    Accelerator gpu = Accelerator.gpuDelegate().withLibrary(TestDelegatePlugin.library())
         .withBackend(Accelerator.GpuBackend.OPENGL).withSerialization(dir, "t");
     try (LiteModel model = LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(gpu))) {
       assertTrue(model.executionReport().delegates().get(0).startsWith("GPU("),
@@ -68,10 +68,10 @@ class GpuDelegateTest {
       expected = cpu.predictSingle(input);
     }
     LiteModel.Options options = LiteModel.Options.defaults()
-        .withAccelerator(Accelerator.gpu().withLibrary(TestDelegatePlugin.library()));
+        .withAccelerator(Accelerator.gpuDelegate().withLibrary(TestDelegatePlugin.library()));
     try (LiteModel model = LiteModel.load(model("seed_mlp"), options)) {
       ExecutionReport report = model.executionReport();
-      assertEquals(Accelerator.Kind.GPU, report.accelerator());
+      assertEquals(Accelerator.Kind.GPU_DELEGATE, report.accelerator());
       assertEquals(1, report.partitionsOf(TestDelegatePlugin.GPU_STAND_IN_KERNEL), report.toString());
       assertTrue(report.partitionsOf(AcceleratorResolver.XNNPACK_KERNEL) >= 1, report.toString());
       assertTrue(maxAbsDiff(expected, model.predictSingle(input)) <= 1e-5f);
@@ -79,40 +79,29 @@ class GpuDelegateTest {
   }
 
   @Test
-  void systemPropertyLocatesTheLibraryForAuto() {
+  void autoNeverTriesTheGpuDelegateLibrary() {
     String previous = System.getProperty(Accelerator.GPU_LIBRARY_PROPERTY);
     System.setProperty(Accelerator.GPU_LIBRARY_PROPERTY, TestDelegatePlugin.library().toString());
     try (LiteModel model = LiteModel.load(model("seed_mlp"),
         LiteModel.Options.defaults().withAccelerator(Accelerator.auto()))) {
       ExecutionReport report = model.executionReport();
-      assertEquals(Accelerator.Kind.GPU, report.accelerator(), report.toString());
-      assertEquals(1, report.partitionsOf(TestDelegatePlugin.GPU_STAND_IN_KERNEL), report.toString());
+      assertEquals(0, report.partitionsOf(TestDelegatePlugin.GPU_STAND_IN_KERNEL), report.toString());
+      assertTrue(report.delegates().stream().noneMatch(d -> d.startsWith("GPU_DELEGATE")), report.toString());
     } finally {
       restore(previous);
     }
   }
 
   @Test
-  void aDelegateThatFailsOnThisMachineIsUnavailableForGpuAndFallsBackForAuto(@TempDir Path dir) {
+  void aDelegateThatFailsOnThisMachineIsUnavailable(@TempDir Path dir) {
     // The stand-in fails in Prepare like the real delegate does without an OpenCL/OpenGL device.
-    Accelerator failing = Accelerator.gpu().withLibrary(TestDelegatePlugin.library())
+    Accelerator failing = Accelerator.gpuDelegate().withLibrary(TestDelegatePlugin.library())
         .withSerialization(dir, "unavailable");
     LiteModelException strict = assertThrows(LiteModelException.class, () -> LiteModel.load(model("seed_mlp"),
         LiteModel.Options.defaults().withAccelerator(failing)));
     assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, strict.status());
     assertTrue(strict.getMessage().contains("no OpenCL or OpenGL ES device available"), strict.getMessage());
 
-    Accelerator auto = Accelerator.auto().withLibrary(TestDelegatePlugin.library())
-        .withSerialization(dir, "unavailable");
-    float[] input = golden("seed_mlp", null, "input", null).row(0);
-    try (LiteModel model = LiteModel.load(model("seed_mlp"), LiteModel.Options.defaults().withAccelerator(auto));
-        LiteModel cpu = LiteModel.load(model("seed_mlp"))) {
-      ExecutionReport report = model.executionReport();
-      assertEquals(Accelerator.Kind.CPU, report.accelerator());
-      assertTrue(report.notes().get(0).contains("no OpenCL or OpenGL ES device available"), report.toString());
-      assertTrue(report.fullyDelegated(), report.toString()); // XNNPACK takes the whole MLP
-      assertEquals(0, maxAbsDiff(cpu.predictSingle(input), model.predictSingle(input)));
-    }
     List<String> trace = TestDelegatePlugin.trace(dir.resolve("gpu_trace.txt"));
     assertEquals(TestDelegatePlugin.count(trace, "create"), TestDelegatePlugin.count(trace, "destroy"),
         "every failed GPU delegate is destroyed: " + trace);

@@ -8,9 +8,10 @@ public final class LiteRtProbe {
 
   /** @param args the model path */
   public static void main(String[] args) {
-    LiteRtModel.Options options = LiteRtModel.Options.defaults().allowSoftwareAdapter(true);
-    try (LiteRtModel model = LiteRtModel.load(Path.of(args[0]), options)) {
-      System.out.println("adapter=" + model.adapter());
+    LiteModel.Options options =
+        LiteModel.Options.defaults().withAccelerator(Accelerator.gpu().withSoftwareAdapter(true));
+    try (LiteModel model = LiteModel.load(Path.of(args[0]), options)) {
+      System.out.println("adapter=" + model.executionReport().gpuAdapter().orElse("none"));
     } catch (LiteModelException e) {
       System.out.println("status=" + e.status());
       System.out.println("message=" + e.getMessage());

@@ -138,6 +138,12 @@ public final class LiteRtShim {
   public static native int lm_lrt_fully_accelerated(Pointer model);
 
   /**
+   * @param model an open model
+   * @return what LiteRT printed on stderr while compiling it (its report of operators left to the CPU among it)
+   */
+  public static native @Cast("const char*") BytePointer lm_lrt_compile_log(Pointer model);
+
+  /**
    * Destroys buffers, compiled model, model and environment.
    *
    * @param model the handle (null is ignored)

@@ -1,0 +1,427 @@
+package io.litemodel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The runtime under a {@link LiteModel} on {@link Accelerator#gpu()}: one LiteRT compiled model on LiteRT's GPU
+ * accelerator, with its tensors bound for Java as {@link TensorBinding}s over LiteRT's host staging buffers, so that
+ * {@link InterpreterShapes} and {@link InterpreterCalls} (batch rules, memory budget, copy loops) are the very ones the
+ * CPU path uses.
+ *
+ * <p><b>The same tensors as on the CPU.</b> LiteRT lists tensors in its first signature's order, by signature names;
+ * LiteModel on the CPU lists them in the main graph's order (or a selected signature's, by name). The bindings here are
+ * made from the model's graph exactly as the CPU path names and orders them, and each is matched to its LiteRT tensor
+ * by name, so that code written against the CPU runs unchanged on the GPU.
+ *
+ * <p><b>Ownership:</b> one {@link NativeScope} holds a reference to the model and a slot with the compiled model (which
+ * {@link #resetState} replaces); {@link #close()} releases both once, compiled model first.
+ */
+final class LiteRtInterpreter extends ModelInterpreter {
+  /** The kernel name the report gives the GPU's partition. */
+  static final String GPU_PARTITION = "LiteRtGpuAccelerator";
+
+  private final NativeScope owned;
+  private final NativeScope.Slot<LiteRtCompiledModel> compiledSlot;
+  /** The slot's current compiled model, read directly on the hot path. */
+  private LiteRtCompiledModel compiled;
+  private final ModelHandle model;
+  private final GpuAccelerator gpu;
+  private final Path runtimeDir;
+  private final VulkanDevice adapter;
+  private final String signatureKey;
+  private final List<String> signatureKeys;
+  private final TensorBinding[] inputs;
+  private final TensorBinding[] outputs;
+  /** LiteRT's index of each input and output binding. */
+  private final int[] inputSlots;
+  private final int[] outputSlots;
+  private final List<String> resolutionNotes;
+  private volatile ExecutionReport report;
+
+  /** One input or output as the CPU path shows it: its name, its tensor in the graph, its declared shape. */
+  private record Port(String name, ModelGraph.Tensor tensor) {}
+
+  private LiteRtInterpreter(NativeScope owned, ModelHandle model, LiteModel.Options options, GpuAccelerator gpu,
+      Path runtimeDir, VulkanDevice adapter, List<String> resolutionNotes) {
+    this.owned = owned;
+    this.compiledSlot = owned.slot(LiteRtCompiledModel::close);
+    this.model = model;
+    this.gpu = gpu;
+    this.runtimeDir = runtimeDir;
+    this.adapter = adapter;
+    this.signatureKey = options.signature();
+    this.signatureKeys = model.graph().signatures().stream().map(ModelGraph.Signature::key).toList();
+    this.resolutionNotes = List.copyOf(resolutionNotes);
+    this.compiled = compiledSlot.replace(compile());
+    List<Port> inputPorts = ports(model.graph(), signatureKey, true);
+    List<Port> outputPorts = ports(model.graph(), signatureKey, false);
+    this.inputs = bindings(inputPorts);
+    this.outputs = bindings(outputPorts);
+    this.inputSlots = slots(inputPorts, false);
+    this.outputSlots = slots(outputPorts, true);
+    int[] storedFirstInput = inputPorts.isEmpty() ? new int[0] : inputPorts.get(0).tensor().shape();
+    prepareAndBind(storedFirstInput.length > 0 ? Math.max(1, storedFirstInput[0]) : 1);
+    this.report = readReport();
+  }
+
+  /**
+   * Compiles {@code model} for LiteRT's GPU accelerator, taking one reference to it (released by {@link #close()}).
+   *
+   * @param notes what the report should say about how this accelerator was chosen
+   * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when LiteRT's natives
+   *     are missing, no suitable Vulkan device is listed, a signature other than the first is selected, or LiteRT
+   *     cannot take the model (its message says why)
+   */
+  static LiteRtInterpreter create(ModelHandle model, LiteModel.Options options, GpuAccelerator gpu,
+      List<String> notes) {
+    Path runtimeDir = LiteRtRuntime.ensureBound();
+    VulkanDevice adapter = chooseAdapter(LiteRtRuntime.vulkanDevices(), gpu.softwareAdapter());
+    List<ModelGraph.Signature> signatures = model.graph().signatures();
+    if (options.signature() != null && !signatures.isEmpty()
+        && !signatures.get(0).key().equals(options.signature())) {
+      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, "LiteRT's GPU path runs the "
+          + "model's first signature ('" + signatures.get(0).key() + "'), not '" + options.signature() + "'");
+    }
+    NativeScope owned = new NativeScope();
+    try {
+      owned.own(model.acquire(), ModelHandle::release);
+      return new LiteRtInterpreter(owned, model, options, gpu, runtimeDir, adapter, notes);
+    } catch (RuntimeException | Error e) {
+      owned.closeAfter(e); // the compiled model first, then the model reference
+      throw e;
+    }
+  }
+
+  /**
+   * Picks the adapter Dawn will prefer (discrete, integrated, virtual, then software).
+   *
+   * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when none is listed, or
+   *     only a software one and {@code allowSoftware} is false
+   */
+  static VulkanDevice chooseAdapter(List<VulkanDevice> devices, boolean allowSoftware) {
+    if (devices.isEmpty()) {
+      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
+          "no Vulkan device: " + LiteRtRuntime.vulkanProblem() + ". Install the GPU vendor's Vulkan driver "
+              + "(NVIDIA: the driver's libnvidia-gl / nvidia_icd.json) and the Vulkan loader (libvulkan1)");
+    }
+    VulkanDevice best = devices.stream().min(Comparator.comparingInt(VulkanDevice::preference)).orElseThrow();
+    if (!best.hardware() && !allowSoftware) {
+      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
+          "no hardware Vulkan device; only " + best.describe() + ", a software implementation (correct, not fast). "
+              + "Use Accelerator.gpu().withSoftwareAdapter(true) to run on it anyway");
+    }
+    return best;
+  }
+
+  private LiteRtCompiledModel compile() {
+    int accelerators = LiteRtCompiledModel.HW_GPU | (gpu.cpuFallback() ? LiteRtCompiledModel.HW_CPU : 0);
+    LiteRtCompiledModel fresh = LiteRtCompiledModel.open(runtimeDir, model.bytes(), model.size(), accelerators);
+    LiteRtCompileLog.passOn(fresh.compileLog(), NativeLog.current(), System.err);
+    return fresh;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Tensors, named and ordered as the CPU path does
+
+  /**
+   * @return the inputs (or outputs) as LiteModel on the CPU lists them: a selected signature's, in name order (as
+   *     TensorFlow Lite's signature runner lists them); else the main graph's, in its order, named by the model's
+   *     only signature when it names them all, else by tensor name
+   */
+  private static List<Port> ports(ModelGraph graph, String signatureKey, boolean inputs) {
+    List<Port> ports = new ArrayList<>();
+    if (signatureKey != null) {
+      ModelGraph.Signature signature = signature(graph, signatureKey);
+      List<ModelGraph.Tensor> tensors = graph.subgraphs().get(signature.subgraph()).tensors();
+      List<String> names = inputs ? signature.inputNames() : signature.outputNames();
+      int[] indices = inputs ? signature.inputTensors() : signature.outputTensors();
+      for (int i = 0; i < names.size(); i++) {
+        ports.add(new Port(names.get(i), tensors.get(indices[i])));
+      }
+      ports.sort(Comparator.comparing(Port::name));
+      return ports;
+    }
+    ModelGraph.Subgraph main = graph.subgraphs().get(0);
+    int[] indices = inputs ? main.inputs() : main.outputs();
+    String[] aliases = graph.signatures().size() == 1 ? aliases(graph.signatures().get(0), indices, inputs) : null;
+    for (int i = 0; i < indices.length; i++) {
+      ModelGraph.Tensor tensor = main.tensors().get(indices[i]);
+      ports.add(new Port(aliases != null ? aliases[i] : tensor.name(), tensor));
+    }
+    return ports;
+  }
+
+  /** @return the signature's name for each main-graph tensor, or null unless it names every one of them */
+  private static String[] aliases(ModelGraph.Signature signature, int[] indices, boolean inputs) {
+    int[] named = inputs ? signature.inputTensors() : signature.outputTensors();
+    List<String> names = inputs ? signature.inputNames() : signature.outputNames();
+    if (signature.subgraph() != 0 || named.length != indices.length) {
+      return null;
+    }
+    String[] aliases = new String[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      for (int j = 0; j < named.length; j++) {
+        if (named[j] == indices[i]) {
+          aliases[i] = names.get(j);
+        }
+      }
+      if (aliases[i] == null) {
+        return null;
+      }
+    }
+    return aliases;
+  }
+
+  private static ModelGraph.Signature signature(ModelGraph graph, String key) {
+    return graph.signatures().stream().filter(s -> s.key().equals(key)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("the model has no signature '" + key + "'"));
+  }
+
+  private static TensorBinding[] bindings(List<Port> ports) {
+    TensorBinding[] bindings = new TensorBinding[ports.size()];
+    for (int i = 0; i < bindings.length; i++) {
+      Port port = ports.get(i);
+      bindings[i] = new TensorBinding(i, port.name(), port.tensor().name(), port.tensor().declaredShape());
+    }
+    return bindings;
+  }
+
+  /**
+   * @return LiteRT's index of each port: LiteRT names its first signature's tensors by the signature's names, or by
+   *     tensor names when the model declares no signature
+   * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when a port has no
+   *     LiteRT tensor of its name
+   */
+  private int[] slots(List<Port> ports, boolean output) {
+    int count = output ? compiled.outputCount() : compiled.inputCount();
+    if (count != ports.size()) {
+      throw unmatched(output, "LiteRT lists " + count + ", the model " + ports.size());
+    }
+    ModelGraph.Signature first = model.graph().signatures().isEmpty() ? null : model.graph().signatures().get(0);
+    int[] slots = new int[ports.size()];
+    for (int i = 0; i < slots.length; i++) {
+      String wanted = ports.get(i).tensor().name();
+      if (first != null) {
+        int[] tensors = output ? first.outputTensors() : first.inputTensors();
+        List<String> names = output ? first.outputNames() : first.inputNames();
+        for (int j = 0; j < tensors.length; j++) {
+          if (model.graph().subgraphs().get(first.subgraph()).tensors().get(tensors[j]) == ports.get(i).tensor()) {
+            wanted = names.get(j);
+          }
+        }
+      }
+      slots[i] = -1;
+      for (int j = 0; j < count; j++) {
+        if (compiled.name(output, j).equals(wanted)) {
+          slots[i] = j;
+        }
+      }
+      if (slots[i] < 0) {
+        throw unmatched(output, "no LiteRT tensor is named '" + wanted + "'");
+      }
+    }
+    return slots;
+  }
+
+  private static LiteModelException unmatched(boolean output, String why) {
+    return new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
+        "LiteRT's " + (output ? "outputs" : "inputs") + " do not match the model's: " + why);
+  }
+
+  /** Makes LiteRT's buffers for {@code batch} rows and points every binding at them. */
+  private void prepareAndBind(int batch) {
+    try {
+      compiled.prepare(batch);
+      for (int i = 0; i < inputs.length; i++) {
+        inputs[i].bindHost(compiled.view(false, inputSlots[i]), compiled.shape(false, inputSlots[i]));
+      }
+      for (int i = 0; i < outputs.length; i++) {
+        outputs[i].bindHost(compiled.view(true, outputSlots[i]), compiled.shape(true, outputSlots[i]));
+      }
+    } catch (RuntimeException e) {
+      invalidateBindings(); // the old buffers are gone: nothing may write to them
+      throw e;
+    }
+  }
+
+  private void invalidateBindings() {
+    for (TensorBinding binding : inputs) {
+      binding.invalidate();
+    }
+    for (TensorBinding binding : outputs) {
+      binding.invalidate();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // ModelInterpreter
+
+  @Override
+  TensorBinding[] inputs() {
+    return inputs;
+  }
+
+  @Override
+  TensorBinding[] outputs() {
+    return outputs;
+  }
+
+  @Override
+  List<String> signatureKeys() {
+    return signatureKeys;
+  }
+
+  @Override
+  String signatureKey() {
+    return signatureKey;
+  }
+
+  @Override
+  String allocationProblem() {
+    return null; // buffers are made at load, for the stored batch (only the batch dimension may be dynamic here)
+  }
+
+  @Override
+  int invoke() {
+    return compiled.run();
+  }
+
+  @Override
+  LiteModelException failure(int status, String what) {
+    return new LiteModelException(LiteModelException.Status.DELEGATE_ERROR,
+        what + " on LiteRT's GPU accelerator (status " + status + "): " + compiled.message());
+  }
+
+  @Override
+  boolean hasDynamicOutputs() {
+    return false; // the staging buffers only change in prepareAndBind
+  }
+
+  @Override
+  void refreshDynamicOutputs() {
+    // Never called: hasDynamicOutputs() is false.
+  }
+
+  /**
+   * Only the batch dimension can change on LiteRT's GPU path, by the same count for every input whose batch is
+   * dynamic: the buffers are remade for it.
+   *
+   * @throws IllegalArgumentException for any other change
+   */
+  @Override
+  void resize(int[][] dimsPerInput) {
+    int batch = -1;
+    for (int i = 0; i < inputs.length; i++) {
+      int[] wanted = dimsPerInput[i];
+      int[] current = inputs[i].shapeView();
+      boolean sameRest = wanted.length == current.length && wanted.length > 0
+          && Arrays.equals(wanted, 1, wanted.length, current, 1, current.length);
+      boolean batchMayChange = inputs[i].dynamicBatch() || (wanted.length > 0 && wanted[0] == current[0]);
+      if (!sameRest || !batchMayChange || (batch >= 0 && inputs[i].dynamicBatch() && wanted[0] != batch)) {
+        throw new IllegalArgumentException("LiteRT's GPU path can only change the batch (first) dimension, by the "
+            + "same count for every input; input '" + inputs[i].name() + "' is " + Arrays.toString(current)
+            + ", asked " + Arrays.toString(wanted) + " (declared " + Arrays.toString(inputs[i].shapeSignatureView())
+            + ")");
+      }
+      if (inputs[i].dynamicBatch()) {
+        batch = wanted[0];
+      }
+    }
+    prepareAndBind(batch >= 1 ? batch : Math.max(1, compiled.batch()));
+    report = readReport();
+  }
+
+  /** Nothing to give back: {@link #resize} frees the previous batch's buffers before it makes the next ones. */
+  @Override
+  void rebuildForShrink() {
+    // LiteRT keeps no arena of ours that outgrows the batch; see the method comment.
+  }
+
+  /**
+   * Compiles the model again (the only reset LiteRT offers for variables), at the batch size in use.
+   */
+  @Override
+  void resetState(boolean rebuild) {
+    int batch = Math.max(1, compiled.batch());
+    invalidateBindings();
+    compiled = compiledSlot.replace(compile()); // the old compiled model goes once the new one exists
+    prepareAndBind(batch);
+    report = readReport();
+  }
+
+  @Override
+  ExecutionReport report() {
+    return report;
+  }
+
+  /**
+   * @return what runs where: every operator on the GPU, or those LiteRT reported leaving to its CPU accelerator
+   *     (read from what it printed while compiling, see {@link LiteRtCompileLog}), on which adapter
+   */
+  private ExecutionReport readReport() {
+    ModelGraph graph = model.graph();
+    int primaryIndex = graph.primarySubgraph(signatureKey);
+    ExecutionReport.Role[] roles = graph.roles(signatureKey);
+    LiteRtCompileLog log = LiteRtCompileLog.parse(compiled.compileLog());
+    boolean full = compiled.fullyAccelerated();
+    List<ExecutionReport.Subgraph> subgraphs = new ArrayList<>();
+    ExecutionReport.Subgraph primary = null;
+    List<String> notes = new ArrayList<>(resolutionNotes);
+    for (ModelGraph.Subgraph declared : graph.subgraphs()) {
+      List<String> names = new ArrayList<>();
+      for (ModelGraph.Operator operator : declared.operators()) {
+        names.add(graph.operatorName(operator));
+      }
+      if (declared.index() != primaryIndex) {
+        subgraphs.add(new ExecutionReport.Subgraph(declared.index(), declared.name(), roles[declared.index()],
+            names.size(), false, 0, 0, List.of(), names));
+        continue;
+      }
+      List<String> onCpu = new ArrayList<>();
+      if (!full) {
+        List<String> types = log.unsupportedTypes();
+        for (String name : names) {
+          if (types.contains(name)) {
+            onCpu.add(name);
+          }
+        }
+      }
+      int onGpu = full ? names.size() : log.gpuOperators() >= 0 ? log.gpuOperators() : names.size() - onCpu.size();
+      primary = new ExecutionReport.Subgraph(declared.index(), declared.name(), roles[declared.index()],
+          names.size(), true, onGpu > 0 ? 1 : 0, onGpu, onGpu > 0 ? List.of(GPU_PARTITION) : List.of(), onCpu);
+      subgraphs.add(primary);
+    }
+    if (primary == null) {
+      primary = new ExecutionReport.Subgraph(primaryIndex, "", ExecutionReport.Role.PRIMARY, 0, false, 0, 0,
+          List.of(), List.of());
+    }
+    if (!adapter.hardware()) {
+      notes.add("the GPU adapter is a software Vulkan implementation: correct, not fast");
+    }
+    if (!full) {
+      notes.add("LiteRT's GPU accelerator did not take every operator; the rest run on LiteRT's CPU accelerator"
+          + (log.cpuOperators() >= 0 ? " (" + log.gpuOperators() + " on the GPU, " + log.cpuOperators()
+              + " on the CPU)" : "")
+          + (log.unsupported().isEmpty() ? "; LiteRT did not say which"
+              : ": " + String.join(" ", log.unsupported())));
+    }
+    String ran = adapter.describe();
+    if (log.selectedAdapter() != null && !log.selectedAdapter().equals(adapter.name())) {
+      ran = log.selectedAdapter() + " (Vulkan, as Dawn selected it)";
+      notes.add("Dawn selected " + log.selectedAdapter() + ", not " + adapter.describe()
+          + ", the device LiteModel checked");
+    }
+    List<String> delegates = List.of("LiteRT GPU accelerator (WebGPU over Vulkan, " + runtimeDir.resolve(
+        LiteRtRuntime.GPU_ACCELERATOR_LIBRARY) + ")" + (gpu.cpuFallback() ? " + LiteRT CPU accelerator" : ""));
+    return new ExecutionReport(Accelerator.Kind.GPU, delegates, -1, primary, subgraphs, notes, ran);
+  }
+
+  @Override
+  void close() {
+    owned.close();
+  }
+}

@@ -1,0 +1,67 @@
+package io.litemodel;
+
+import java.util.List;
+
+/**
+ * The runtime under one {@link LiteModel}: tensors bound for Java, invocation, resizing, state and the execution
+ * report. TensorFlow Lite's interpreter ({@link NativeInterpreter}) is one; LiteRT's compiled model on its GPU
+ * accelerator ({@link LiteRtInterpreter}) is the other. {@link InterpreterShapes} and {@link InterpreterCalls} work on
+ * this face only, so the batch rules, the memory budget and the copy loops are the same whichever runtime runs.
+ *
+ * <p>Not thread-safe: {@link LiteModel} serializes every call with its {@link CallGate}.
+ */
+abstract sealed class ModelInterpreter permits NativeInterpreter, LiteRtInterpreter {
+  /** @return the bound inputs, in the model's order (the same objects for the interpreter's whole life) */
+  abstract TensorBinding[] inputs();
+
+  /** @return the bound outputs, in the model's order */
+  abstract TensorBinding[] outputs();
+
+  /** @return the signature keys the model declares (empty when none) */
+  abstract List<String> signatureKeys();
+
+  /** @return the signature that runs, or null for the main graph */
+  abstract String signatureKey();
+
+  /** @return why tensors are not allocated yet (a resize is needed first), or null when they are */
+  abstract String allocationProblem();
+
+  /**
+   * Runs the graph once on the bound inputs. The hot path: one JNI crossing, no allocation.
+   *
+   * @return 0 on success, else the runtime's status code (turned into an exception by {@link #failure})
+   */
+  abstract int invoke();
+
+  /** @return an exception for a failed call, with the runtime's error text */
+  abstract LiteModelException failure(int status, String what);
+
+  /** @return true when an invocation may move tensor memory, so the views are checked after each one */
+  abstract boolean hasDynamicOutputs();
+
+  /** Rebuilds the views of tensors an invocation moved; only called when {@link #hasDynamicOutputs()}. */
+  abstract void refreshDynamicOutputs();
+
+  /**
+   * Resizes every input to {@code dimsPerInput} and reallocates, refreshing every binding.
+   *
+   * @throws LiteModelException when the runtime rejects the shapes (the bindings are then dropped)
+   * @throws IllegalArgumentException when this runtime cannot take such a change at all
+   */
+  abstract void resize(int[][] dimsPerInput);
+
+  /** Gives back the memory of a large allocation; the caller resizes to the shapes it wants next. */
+  abstract void rebuildForShrink();
+
+  /**
+   * Resets the model's state (variable tensors); {@code rebuild} asks for a fresh runtime built from the loaded
+   * model, the only way to run a resource-variable model's init graph again.
+   */
+  abstract void resetState(boolean rebuild);
+
+  /** @return what runs where, as read after the last allocation; no native call */
+  abstract ExecutionReport report();
+
+  /** Releases every native resource. Idempotent. */
+  abstract void close();
+}
