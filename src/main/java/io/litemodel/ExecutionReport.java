@@ -239,11 +239,16 @@ public final class ExecutionReport {
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder();
-    text.append(accelerator).append(": ");
+    text.append(accelerator);
+    if (gpuAdapter != null) {
+      text.append(" on ").append(gpuAdapter);
+    }
+    text.append(": ");
     text.append(delegates.isEmpty() ? "no delegate" : String.join(" + ", delegates));
     text.append(": ").append(primary.delegatedNodes()).append(" of ").append(primary.operators())
         .append(" nodes in ").append(primary.partitions()).append(" partition(s)");
-    text.append(", ").append(primary.cpuOperators().size()).append(" node(s) on built-in CPU kernels");
+    text.append(", ").append(primary.cpuOperators().size())
+        .append(gpuAdapter != null ? " node(s) on LiteRT's CPU accelerator" : " node(s) on built-in CPU kernels");
     if (!primary.cpuOperators().isEmpty()) {
       text.append(' ').append(primary.cpuOperators());
     }

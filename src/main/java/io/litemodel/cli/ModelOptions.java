@@ -1,5 +1,6 @@
 package io.litemodel.cli;
 
+import io.litemodel.Accelerator;
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.NativeLog;
@@ -41,10 +42,15 @@ final class ModelOptions {
       description = "The SavedModel meta graph's tags (default: " + TfOptions.SERVE_TAG + ").")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-      description = "TensorFlow runtime placement: auto (GPU if TensorFlow sees one, else CPU, reported), cpu, or gpu "
-          + "(fail without one). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu",
+      description = "Where the model runs: cpu, gpu (fail without one) or auto (the GPU when usable, else the CPU; "
+          + "the report says why). A .tflite model's GPU is LiteRT's GPU accelerator over Vulkan (default: cpu); the "
+          + "TensorFlow runtime's is CUDA (default: auto).")
   String device;
+
+  @Option(names = "--software-gpu", description = "Let --device gpu run a .tflite model on a software Vulkan device "
+      + "(SwiftShader): correct but slow, for checking the GPU path on a machine without a GPU.")
+  boolean softwareGpu;
 
   @Option(names = "--threads", defaultValue = "1",
       description = "Threads TensorFlow Lite (and XNNPACK) may use inside each invocation (default: ${DEFAULT-VALUE}).")
@@ -103,9 +109,8 @@ final class ModelOptions {
       throw new ParameterException(commandLine, "--signature and --tag apply to SavedModel directories only");
     }
     DevicePlacement placement = placement(commandLine);
-    if (!kind.tensorFlow() && placement != DevicePlacement.AUTO) {
-      throw new ParameterException(commandLine, "--device applies to the TensorFlow runtime (a SavedModel directory "
-          + "or a .pb); for .tflite models see the library's accelerators");
+    if (softwareGpu && (kind.tensorFlow() || placement != DevicePlacement.GPU)) {
+      throw new ParameterException(commandLine, "--software-gpu applies to --device gpu with a .tflite model");
     }
     if (kind.tensorFlow() && (noXnnpack || isolate)) {
       throw new ParameterException(commandLine, (noXnnpack ? "--no-xnnpack" : "--isolate")
@@ -114,6 +119,9 @@ final class ModelOptions {
   }
 
   private DevicePlacement placement(CommandLine commandLine) {
+    if (device == null) {
+      return tensorFlow() ? DevicePlacement.AUTO : DevicePlacement.CPU;
+    }
     try {
       return DevicePlacement.valueOf(device.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -129,7 +137,7 @@ final class ModelOptions {
   /** @return the TensorFlow runtime options these flags ask for (threads for both of its pools) */
   TfOptions toTfOptions() {
     TfOptions options = TfOptions.defaults().withIntraOpThreads(threads).withInterOpThreads(threads)
-        .withPlacement(DevicePlacement.valueOf(device.toUpperCase(Locale.ROOT)));
+        .withPlacement(device == null ? DevicePlacement.AUTO : DevicePlacement.valueOf(device.toUpperCase(Locale.ROOT)));
     if (signature != null) {
       options = options.withSignature(signature);
     }
@@ -151,7 +159,13 @@ final class ModelOptions {
 
   /** @return the options these flags ask for */
   LiteModel.Options toOptions() {
+    String where = device == null ? "cpu" : device.toLowerCase(Locale.ROOT);
+    Accelerator accelerator = switch (where) {
+      case "gpu" -> Accelerator.gpu().withSoftwareAdapter(softwareGpu);
+      case "auto" -> Accelerator.auto();
+      default -> Accelerator.cpu();
+    };
     return LiteModel.Options.defaults().withThreads(threads).withXnnpack(!noXnnpack).withChildProcessCheck(isolate)
-        .withMemoryBudget(memoryBudgetMib << 20);
+        .withMemoryBudget(memoryBudgetMib << 20).withAccelerator(accelerator);
   }
 }

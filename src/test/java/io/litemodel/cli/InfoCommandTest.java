@@ -2,6 +2,7 @@ package io.litemodel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,5 +37,26 @@ class InfoCommandTest {
     cli.setErr(new PrintWriter(tooSmall, true));
     assertEquals(1, cli.execute("info", "--model", "models/image_cnn.tflite", "--memory-budget", "1"));
     assertTrue(tooSmall.toString().contains("over the memory budget"), tooSmall.toString());
+  }
+
+  /** The GPU path from the command line, on SwiftShader (fetched by mvn -Pfull; the plain build skips this). */
+  @Test
+  void deviceGpuRunsATfliteModelOnLiteRtAndRefusesASoftwareDeviceUnlessAllowed() {
+    assumeFalse(Boolean.getBoolean("litemodel.native.skipped"), "LiteRT and SwiftShader come with mvn -Pfull");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = LiteModelCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    assertEquals(0, cli.execute("info", "--model", "models/seed_mlp.tflite", "--device", "gpu", "--software-gpu"),
+        err.toString());
+    assertTrue(out.toString().contains("runs on: GPU on SwiftShader Device (Subzero) (Vulkan, CPU / software): LiteRT "
+        + "GPU accelerator"), out.toString());
+
+    StringWriter refused = new StringWriter();
+    cli.setErr(new PrintWriter(refused, true));
+    assertEquals(1, cli.execute("info", "--model", "models/seed_mlp.tflite", "--device", "gpu"));
+    assertTrue(refused.toString().contains("no hardware Vulkan device"), refused.toString());
+    assertEquals(2, cli.execute("info", "--model", "models/seed_mlp.tflite", "--software-gpu"));
   }
 }
