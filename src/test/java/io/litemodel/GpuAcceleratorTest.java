@@ -325,6 +325,44 @@ class GpuAcceleratorTest {
     }
   }
 
+  /** The many-callers machinery over GPU models: a pool of GPU replicas, and the micro-batcher around one. */
+  @Test
+  void poolAndMicroBatcherServeManyThreadsOnTheGpu() throws Exception {
+    float[][] rows = toRows(golden("seed_mlp", null, "input", null));
+    float[][] expected;
+    try (LiteModel cpu = LiteModel.load(model("seed_mlp"))) {
+      expected = cpu.predict(rows);
+    }
+    try (LiteModelPool pool = LiteModelPool.create(model("seed_mlp"), SOFTWARE, 2);
+        LiteModel shared = LiteModel.load(model("seed_mlp"), SOFTWARE);
+        io.litemodel.batch.MicroBatcher batcher = io.litemodel.batch.MicroBatcher.around(shared)) {
+      java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<Float>> worst = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          worst.add(callers.submit(() -> {
+            float diff = 0;
+            float[] out = new float[32];
+            for (int i = 0; i < 20; i++) {
+              int r = i % rows.length;
+              pool.predictSingle(rows[r], out);
+              diff = Math.max(diff, maxAbsDiff(expected[r], out));
+              batcher.predictSingle(rows[r], out);
+              diff = Math.max(diff, maxAbsDiff(expected[r], out));
+            }
+            return diff;
+          }));
+        }
+        for (java.util.concurrent.Future<Float> result : worst) {
+          assertTrue(result.get() < PARITY, "max |diff| " + result.get());
+        }
+      } finally {
+        callers.shutdownNow();
+      }
+      assertEquals(Accelerator.Kind.GPU, pool.withReplica(replica -> replica.executionReport().accelerator()));
+    }
+  }
+
   private static void assertSameTensors(List<TensorSpec> cpu, List<TensorSpec> gpu) {
     assertEquals(cpu.size(), gpu.size());
     for (int i = 0; i < cpu.size(); i++) {
