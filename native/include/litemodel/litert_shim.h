@@ -222,6 +222,8 @@ typedef struct {
   lm_lrt_opaque** output_buffers;
   bool fully_accelerated;
   char* compile_log; /* what the compilation printed on stderr (see lm_lrt_capture); owned, may be NULL */
+  bool ran;          /* set by the first lm_lrt_run after lm_lrt_prepare, which is captured like the compilation */
+  char* first_run_log; /* what that run printed (LiteRT initializes its GPU kernels then); owned, may be NULL */
   char message[2048]; /* the last failure (run time only; set once, no allocation on the hot path) */
 } lm_lrt_model;
 
@@ -257,6 +259,7 @@ static void lm_lrt_close(void* handle) {
     if (m->env != NULL) lm_lrt.destroy_environment(m->env);
   }
   free(m->compile_log);
+  free(m->first_run_log);
   free(m->tensors);
   free(m->input_buffers);
   free(m->output_buffers);
@@ -483,6 +486,7 @@ static int lm_lrt_prepare(void* handle, int batch, char* err, int errlen) {
   }
   lm_lrt_model* m = static_cast<lm_lrt_model*>(handle);
   lm_lrt_free_buffers(m);
+  m->ran = false; /* LiteRT initializes its GPU kernels again for new shapes, and logs about it: capture that too */
   for (size_t i = 0; i < m->inputs + m->outputs; i++) {
     lm_lrt_tensor* t = &m->tensors[i];
     bool input = i < m->inputs;
@@ -545,11 +549,33 @@ static int lm_lrt_prepare(void* handle, int batch, char* err, int errlen) {
   return 0;
 }
 
+static int lm_lrt_run_once(lm_lrt_model* m);
+
 /* Copies every staging input into LiteRT's buffers, runs, and copies the outputs back. The hot path: no allocation
- * unless it fails. 0, or the LiteRtStatus with the reason in lm_lrt_message. */
+ * unless it fails. The first run after each lm_lrt_prepare is captured like the compilation (LiteRT logs while it
+ * initializes its GPU kernels for the new shapes; see lm_lrt_first_run_log). 0, or the LiteRtStatus with the reason in
+ * lm_lrt_message. */
 static int lm_lrt_run(void* handle) {
   if (handle == NULL || !lm_lrt.bound) return -1;
   lm_lrt_model* m = static_cast<lm_lrt_model*>(handle);
+  if (m->ran) return lm_lrt_run_once(m);
+  m->ran = true;
+  std::lock_guard<std::mutex> guard(lm_lrt_capture_mutex);
+  lm_lrt_capture capture;
+  lm_lrt_capture_begin(&capture);
+  int status = lm_lrt_run_once(m);
+  free(m->first_run_log);
+  m->first_run_log = lm_lrt_capture_end(&capture);
+  return status;
+}
+
+/* What the last captured lm_lrt_run printed on stderr ("" when nothing, or before it). */
+static const char* lm_lrt_first_run_log(void* handle) {
+  lm_lrt_model* m = static_cast<lm_lrt_model*>(handle);
+  return m == NULL || m->first_run_log == NULL ? "" : m->first_run_log;
+}
+
+static int lm_lrt_run_once(lm_lrt_model* m) {
   if (m->inputs == 0 || m->outputs == 0 || m->tensors[0].buffer == NULL) {
     lm_lrt_copy(m->message, sizeof m->message, "buffers not prepared (lm_lrt_prepare)");
     return -1;

@@ -33,6 +33,8 @@ final class LiteRtCompiledModel implements AutoCloseable {
   private final String compileLog;
   private final int[][] shapes;
   private int batch = -1;
+  /** Whether {@link #run()} ran since the last {@link #prepare}: the first run's captured log is passed on then. */
+  private boolean ranOnce;
 
   private LiteRtCompiledModel(Pointer handle) {
     this.handle = handle;
@@ -141,6 +143,7 @@ final class LiteRtCompiledModel implements AutoCloseable {
       shapes[t] = shape;
     }
     batch = rows;
+    ranOnce = false;
   }
 
   /**
@@ -149,7 +152,15 @@ final class LiteRtCompiledModel implements AutoCloseable {
    * @return 0, or LiteRT's status (the reason in {@link #message()})
    */
   int run() {
-    return LiteRtShim.lm_lrt_run(handle);
+    int status = LiteRtShim.lm_lrt_run(handle);
+    if (!ranOnce) {
+      // The first run after prepare was captured (LiteRT logs while it initializes its GPU kernels): pass it on by
+      // the log level.
+      ranOnce = true;
+      LiteRtCompileLog.passOn(NativeText.raw(LiteRtShim.lm_lrt_first_run_log(handle)), NativeLog.current(),
+          System.err);
+    }
+    return status;
   }
 
   /** @return why the last {@link #run()} failed */

@@ -19,6 +19,7 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  *
  * <p>TensorFlow Lite may move tensor memory whenever tensors are (re)allocated, so the views are rebuilt by
  * {@link #refresh} after every allocation; between allocations, reading and writing costs no JNI crossing at all.
+ * On LiteRT's GPU path the memory is LiteRT's host staging buffer instead, bound by {@link #bindHost} (float32).
  * The conversion loops touch only primitives and the cached views: no allocation.
  */
 final class TensorBinding {

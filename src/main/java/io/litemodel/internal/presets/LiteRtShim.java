@@ -144,6 +144,12 @@ public final class LiteRtShim {
   public static native @Cast("const char*") BytePointer lm_lrt_compile_log(Pointer model);
 
   /**
+   * @param model an open model
+   * @return what LiteRT printed on stderr during the first run after the last prepare ("" before it)
+   */
+  public static native @Cast("const char*") BytePointer lm_lrt_first_run_log(Pointer model);
+
+  /**
    * Destroys buffers, compiled model, model and environment.
    *
    * @param model the handle (null is ignored)
