@@ -1,6 +1,7 @@
 package io.litemodel;
 
 import io.litemodel.internal.presets.LiteRtShim;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,10 +12,11 @@ import org.bytedeco.javacpp.Loader;
 /**
  * Finds and binds LiteRT's natives ({@code libLiteRt.so} and its GPU accelerator) once, for the GPU path.
  *
- * <p>They are not in LiteModel's jar (about 27 MB that CPU-only users should not download): users fetch them with
- * {@code native/litert/fetch.sh} from the pinned {@code ai-edge-litert} wheel and name the folder with the system
- * property {@value #DIR_PROPERTY} or the environment variable {@value #DIR_ENV}. A failure is remembered and
- * reported with the same explanation on every later attempt.
+ * <p>They are not in LiteModel's jar (about 27 MB that CPU-only users should not download). They come, in this order,
+ * from the folder the system property {@value #DIR_PROPERTY} or the environment variable {@value #DIR_ENV} names
+ * ({@code native/litert/fetch.sh} fills one from the pinned {@code ai-edge-litert} wheel), or from the natives jar of
+ * classifier {@value #NATIVES_CLASSIFIER} on the class path (the build packs the same files into it), extracted by
+ * JavaCPP's cache. A failure is remembered and reported with the same explanation on every later attempt.
  */
 final class LiteRtRuntime {
   /** System property naming the folder with libLiteRt.so and libLiteRtWebGpuAccelerator.so. */
@@ -23,6 +25,10 @@ final class LiteRtRuntime {
   static final String DIR_ENV = "LITEMODEL_LITERT_DIR";
   static final String LIBRARY = "libLiteRt.so";
   static final String GPU_ACCELERATOR_LIBRARY = "libLiteRtWebGpuAccelerator.so";
+  /** The classifier of the jar that carries both libraries (built by {@code mvn -Pfull package}). */
+  static final String NATIVES_CLASSIFIER = "linux-x86_64-litert";
+  /** Where that jar keeps them. */
+  static final String RESOURCE_FOLDER = "/io/litemodel/litert/linux-x86_64/";
 
   private static final Object LOCK = new Object();
   private static volatile Path directory; // set once bound
@@ -77,22 +83,53 @@ final class LiteRtRuntime {
     }
   }
 
-  /** @return the folder named by the system property or the environment, absolute */
+  /**
+   * @return the folder named by the system property or the environment, absolute; else the folder JavaCPP's cache
+   *     extracted the natives jar's libraries into
+   */
   private static Path configuredDirectory() {
     String value = System.getProperty(DIR_PROPERTY);
     if (value == null || value.isBlank()) {
       value = System.getenv(DIR_ENV);
     }
-    if (value == null || value.isBlank()) {
-      throw unavailable("LiteRT's natives were not found: neither the system property " + DIR_PROPERTY
-          + " nor the environment variable " + DIR_ENV + " names their folder. " + howToFetch());
+    if (value != null && !value.isBlank()) {
+      return Path.of(value).toAbsolutePath();
     }
-    return Path.of(value).toAbsolutePath();
+    Path fromJar = fromClassPath();
+    if (fromJar == null) {
+      throw unavailable("LiteRT's natives were not found: neither the system property " + DIR_PROPERTY
+          + " nor the environment variable " + DIR_ENV + " names their folder, and no " + NATIVES_CLASSIFIER
+          + " jar is on the class path. " + howToFetch());
+    }
+    return fromJar;
+  }
+
+  /**
+   * @return the folder holding both libraries of the natives jar ({@value #NATIVES_CLASSIFIER} classifier), extracted
+   *     by JavaCPP's cache like every other native library; null when that jar is not on the class path
+   */
+  private static Path fromClassPath() {
+    if (LiteRtRuntime.class.getResource(RESOURCE_FOLDER + LIBRARY) == null) {
+      return null;
+    }
+    try {
+      Path library = Loader.cacheResource(LiteRtRuntime.class, RESOURCE_FOLDER + LIBRARY).toPath();
+      Path accelerator = Loader.cacheResource(LiteRtRuntime.class, RESOURCE_FOLDER + GPU_ACCELERATOR_LIBRARY)
+          .toPath();
+      if (!library.getParent().equals(accelerator.getParent())) {
+        throw unavailable("the " + NATIVES_CLASSIFIER + " jar's libraries were extracted to two folders ("
+            + library + ", " + accelerator + "); LiteRT finds its GPU accelerator beside " + LIBRARY);
+      }
+      return library.getParent().toAbsolutePath();
+    } catch (IOException e) {
+      throw unavailable("extracting LiteRT's natives from the " + NATIVES_CLASSIFIER + " jar failed: " + e);
+    }
   }
 
   private static String howToFetch() {
-    return "Fetch them with native/litert/fetch.sh DIR (from the pinned ai-edge-litert wheel on PyPI) and pass "
-        + "-D" + DIR_PROPERTY + "=DIR/litert.";
+    return "Add io.litemodel:litemodel:" + NATIVES_CLASSIFIER + " to the class path, or fetch them with "
+        + "native/litert/fetch.sh DIR (from the pinned ai-edge-litert wheel on PyPI) and pass -D" + DIR_PROPERTY
+        + "=DIR/litert.";
   }
 
   private static LiteModelException unavailable(String message) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +41,23 @@ class LiteRtRuntimeTest {
     ChildJvm.Result result = child(List.of(), Map.of());
     assertEquals("ACCELERATOR_UNAVAILABLE", result.value("status"));
     assertTrue(result.value("message").startsWith("LiteRT's natives were not found: neither the system property "
-        + "litemodel.litert.dir nor the environment variable LITEMODEL_LITERT_DIR names their folder. Fetch them "
-        + "with native/litert/fetch.sh DIR"), result.output());
+        + "litemodel.litert.dir nor the environment variable LITEMODEL_LITERT_DIR names their folder, and no "
+        + "linux-x86_64-litert jar is on the class path. Add io.litemodel:litemodel:linux-x86_64-litert to the class "
+        + "path, or fetch them with native/litert/fetch.sh DIR"), result.output());
+  }
+
+  /** The natives jar's layout on the class path (a folder here; the packed jar is checked by litert-jar-check.sh). */
+  @Test
+  void findsTheNativesOnTheClassPathWhenNoFolderIsNamed(@TempDir Path classes, @TempDir Path cache)
+      throws IOException {
+    Path folder = classes.resolve(LiteRtRuntime.RESOURCE_FOLDER.substring(1));
+    Files.createDirectories(folder);
+    Path natives = Path.of(System.getProperty(LiteRtRuntime.DIR_PROPERTY));
+    for (String library : new String[] {LiteRtRuntime.LIBRARY, LiteRtRuntime.GPU_ACCELERATOR_LIBRARY}) {
+      Files.createSymbolicLink(folder.resolve(library), natives.resolve(library).toAbsolutePath());
+    }
+    ChildJvm.Result result = child(List.of("-Dorg.bytedeco.javacpp.cachedir=" + cache), Map.of(), classes);
+    assertEquals("SwiftShader Device (Subzero) (Vulkan, CPU / software)", result.value("adapter"), result.output());
   }
 
   @Test
@@ -66,11 +82,18 @@ class LiteRtRuntimeTest {
 
   /** Runs {@link LiteRtProbe} with these JVM options and environment changes, without LITEMODEL_LITERT_DIR. */
   private static ChildJvm.Result child(List<String> jvmOptions, Map<String, String> environment) {
+    return child(jvmOptions, environment, null);
+  }
+
+  /** As {@link #child(List, Map)}, with {@code extraClassPath} (or nothing, when null) after the test class path. */
+  private static ChildJvm.Result child(List<String> jvmOptions, Map<String, String> environment,
+      Path extraClassPath) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(System.getProperty("java.class.path")
+        + (extraClassPath == null ? "" : java.io.File.pathSeparator + extraClassPath));
     command.add(LiteRtProbe.class.getName());
     command.add(MODEL);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
