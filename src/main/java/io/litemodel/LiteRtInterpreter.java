@@ -415,8 +415,9 @@ final class LiteRtInterpreter extends ModelInterpreter {
       notes.add("Dawn selected " + log.selectedAdapter() + ", not " + adapter.describe()
           + ", the device LiteModel checked");
     }
-    List<String> delegates = List.of("LiteRT GPU accelerator (WebGPU over Vulkan, " + runtimeDir.resolve(
-        LiteRtRuntime.GPU_ACCELERATOR_LIBRARY) + ")" + (gpu.cpuFallback() ? " + LiteRT CPU accelerator" : ""));
+    List<String> delegates = List.of("LiteRT GPU accelerator (WebGPU over Vulkan; "
+        + runtimeDir.resolve(LiteRtRuntime.LIBRARY) + ", " + runtimeDir.resolve(LiteRtRuntime.GPU_ACCELERATOR_LIBRARY)
+        + ")" + (gpu.cpuFallback() ? " + LiteRT CPU accelerator" : ""));
     return new ExecutionReport(Accelerator.Kind.GPU, delegates, -1, primary, subgraphs, notes, ran);
   }
 

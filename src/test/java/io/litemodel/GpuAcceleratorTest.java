@@ -102,8 +102,8 @@ class GpuAcceleratorTest {
       assertEquals(cpu.executionReport().primaryOperatorCount(), report.delegatedNodes(), report.toString());
       assertEquals(List.of(LiteRtInterpreter.GPU_PARTITION), report.partitionNames());
       Path dir = Path.of(System.getProperty(LiteRtRuntime.DIR_PROPERTY)).toAbsolutePath();
-      assertEquals(List.of("LiteRT GPU accelerator (WebGPU over Vulkan, " + dir.resolve("libLiteRtWebGpuAccelerator.so")
-          + ") + LiteRT CPU accelerator"), report.delegates());
+      assertEquals(List.of("LiteRT GPU accelerator (WebGPU over Vulkan; " + dir.resolve("libLiteRt.so") + ", "
+          + dir.resolve("libLiteRtWebGpuAccelerator.so") + ") + LiteRT CPU accelerator"), report.delegates());
       assertEquals(List.of("the GPU adapter is a software Vulkan implementation: correct, not fast"), report.notes());
       float worst = 0;
       for (float[] row : rows) {
