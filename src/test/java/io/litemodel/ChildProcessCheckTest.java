@@ -67,6 +67,17 @@ class ChildProcessCheckTest {
     assertEquals(sent.library(), received.library());
   }
 
+  @Test
+  void everyAcceleratorKindCrossesToTheChildWithItsOptions() {
+    for (Accelerator accelerator : List.of(Accelerator.cpu(), Accelerator.gpu(),
+        Accelerator.gpu().withSoftwareAdapter(true).withCpuFallback(false), Accelerator.auto().withCpuFallback(false),
+        Accelerator.gpuDelegate(), Accelerator.gpuDelegate().withLibrary(Path.of("/x/libdelegate.so")))) {
+      LiteModel.Options options = LiteModel.Options.defaults().withAccelerator(accelerator);
+      assertEquals(accelerator, ChildProcessCheck.decode(ChildProcessCheck.encode(options)).accelerator(),
+          accelerator.toString());
+    }
+  }
+
   private static List<Path> crashReports() throws IOException {
     try (var files = Files.list(Path.of("."))) {
       return files.filter(p -> p.getFileName().toString().startsWith("hs_err")).sorted().toList();
