@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,11 +30,15 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * <p><b>How.</b> A caller claims a sequence number (one atomic increment), writes its row into its slot of a
- * preallocated ring of request rows and publishes it. Batches are taken from a shared cursor: the run of published
- * requests there, up to the largest batch (optionally after a bounded wait for more), run straight from the ring
- * (consecutive slots are consecutive rows of one direct buffer, so a batch needs no copy). While a batch runs, new
- * requests pile up, so batches grow with the load even with no wait at all.
+ * <p><b>How.</b> A caller claims a sequence number (one atomic increment), lends its input and output arrays to its
+ * slot of a preallocated ring and publishes it. A runner takes every published request it can see, up to the largest
+ * batch (optionally after a bounded wait for more), each with one compare-and-set, copies their rows into its own
+ * batch buffer, runs the batch and writes each output row straight into its caller's array. While a batch runs, new
+ * requests pile up, so batches grow with the load even with no wait at all. Runners step over sequences that are
+ * claimed but not yet published, so a caller descheduled between the two (on a machine with more runnable threads
+ * than cores, that happens all the time and lasts a scheduler time slice) delays only its own request; an earlier
+ * version that took runs of consecutive sequences from one cursor stalled every later request behind such a caller
+ * (seen: 4 ms tails at 8 callers on 2 cores).
  *
  * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that
  * finds one of the runners (one per core) free takes it and runs batches (its own record with whatever else is
@@ -47,9 +50,9 @@ import java.util.concurrent.locks.LockSupport;
  * nothing queued or running runs its own record on one of a few replicas kept for that.
  *
  * <p>The ring is in the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
- * {@code com.lmax:disruptor} because the batcher needs two things that library does not give: each request's rows
- * laid out contiguously in native memory (Disruptor events are Java objects), and a per-request completion that
- * wakes exactly its caller.
+ * {@code com.lmax:disruptor} because the batcher needs what that library does not give: consumers that take any
+ * published request out of order (its consumers follow sequences in order, which is what let one descheduled caller
+ * stall the rest), and a per-request completion that wakes exactly its caller.
  *
  * <p><b>Results</b> are those of {@link InferenceModel#predictSingle(float[], float[])}, provided the model computes
  * each row independently of the others in its batch (true of models without cross-batch operations). Batch sizes are
@@ -79,8 +82,6 @@ public final class MicroBatcher implements AutoCloseable {
   private final int inputRow;
   private final int outputRow;
   private final BatchSizes sizes;
-  /** The next sequence an inference thread takes. */
-  private final AtomicLong cursor = new AtomicLong();
   /** Cores left for callers beside the inference threads. */
   private final int callerCores;
   /**
@@ -105,7 +106,7 @@ public final class MicroBatcher implements AutoCloseable {
     // At least two full batches of slots, so callers can fill the next batch while one runs.
     int slots = Math.max(options.capacity, 2 * sizes.maxRun());
     int capacity = Integer.bitCount(slots) == 1 ? slots : Integer.highestOneBit(slots) << 1;
-    this.ring = new RequestRing(capacity, inputRow, outputRow, sizes.largest());
+    this.ring = new RequestRing(capacity, inputRow, outputRow);
     List<InferenceModel> made = new ArrayList<>();
     made.add(model);
     this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - Math.max(1, options.threads));
@@ -133,7 +134,7 @@ public final class MicroBatcher implements AutoCloseable {
           }
           prepare(perSize[i], sizes.size(i));
         }
-        BatchWorker runner = new BatchWorker(ring, cursor, closed, sleepers, sizes, perSize, options.maxWaitNanos);
+        BatchWorker runner = new BatchWorker(ring, closed, sleepers, sizes, perSize, options.maxWaitNanos);
         this.runners[t] = runner;
         if (combining) {
           combiners[t] = runner;
@@ -229,6 +230,11 @@ public final class MicroBatcher implements AutoCloseable {
     return total;
   }
 
+  /** The request ring, for tests in this package (to claim a sequence the way a descheduled caller leaves it). */
+  RequestRing ring() {
+    return ring;
+  }
+
   /** @return the most records one invocation runs */
   public int largestBatch() {
     return sizes.largest();
@@ -263,9 +269,9 @@ public final class MicroBatcher implements AutoCloseable {
     }
     long sequence = ring.claim();
     awaitFreeSlot(sequence);
-    ring.publish(sequence, input);
+    ring.publish(sequence, input, output);
     if (combiners.length > 0) {
-      combineUntilDone(sequence, output);
+      combineUntilDone(sequence);
       return;
     }
     if (sleepers.get() > 0) {
@@ -273,7 +279,7 @@ public final class MicroBatcher implements AutoCloseable {
         LockSupport.unpark(thread);
       }
     }
-    awaitResult(sequence, output);
+    awaitResult(sequence);
   }
 
   /**
@@ -282,7 +288,7 @@ public final class MicroBatcher implements AutoCloseable {
    * record is done and wakes the caller of the next ready request to take over, so no caller serves others for
    * long, and the cores go to callers that have work rather than to a separate thread competing with them.
    */
-  private void combineUntilDone(long sequence, float[] output) {
+  private void combineUntilDone(long sequence) {
     boolean interrupted = false;
     Backoff backoff = ring.outstanding() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
     int round = 0;
@@ -302,7 +308,7 @@ public final class MicroBatcher implements AutoCloseable {
           combinerBusy.set(slot, 0);
         }
         // Released first, then checked: a caller that published meanwhile either saw the slot free or is woken here.
-        ring.wakeFirstWaiting(cursor.get());
+        ring.wakeFirstWaiting();
         round = 0;
         continue;
       }
@@ -310,7 +316,7 @@ public final class MicroBatcher implements AutoCloseable {
         if (ring.abandon(sequence)) {
           throw closedException();
         }
-        break;
+        continue; // done: every runner has stopped, so nothing is left taken and not done
       }
       round = backoff.pause(round);
       if (!backoff.parked(round)) {
@@ -327,11 +333,12 @@ public final class MicroBatcher implements AutoCloseable {
           throw new LiteModelException(LiteModelException.Status.CANCELLED,
               "interrupted while waiting for a batched prediction");
         }
+        // A runner took the record: its result comes within one batch, into this caller's array, so wait for it
+        // (the flag is cleared so that park works) and leave the interrupt for the caller to see afterwards.
         interrupted = true;
-        break;
       }
     }
-    deliver(sequence, output, interrupted);
+    deliver(sequence, interrupted);
   }
 
   private int tryCombiner() {
@@ -392,7 +399,7 @@ public final class MicroBatcher implements AutoCloseable {
     }
   }
 
-  private void awaitResult(long sequence, float[] output) {
+  private void awaitResult(long sequence) {
     boolean interrupted = false;
     // Outstanding requests (this one included) against the cores the callers have: spin only with a core to spare.
     Backoff backoff = ring.outstanding() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
@@ -411,7 +418,7 @@ public final class MicroBatcher implements AutoCloseable {
         if (ring.abandon(sequence)) {
           throw closedException();
         }
-        break;
+        continue; // done: every runner has stopped, so nothing is left taken and not done
       }
       LockSupport.park(this);
       if (Thread.interrupted()) {
@@ -420,16 +427,17 @@ public final class MicroBatcher implements AutoCloseable {
           throw new LiteModelException(LiteModelException.Status.CANCELLED,
               "interrupted while waiting for a batched prediction");
         }
-        interrupted = true; // the result is there: deliver it, and leave the interrupt for the caller to see
-        break;
+        // A runner took the record: its result comes within one batch, into this caller's array, so wait for it
+        // (the flag is cleared so that park works) and leave the interrupt for the caller to see afterwards.
+        interrupted = true;
       }
     }
-    deliver(sequence, output, interrupted);
+    deliver(sequence, interrupted);
   }
 
-  /** Reads the result (freeing the slot) and throws the batch's error, if any. */
-  private void deliver(long sequence, float[] output, boolean interrupted) {
-    Throwable error = ring.take(sequence, output);
+  /** Frees the slot (the result is already in the caller's array) and throws the batch's error, if any. */
+  private void deliver(long sequence, boolean interrupted) {
+    Throwable error = ring.take(sequence);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -446,8 +454,8 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * Runs every request already published (the inference threads, or this thread once the combining callers have
-   * given their runners back), makes callers still waiting fail with {@link IllegalStateException}, and closes the
-   * models. Waits for batches in progress; never for a caller that is not running one. Idempotent.
+   * given their runners back), makes callers still waiting (those that had not published yet) fail with
+   * {@link IllegalStateException}, and closes the models. Waits for batches in progress; never for a caller that is not running one. Idempotent.
    */
   @Override
   public void close() {

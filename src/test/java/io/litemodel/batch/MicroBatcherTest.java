@@ -121,6 +121,60 @@ class MicroBatcherTest {
     }
   }
 
+  /**
+   * A caller descheduled between claiming its sequence and publishing its record (provoked here by claiming one by
+   * hand) delays nobody else: every other caller completes with its exact result, and the stalled record still runs
+   * once it is published. A batcher whose runners followed the sequences in order would wait for it forever.
+   */
+  @Test
+  void aCallerStalledBetweenClaimAndPublishDelaysNoOneElse() throws Exception {
+    stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8)); // callers combine
+    stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false));
+  }
+
+  private static void stalledCallerDelaysNoOne(MicroBatcher.Options options) throws Exception {
+    Reference reference = new Reference(MLP, 16, 37);
+    int threads = 4;
+    int calls = 200; // fewer in all than the ring's slots: the stalled slot's next lap would wait for it
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (MicroBatcher batcher = MicroBatcher.around(hooked(MLP), options)) {
+      RequestRing ring = batcher.ring();
+      long stalled = ring.claim();
+      List<Future<Integer>> mismatches = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        mismatches.add(pool.submit(() -> {
+          float[] out = new float[batcher.outputRow()];
+          int bad = 0;
+          for (int i = 0; i < calls; i++) {
+            int k = (i + offset) & 15;
+            batcher.predictSingle(reference.inputs[k], out);
+            bad += java.util.Arrays.equals(out, reference.outputs[k]) ? 0 : 1;
+          }
+          return bad;
+        }));
+      }
+      for (Future<Integer> bad : mismatches) {
+        assertEquals(0, bad.get(DEADLOCK_SECONDS, TimeUnit.SECONDS), "results that differ from predictSingle");
+      }
+      assertTrue(calls * threads < ring.capacity());
+      float[] late = new float[batcher.outputRow()];
+      ring.publish(stalled, reference.inputs[9], late); // the stalled caller runs again
+      float[] out = new float[batcher.outputRow()];
+      batcher.predictSingle(reference.inputs[3], out); // a runner now takes both
+      assertArrayEquals(reference.outputs[3], out);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLOCK_SECONDS);
+      while (!ring.isDone(stalled) && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertTrue(ring.isDone(stalled), "the stalled record ran once published");
+      assertEquals(null, ring.take(stalled));
+      assertArrayEquals(reference.outputs[9], late);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Starts {@code count} callers of {@code rows}; returns once they all wait (parked) for their results. */
   private static List<Future<float[]>> pileUp(ExecutorService pool, MicroBatcher batcher, float[][] rows,
       List<Thread> callers) throws InterruptedException {
