@@ -46,6 +46,9 @@ import java.util.concurrent.locks.LockSupport;
  * take over; a caller that finds every runner busy waits, spinning first and parking later (see {@code Backoff}),
  * for a runner to run its record. A lone caller thus runs its own record at once, with no hand-off; and the cores
  * go to callers that have work instead of to a separate thread that would compete with every caller for the CPU.
+ * With one runner per core, though, the callers on the CPUs mostly run their own records, so batches stay small
+ * when callers are many and cores few; {@code withCombiners(1)} leaves the other cores to callers to publish while
+ * one batch runs, so batches grow, at the price of parking and waking each waiting caller.
  * With {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds
  * nothing queued or running runs its own record on one of a few replicas kept for that.
  *
@@ -112,7 +115,7 @@ public final class MicroBatcher implements AutoCloseable {
     this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - Math.max(1, options.threads));
     this.threads = new Thread[options.threads];
     boolean combining = options.threads == 0;
-    int runners = combining ? Runtime.getRuntime().availableProcessors() : options.threads;
+    int runners = combining ? options.combiners(Runtime.getRuntime().availableProcessors()) : options.threads;
     this.combiners = new BatchWorker[combining ? runners : 0];
     this.runners = new BatchWorker[runners];
     this.combinerBusy = new AtomicIntegerArray(combiners.length);
@@ -510,6 +513,7 @@ public final class MicroBatcher implements AutoCloseable {
     private int threads;
     private int capacity = DEFAULT_CAPACITY;
     private boolean callerRuns = true;
+    private int combiners;
 
     private Options() {}
 
@@ -520,6 +524,7 @@ public final class MicroBatcher implements AutoCloseable {
       copy.threads = threads;
       copy.capacity = capacity;
       copy.callerRuns = callerRuns;
+      copy.combiners = combiners;
       return copy;
     }
 
@@ -593,6 +598,25 @@ public final class MicroBatcher implements AutoCloseable {
       return copy;
     }
 
+    /**
+     * @param count combining mode (no inference threads): how many callers may run batches at once; 0 (the default):
+     *     one per core. Fewer than the cores leaves cores to callers to publish their records while batches run, so
+     *     batches form, at the price of waking each waiting caller.
+     */
+    public Options withCombiners(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("combiners must be >= 0, got " + count);
+      }
+      Options copy = copy();
+      copy.combiners = count;
+      return copy;
+    }
+
+    /** @return combining runners on a machine with {@code cores} cores */
+    int combiners(int cores) {
+      return combiners > 0 ? combiners : cores;
+    }
+
     /** @return true when a lone caller runs its record on its own thread */
     public boolean callerRuns() {
       return callerRuns;
@@ -621,7 +645,7 @@ public final class MicroBatcher implements AutoCloseable {
     @Override
     public String toString() {
       return "MicroBatcher.Options{maxBatch=" + maxBatch + ", maxWait=" + maxWaitNanos + "ns, threads=" + threads
-          + ", capacity=" + capacity + ", callerRuns=" + callerRuns + "}";
+          + ", capacity=" + capacity + ", callerRuns=" + callerRuns + ", combiners=" + combiners + "}";
     }
   }
 }

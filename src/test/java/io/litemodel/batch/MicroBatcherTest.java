@@ -101,6 +101,7 @@ class MicroBatcherTest {
   @Test
   void batchedResultsEqualPredictSingleUnderConcurrency() throws Exception {
     exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16)); // callers combine
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withCombiners(1)); // one at a time
     exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1));
     exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1).withCallerRuns(false));
   }
@@ -129,6 +130,7 @@ class MicroBatcherTest {
   @Test
   void aCallerStalledBetweenClaimAndPublishDelaysNoOneElse() throws Exception {
     stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8)); // callers combine
+    stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1));
     stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false));
   }
 
@@ -511,5 +513,7 @@ class MicroBatcherTest {
     assertEquals("max batch must be >= 1, got 0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withMaxWait(-1));
     assertEquals("max wait must be >= 0 ns, got -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withCombiners(-1));
+    assertEquals("combiners must be >= 0, got -1", e.getMessage());
   }
 }
