@@ -41,9 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  * (seen: 4 ms tails at 8 callers on 2 cores).
  *
  * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that
- * finds one of the runners (one per core) free takes it and runs batches (its own record with whatever else is
- * ready) until its own record is done, then gives the runner back and wakes the caller of the next ready request to
- * take over; a caller that finds every runner busy waits, spinning first and parking later (see {@code Backoff}),
+ * finds one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches
+ * (its own record with whatever else is ready) until its own record is done, then gives the runner back and wakes
+ * the caller of the next ready request to take over; a caller that finds every runner busy waits, spinning first and parking later (see {@code Backoff}),
  * for a runner to run its record. A lone caller thus runs its own record at once, with no hand-off; and the cores
  * go to callers that have work instead of to a separate thread that would compete with every caller for the CPU.
  * With one runner per core, though, the callers on the CPUs mostly run their own records, so batches stay small
@@ -70,7 +70,8 @@ import java.util.concurrent.locks.LockSupport;
  * replicas are made at construction.
  *
  * <p><b>Ownership.</b> The batcher owns the model it is built around and the replicas it makes (one per batch size
- * and runner, and with inference threads one per core for callers that run their own record), and closes them all on {@link #close()}. Load the model with
+ * and runner, and with inference threads one per core for callers that run their own record), and closes them all
+ * on {@link #close()}. Load the model with
  * {@code withWeightsCache(true)} so that those replicas share one copy of the packed weights.
  */
 public final class MicroBatcher implements AutoCloseable {
@@ -93,7 +94,7 @@ public final class MicroBatcher implements AutoCloseable {
    */
   private final InferenceModel[] direct;
   private final AtomicIntegerArray directBusy;
-  /** Combining mode (no inference threads): batch runners that callers take turns at, one per core. */
+  /** Combining mode (no inference threads): batch runners that callers take turns at (one per core by default). */
   private final BatchWorker[] combiners;
   private final AtomicIntegerArray combinerBusy;
   /** Set once every worker has stopped: a caller still waiting then gives up instead of waiting forever. */
@@ -458,7 +459,8 @@ public final class MicroBatcher implements AutoCloseable {
   /**
    * Runs every request already published (the inference threads, or this thread once the combining callers have
    * given their runners back), makes callers still waiting (those that had not published yet) fail with
-   * {@link IllegalStateException}, and closes the models. Waits for batches in progress; never for a caller that is not running one. Idempotent.
+   * {@link IllegalStateException}, and closes the models. Waits for batches in progress; never for a caller that is
+   * not running one. Idempotent.
    */
   @Override
   public void close() {
@@ -564,8 +566,9 @@ public final class MicroBatcher implements AutoCloseable {
 
     /**
      * @param count inference threads, each with its own model replicas; 0 (the default): none, callers combine,
-     *     taking turns at running batches themselves on one of a few runners (one per core), which suits machines
-     *     whose cores are all busy: a separate inference thread would compete with every caller for the CPU
+     *     taking turns at running batches themselves on one of a few runners (see {@link #withCombiners(int)}),
+     *     which suits machines whose cores are all busy: a separate inference thread would compete with every
+     *     caller for the CPU
      */
     public Options withThreads(int count) {
       if (count < 0) {
