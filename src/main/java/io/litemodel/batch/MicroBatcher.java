@@ -43,8 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that
  * finds one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches
  * (its own record with whatever else is ready) until its own record is done, then gives the runner back and wakes
- * the caller of the next ready request to take over; a caller that finds every runner busy waits, spinning first and parking later (see {@code Backoff}),
- * for a runner to run its record. A lone caller thus runs its own record at once, with no hand-off; and the cores
+ * the caller of the next ready request to take over; a caller that finds every runner busy waits, spinning first
+ * and parking later (see {@code Backoff}), for a runner to run its record. A lone caller thus runs its own record at once, with no hand-off; and the cores
  * go to callers that have work instead of to a separate thread that would compete with every caller for the CPU.
  * With one runner per core, though, the callers on the CPUs mostly run their own records, so batches stay small
  * when callers are many and cores few; {@code withCombiners(1)} leaves the other cores to callers to publish while
