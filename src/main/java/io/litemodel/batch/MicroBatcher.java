@@ -40,17 +40,17 @@ import java.util.concurrent.locks.LockSupport;
  * version that took runs of consecutive sequences from one cursor stalled every later request behind such a caller
  * (seen: 4 ms tails at 8 callers on 2 cores).
  *
- * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that
- * finds one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches
- * (its own record with whatever else is ready) until its own record is done, then gives the runner back and wakes
- * the caller of the next ready request to take over; a caller that finds every runner busy waits, spinning first
- * and parking later (see {@code Backoff}), for a runner to run its record. A lone caller thus runs its own record at once, with no hand-off; and the cores
- * go to callers that have work instead of to a separate thread that would compete with every caller for the CPU.
- * With one runner per core, though, the callers on the CPUs mostly run their own records, so batches stay small
- * when callers are many and cores few; {@code withCombiners(1)} leaves the other cores to callers to publish while
- * one batch runs, so batches grow, at the price of parking and waking each waiting caller.
- * With {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds
- * nothing queued or running runs its own record on one of a few replicas kept for that.
+ * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that finds
+ * one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches (its own
+ * record with whatever else is ready) until its own record is done, then gives the runner back and wakes the caller of
+ * the next ready request to take over; a caller that finds every runner busy waits, spinning first and parking later
+ * (see {@code Backoff}), for a runner to run its record. A lone caller thus runs its own record at once, with no
+ * hand-off; and the cores go to callers that have work instead of to a separate thread that would compete with every
+ * caller for the CPU. With one runner per core, though, the callers on the CPUs mostly run their own records, so
+ * batches stay small when callers are many and cores few; {@code withCombiners(1)} leaves the other cores to callers to
+ * publish while one batch runs, so batches grow, at the price of parking and waking each waiting caller. With
+ * {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds nothing queued or
+ * running runs its own record on one of a few replicas kept for that.
  *
  * <p>The ring is in the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
  * {@code com.lmax:disruptor} because the batcher needs what that library does not give: consumers that take any
