@@ -177,6 +177,77 @@ class MicroBatcherTest {
     }
   }
 
+  /**
+   * Callers interrupted at random moments (before, while or after a runner takes their record) either get
+   * {@code CANCELLED} or their exact result; nobody else's result is touched, and nobody is left waiting.
+   */
+  @Test
+  void randomInterruptsNeverCorruptOrStrandOtherCallers() throws Exception {
+    randomInterrupts(MicroBatcher.Options.defaults().withMaxBatch(8));
+    randomInterrupts(MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1));
+    randomInterrupts(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false));
+  }
+
+  private static void randomInterrupts(MicroBatcher.Options options) throws Exception {
+    Reference reference = new Reference(MLP, 16, 41);
+    int threads = 6;
+    int calls = 2_000;
+    List<Thread> callers = new ArrayList<>();
+    int[] wrong = new int[threads];
+    int[] cancelled = new int[threads];
+    Throwable[] unexpected = new Throwable[threads];
+    try (MicroBatcher batcher = MicroBatcher.around(hooked(MLP), options.withCapacity(16))) {
+      for (int t = 0; t < threads; t++) {
+        int index = t;
+        Thread caller = new Thread(() -> {
+          float[] out = new float[batcher.outputRow()];
+          for (int i = 0; i < calls; i++) {
+            int k = (i * 7 + index) & 15;
+            java.util.Arrays.fill(out, Float.NaN);
+            try {
+              batcher.predictSingle(reference.inputs[k], out);
+              if (!java.util.Arrays.equals(out, reference.outputs[k])) {
+                wrong[index]++;
+              }
+            } catch (LiteModelException e) {
+              if (e.status() != LiteModelException.Status.CANCELLED) {
+                unexpected[index] = e;
+              }
+              cancelled[index]++;
+            } catch (Throwable e) {
+              unexpected[index] = e;
+            }
+            Thread.interrupted(); // a late interrupt meant for this call must not cancel the next one
+          }
+        });
+        callers.add(caller);
+        caller.start();
+      }
+      SplittableRandom random = new SplittableRandom(43);
+      while (callers.stream().anyMatch(Thread::isAlive)) {
+        callers.get(random.nextInt(threads)).interrupt();
+        for (int spin = random.nextInt(20_000); spin > 0; spin--) {
+          Thread.onSpinWait();
+        }
+      }
+      for (Thread caller : callers) {
+        caller.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+        assertTrue(!caller.isAlive(), "a caller is still waiting");
+      }
+      for (int t = 0; t < threads; t++) {
+        assertEquals(null, unexpected[t], "caller " + t);
+        assertEquals(0, wrong[t], "results that differ from predictSingle, caller " + t);
+      }
+      float[] out = new float[batcher.outputRow()];
+      for (int lap = 0; lap < 40; lap++) { // every slot again, abandoned ones too
+        batcher.predictSingle(reference.inputs[lap & 15], out);
+        assertArrayEquals(reference.outputs[lap & 15], out);
+      }
+      System.out.println(options + ": cancelled " + java.util.Arrays.stream(cancelled).sum() + " of "
+          + threads * calls);
+    }
+  }
+
   /** Starts {@code count} callers of {@code rows}; returns once they all wait (parked) for their results. */
   private static List<Future<float[]>> pileUp(ExecutorService pool, MicroBatcher batcher, float[][] rows,
       List<Thread> callers) throws InterruptedException {
