@@ -37,8 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * requests pile up, so batches grow with the load even with no wait at all. Runners step over sequences that are
  * claimed but not yet published, so a caller descheduled between the two (on a machine with more runnable threads
  * than cores, that happens all the time and lasts a scheduler time slice) delays only its own request; an earlier
- * version that took runs of consecutive sequences from one cursor stalled every later request behind such a caller
- * (seen: 4 ms tails at 8 callers on 2 cores).
+ * version that took runs of consecutive sequences from one cursor stalled every later request behind such a
+ * caller.
  *
  * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that finds
  * one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches (its own
