@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Many callers at once (issue 15): open-loop latency table and closed-loop throughput for one model per thread, the
 # pool, the micro-batcher and ONNX Runtime's shared session, interleaved, plus the pool's rotation cost. Writes
-# benchmarks/results/concurrency.md. About 5 minutes on 2 cores.
+# benchmarks/results/concurrency.md. About 5 minutes on 2 cores (variants stop at the first rate where their p99
+# passes 20 ms; each point is SECONDS_PER_POINT plus 0.2 s of warm-up).
 #
 # Compiles ConcurrencyLoad against the main build's classes (target/classes, so the newest library without
 # installing it) and the benchmarks' ONNX Runtime jar.
 # Usage: bash benchmarks/run-concurrency.sh
 # Environment: CALLERS (default 1,2,8,32), RATES (requests/s, default 5000,...,160000), CLOSED_CALLERS
-#   (default 1,2,4,8,16,32,64), SECONDS per point (default 1), OUT (default benchmarks/results/concurrency.md)
+#   (default 1,2,4,8,16,32,64), SECONDS_PER_POINT (default 1), OUT (default benchmarks/results/concurrency.md).
+# Check the machine is quiet first (uptime; the report quotes the load average before and after): on a busy machine
+# even the null call's p99 reaches milliseconds and no variant's tail means anything.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

@@ -6,52 +6,52 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One batch runner of a {@link MicroBatcher}, either an inference thread's body or a combiner slot that callers take
- * turns at: takes the run of ready requests at the shared cursor (up to the
- * largest batch, after waiting up to the batching window for more), claims it with one compare-and-set, runs it on
- * its own models straight from the request ring's rows, and hands the results back. Allocates nothing per batch.
+ * One batch runner of a {@link MicroBatcher}, either an inference thread's body or a runner slot that combining
+ * callers take turns at: takes every published request it finds in the ring (up to the largest batch, after waiting
+ * up to the batching window for more), copying their rows into its own batch buffer, runs the batch on its own
+ * models, and hands the results back. Allocates nothing per batch.
  */
 final class BatchWorker implements Runnable {
   private final RequestRing ring;
-  private final AtomicLong cursor;
   private final AtomicBoolean closed;
   private final AtomicInteger sleepers;
   private final BatchSizes sizes;
   /** One model per batch size, each resized to its size once. */
   private final InferenceModel[] models;
   private final long maxWaitNanos;
+  /** This runner's batch: the rows it took, in the order of {@code taken}. */
   private final FloatBuffer input;
   private final FloatBuffer output;
-  /** Output of a padded batch, of which only the real rows are copied to the ring. */
-  private final FloatBuffer padded;
+  private final long[] taken;
   private final int inputRow;
   private final int outputRow;
   /** Batches and records run, for statistics: written only by the thread holding this runner, read racily. */
   private long batches;
   private long records;
 
-  BatchWorker(RequestRing ring, AtomicLong cursor, AtomicBoolean closed, AtomicInteger sleepers, BatchSizes sizes,
+  BatchWorker(RequestRing ring, AtomicBoolean closed, AtomicInteger sleepers, BatchSizes sizes,
       InferenceModel[] models, long maxWaitNanos) {
     this.ring = ring;
-    this.cursor = cursor;
     this.closed = closed;
     this.sleepers = sleepers;
     this.sizes = sizes;
     this.models = models;
     this.maxWaitNanos = maxWaitNanos;
-    this.input = ring.inputView();
-    this.output = ring.outputView();
     this.inputRow = ring.inputRow();
     this.outputRow = ring.outputRow();
-    this.padded = ByteBuffer.allocateDirect(sizes.largest() * outputRow * Float.BYTES).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
+    this.input = floats(sizes.maxRun() * inputRow);
+    this.output = floats(sizes.maxRun() * outputRow);
+    this.taken = new long[sizes.maxRun()];
   }
 
-  /** Serves batches until the batcher is closed and no ready request is left at the cursor (thread mode). */
+  private static FloatBuffer floats(int count) {
+    return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
+  /** Serves batches until the batcher is closed and no ready request is left (thread mode). */
   @Override
   public void run() {
     int round = 0;
@@ -65,51 +65,51 @@ final class BatchWorker implements Runnable {
       }
       round = Backoff.IDLE_WORKER.pause(round);
       if (Backoff.IDLE_WORKER.parked(round)) {
-        sleep(cursor.get());
+        sleep();
         round = 0;
       }
     }
   }
 
   /**
-   * Takes the run of ready requests at the cursor (after the batching window, if any), and runs it unless another
-   * runner claimed it first. Used by the inference threads and by combining callers alike.
+   * Takes the published requests (after the batching window, if any) and runs them as one batch. Used by the
+   * inference threads and by combining callers alike.
    *
-   * @return false if no request was ready at the cursor
+   * @return false if no request was ready
    */
   boolean serveOnce() {
-    long first = cursor.get();
-    int ready = ring.readyRun(first, sizes.maxRun());
-    if (ready == 0) {
+    int count = ring.takeReady(taken, 0, sizes.maxRun(), input);
+    if (count == 0) {
       return false;
     }
-    if (ready < sizes.maxRun() && maxWaitNanos > 0) {
-      ready = gather(first, ready);
+    if (count < sizes.maxRun() && maxWaitNanos > 0) {
+      count = gather(count);
     }
-    if (cursor.compareAndSet(first, first + ready)) {
-      runBatch(first, ready);
-    }
+    runBatch(count);
     return true;
   }
 
-  /** Waits, spinning (a timed park would overshoot by the timer slack), up to the window for more requests. */
-  private int gather(long first, int ready) {
+  /**
+   * Waits, spinning (a timed park would overshoot by the timer slack), up to the window for more requests; what it
+   * has taken is this runner's meanwhile, and other runners take the rest.
+   */
+  private int gather(int count) {
     long deadline = System.nanoTime() + maxWaitNanos;
-    int n = ready;
+    int n = count;
     while (n < sizes.maxRun() && System.nanoTime() - deadline < 0) {
       Thread.onSpinWait();
-      n = Math.max(n, ring.readyRun(first, sizes.maxRun()));
+      n += ring.takeReady(taken, n, sizes.maxRun(), input);
     }
     return n;
   }
 
   /** Parks until a caller publishes (callers unpark workers while {@code sleepers} is non-zero) or close. */
-  private void sleep(long first) {
+  private void sleep() {
     sleepers.incrementAndGet();
     try {
       // Checked after announcing the sleep: a caller that published before this check is seen here, and one that
       // publishes after it sees the sleeper count and unparks this thread.
-      if (ring.readyRun(first, 1) == 0 && !closed.get() && cursor.get() == first) {
+      if (!ring.anyReady() && !closed.get()) {
         LockSupport.park(this);
       }
     } finally {
@@ -125,32 +125,24 @@ final class BatchWorker implements Runnable {
     return records;
   }
 
-  private void runBatch(long first, int count) {
+  private void runBatch(int count) {
     batches++;
     records += count;
-    int slot = ring.slot(first);
     try {
       for (int done = 0; done < count; ) {
         int rows = Math.min(count - done, sizes.largest());
         int index = sizes.indexFor(rows);
         int size = sizes.size(index);
-        int row = slot + done;
-        // Rows past the run (other callers' rows, or the ring's zero slack) pad the batch: rows are independent,
-        // and their outputs go to the padding buffer, never to another caller's slot.
-        input.limit(input.capacity()).position(row * inputRow);
-        if (size == rows) {
-          output.limit(output.capacity()).position(row * outputRow);
-          models[index].predict(input, output, size);
-        } else {
-          padded.clear();
-          models[index].predict(input, padded, size);
-          output.put(row * outputRow, padded, 0, rows * outputRow);
-        }
+        // Rows past the batch's own (left from earlier batches, or zeros) pad it to a size the model takes: rows
+        // are independent, and their outputs are never handed to anyone.
+        input.limit(input.capacity()).position(done * inputRow);
+        output.limit(output.capacity()).position(done * outputRow);
+        models[index].predict(input, output, size);
         done += rows;
       }
-      ring.complete(first, count, null);
+      ring.complete(taken, count, output, null);
     } catch (Throwable e) { // every caller of the batch must hear of it, whatever it is
-      ring.complete(first, count, e);
+      ring.complete(taken, count, output, e);
     }
   }
 }

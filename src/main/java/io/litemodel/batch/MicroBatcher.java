@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,25 +30,32 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * <p><b>How.</b> A caller claims a sequence number (one atomic increment), writes its row into its slot of a
- * preallocated ring of request rows and publishes it. Batches are taken from a shared cursor: the run of published
- * requests there, up to the largest batch (optionally after a bounded wait for more), run straight from the ring
- * (consecutive slots are consecutive rows of one direct buffer, so a batch needs no copy). While a batch runs, new
- * requests pile up, so batches grow with the load even with no wait at all.
+ * <p><b>How.</b> A caller claims a sequence number (one atomic increment), lends its input and output arrays to its
+ * slot of a preallocated ring and publishes it. A runner takes every published request it can see, up to the largest
+ * batch (optionally after a bounded wait for more), each with one compare-and-set, copies their rows into its own
+ * batch buffer, runs the batch and writes each output row straight into its caller's array. While a batch runs, new
+ * requests pile up, so batches grow with the load even with no wait at all. Runners step over sequences that are
+ * claimed but not yet published, so a caller descheduled between the two (on a machine with more runnable threads
+ * than cores, that happens all the time and lasts a scheduler time slice) delays only its own request; an earlier
+ * version that took runs of consecutive sequences from one cursor stalled every later request behind such a
+ * caller.
  *
- * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that
- * finds one of the runners (one per core) free takes it and runs batches (its own record with whatever else is
- * ready) until its own record is done, then gives the runner back and wakes the caller of the next ready request to
- * take over; a caller that finds every runner busy waits, spinning first and parking later (see {@code Backoff}),
- * for a runner to run its record. A lone caller thus runs its own record at once, with no hand-off; and the cores
- * go to callers that have work instead of to a separate thread that would compete with every caller for the CPU.
- * With {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds
- * nothing queued or running runs its own record on one of a few replicas kept for that.
+ * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that finds
+ * one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches (its own
+ * record with whatever else is ready) until its own record is done, then gives the runner back and wakes the caller of
+ * the next ready request to take over; a caller that finds every runner busy waits, spinning first and parking later
+ * (see {@code Backoff}), for a runner to run its record. A lone caller thus runs its own record at once, with no
+ * hand-off; and the cores go to callers that have work instead of to a separate thread that would compete with every
+ * caller for the CPU. With one runner per core, though, the callers on the CPUs mostly run their own records, so
+ * batches stay small when callers are many and cores few; {@code withCombiners(1)} leaves the other cores to callers to
+ * publish while one batch runs, so batches grow, at the price of parking and waking each waiting caller. With
+ * {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds nothing queued or
+ * running runs its own record on one of a few replicas kept for that.
  *
  * <p>The ring is in the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
- * {@code com.lmax:disruptor} because the batcher needs two things that library does not give: each request's rows
- * laid out contiguously in native memory (Disruptor events are Java objects), and a per-request completion that
- * wakes exactly its caller.
+ * {@code com.lmax:disruptor} because the batcher needs what that library does not give: consumers that take any
+ * published request out of order (its consumers follow sequences in order, which is what let one descheduled caller
+ * stall the rest), and a per-request completion that wakes exactly its caller.
  *
  * <p><b>Results</b> are those of {@link InferenceModel#predictSingle(float[], float[])}, provided the model computes
  * each row independently of the others in its batch (true of models without cross-batch operations). Batch sizes are
@@ -64,7 +70,8 @@ import java.util.concurrent.locks.LockSupport;
  * replicas are made at construction.
  *
  * <p><b>Ownership.</b> The batcher owns the model it is built around and the replicas it makes (one per batch size
- * and runner, and with inference threads one per core for callers that run their own record), and closes them all on {@link #close()}. Load the model with
+ * and runner, and with inference threads one per core for callers that run their own record), and closes them all
+ * on {@link #close()}. Load the model with
  * {@code withWeightsCache(true)} so that those replicas share one copy of the packed weights.
  */
 public final class MicroBatcher implements AutoCloseable {
@@ -79,8 +86,6 @@ public final class MicroBatcher implements AutoCloseable {
   private final int inputRow;
   private final int outputRow;
   private final BatchSizes sizes;
-  /** The next sequence an inference thread takes. */
-  private final AtomicLong cursor = new AtomicLong();
   /** Cores left for callers beside the inference threads. */
   private final int callerCores;
   /**
@@ -89,7 +94,7 @@ public final class MicroBatcher implements AutoCloseable {
    */
   private final InferenceModel[] direct;
   private final AtomicIntegerArray directBusy;
-  /** Combining mode (no inference threads): batch runners that callers take turns at, one per core. */
+  /** Combining mode (no inference threads): batch runners that callers take turns at (one per core by default). */
   private final BatchWorker[] combiners;
   private final AtomicIntegerArray combinerBusy;
   /** Set once every worker has stopped: a caller still waiting then gives up instead of waiting forever. */
@@ -105,13 +110,13 @@ public final class MicroBatcher implements AutoCloseable {
     // At least two full batches of slots, so callers can fill the next batch while one runs.
     int slots = Math.max(options.capacity, 2 * sizes.maxRun());
     int capacity = Integer.bitCount(slots) == 1 ? slots : Integer.highestOneBit(slots) << 1;
-    this.ring = new RequestRing(capacity, inputRow, outputRow, sizes.largest());
+    this.ring = new RequestRing(capacity, inputRow, outputRow);
     List<InferenceModel> made = new ArrayList<>();
     made.add(model);
     this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - Math.max(1, options.threads));
     this.threads = new Thread[options.threads];
     boolean combining = options.threads == 0;
-    int runners = combining ? Runtime.getRuntime().availableProcessors() : options.threads;
+    int runners = combining ? options.combiners(Runtime.getRuntime().availableProcessors()) : options.threads;
     this.combiners = new BatchWorker[combining ? runners : 0];
     this.runners = new BatchWorker[runners];
     this.combinerBusy = new AtomicIntegerArray(combiners.length);
@@ -133,7 +138,7 @@ public final class MicroBatcher implements AutoCloseable {
           }
           prepare(perSize[i], sizes.size(i));
         }
-        BatchWorker runner = new BatchWorker(ring, cursor, closed, sleepers, sizes, perSize, options.maxWaitNanos);
+        BatchWorker runner = new BatchWorker(ring, closed, sleepers, sizes, perSize, options.maxWaitNanos);
         this.runners[t] = runner;
         if (combining) {
           combiners[t] = runner;
@@ -229,6 +234,11 @@ public final class MicroBatcher implements AutoCloseable {
     return total;
   }
 
+  /** The request ring, for tests in this package (to claim a sequence the way a descheduled caller leaves it). */
+  RequestRing ring() {
+    return ring;
+  }
+
   /** @return the most records one invocation runs */
   public int largestBatch() {
     return sizes.largest();
@@ -263,9 +273,9 @@ public final class MicroBatcher implements AutoCloseable {
     }
     long sequence = ring.claim();
     awaitFreeSlot(sequence);
-    ring.publish(sequence, input);
+    ring.publish(sequence, input, output);
     if (combiners.length > 0) {
-      combineUntilDone(sequence, output);
+      combineUntilDone(sequence);
       return;
     }
     if (sleepers.get() > 0) {
@@ -273,7 +283,7 @@ public final class MicroBatcher implements AutoCloseable {
         LockSupport.unpark(thread);
       }
     }
-    awaitResult(sequence, output);
+    awaitResult(sequence);
   }
 
   /**
@@ -282,7 +292,7 @@ public final class MicroBatcher implements AutoCloseable {
    * record is done and wakes the caller of the next ready request to take over, so no caller serves others for
    * long, and the cores go to callers that have work rather than to a separate thread competing with them.
    */
-  private void combineUntilDone(long sequence, float[] output) {
+  private void combineUntilDone(long sequence) {
     boolean interrupted = false;
     Backoff backoff = ring.outstanding() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
     int round = 0;
@@ -302,7 +312,7 @@ public final class MicroBatcher implements AutoCloseable {
           combinerBusy.set(slot, 0);
         }
         // Released first, then checked: a caller that published meanwhile either saw the slot free or is woken here.
-        ring.wakeFirstWaiting(cursor.get());
+        ring.wakeFirstWaiting();
         round = 0;
         continue;
       }
@@ -310,7 +320,7 @@ public final class MicroBatcher implements AutoCloseable {
         if (ring.abandon(sequence)) {
           throw closedException();
         }
-        break;
+        continue; // done: every runner has stopped, so nothing is left taken and not done
       }
       round = backoff.pause(round);
       if (!backoff.parked(round)) {
@@ -327,11 +337,12 @@ public final class MicroBatcher implements AutoCloseable {
           throw new LiteModelException(LiteModelException.Status.CANCELLED,
               "interrupted while waiting for a batched prediction");
         }
+        // A runner took the record: its result comes within one batch, into this caller's array, so wait for it
+        // (the flag is cleared so that park works) and leave the interrupt for the caller to see afterwards.
         interrupted = true;
-        break;
       }
     }
-    deliver(sequence, output, interrupted);
+    deliver(sequence, interrupted);
   }
 
   private int tryCombiner() {
@@ -392,7 +403,7 @@ public final class MicroBatcher implements AutoCloseable {
     }
   }
 
-  private void awaitResult(long sequence, float[] output) {
+  private void awaitResult(long sequence) {
     boolean interrupted = false;
     // Outstanding requests (this one included) against the cores the callers have: spin only with a core to spare.
     Backoff backoff = ring.outstanding() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
@@ -411,7 +422,7 @@ public final class MicroBatcher implements AutoCloseable {
         if (ring.abandon(sequence)) {
           throw closedException();
         }
-        break;
+        continue; // done: every runner has stopped, so nothing is left taken and not done
       }
       LockSupport.park(this);
       if (Thread.interrupted()) {
@@ -420,16 +431,17 @@ public final class MicroBatcher implements AutoCloseable {
           throw new LiteModelException(LiteModelException.Status.CANCELLED,
               "interrupted while waiting for a batched prediction");
         }
-        interrupted = true; // the result is there: deliver it, and leave the interrupt for the caller to see
-        break;
+        // A runner took the record: its result comes within one batch, into this caller's array, so wait for it
+        // (the flag is cleared so that park works) and leave the interrupt for the caller to see afterwards.
+        interrupted = true;
       }
     }
-    deliver(sequence, output, interrupted);
+    deliver(sequence, interrupted);
   }
 
-  /** Reads the result (freeing the slot) and throws the batch's error, if any. */
-  private void deliver(long sequence, float[] output, boolean interrupted) {
-    Throwable error = ring.take(sequence, output);
+  /** Frees the slot (the result is already in the caller's array) and throws the batch's error, if any. */
+  private void deliver(long sequence, boolean interrupted) {
+    Throwable error = ring.take(sequence);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -446,8 +458,9 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * Runs every request already published (the inference threads, or this thread once the combining callers have
-   * given their runners back), makes callers still waiting fail with {@link IllegalStateException}, and closes the
-   * models. Waits for batches in progress; never for a caller that is not running one. Idempotent.
+   * given their runners back), makes callers still waiting (those that had not published yet) fail with
+   * {@link IllegalStateException}, and closes the models. Waits for batches in progress; never for a caller that is
+   * not running one. Idempotent.
    */
   @Override
   public void close() {
@@ -502,6 +515,7 @@ public final class MicroBatcher implements AutoCloseable {
     private int threads;
     private int capacity = DEFAULT_CAPACITY;
     private boolean callerRuns = true;
+    private int combiners;
 
     private Options() {}
 
@@ -512,6 +526,7 @@ public final class MicroBatcher implements AutoCloseable {
       copy.threads = threads;
       copy.capacity = capacity;
       copy.callerRuns = callerRuns;
+      copy.combiners = combiners;
       return copy;
     }
 
@@ -551,8 +566,9 @@ public final class MicroBatcher implements AutoCloseable {
 
     /**
      * @param count inference threads, each with its own model replicas; 0 (the default): none, callers combine,
-     *     taking turns at running batches themselves on one of a few runners (one per core), which suits machines
-     *     whose cores are all busy: a separate inference thread would compete with every caller for the CPU
+     *     taking turns at running batches themselves on one of a few runners (see {@link #withCombiners(int)}),
+     *     which suits machines whose cores are all busy: a separate inference thread would compete with every
+     *     caller for the CPU
      */
     public Options withThreads(int count) {
       if (count < 0) {
@@ -585,6 +601,25 @@ public final class MicroBatcher implements AutoCloseable {
       return copy;
     }
 
+    /**
+     * @param count combining mode (no inference threads): how many callers may run batches at once; 0 (the default):
+     *     one per core. Fewer than the cores leaves cores to callers to publish their records while batches run, so
+     *     batches form, at the price of waking each waiting caller.
+     */
+    public Options withCombiners(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("combiners must be >= 0, got " + count);
+      }
+      Options copy = copy();
+      copy.combiners = count;
+      return copy;
+    }
+
+    /** @return combining runners on a machine with {@code cores} cores */
+    int combiners(int cores) {
+      return combiners > 0 ? combiners : cores;
+    }
+
     /** @return true when a lone caller runs its record on its own thread */
     public boolean callerRuns() {
       return callerRuns;
@@ -613,7 +648,7 @@ public final class MicroBatcher implements AutoCloseable {
     @Override
     public String toString() {
       return "MicroBatcher.Options{maxBatch=" + maxBatch + ", maxWait=" + maxWaitNanos + "ns, threads=" + threads
-          + ", capacity=" + capacity + ", callerRuns=" + callerRuns + "}";
+          + ", capacity=" + capacity + ", callerRuns=" + callerRuns + ", combiners=" + combiners + "}";
     }
   }
 }

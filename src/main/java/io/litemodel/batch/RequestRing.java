@@ -1,7 +1,5 @@
 package io.litemodel.batch;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,19 +12,29 @@ import java.util.concurrent.locks.LockSupport;
  * {@code s & mask}, and each slot's life is one {@code long} state word that names both the sequence and the phase,
  * so that no flag can be mistaken for one of an earlier lap.
  *
- * <p>Phases of sequence {@code s} in its slot ({@code state = 4 * s + phase}):
+ * <p>Phases of sequence {@code s} in its slot ({@code state = 8 * s + phase}; words only grow):
  * <ol>
- *   <li>{@link #FREE}: the caller holding {@code s} may write its input row;
- *   <li>{@link #PUBLISHED}: the row is written; a worker may run it;
+ *   <li>{@link #FREE}: the caller holding {@code s} may fill the slot;
+ *   <li>{@link #PUBLISHED}: the caller's row is there; any runner may take it;
+ *   <li>{@link #ABANDONED}: the caller gave up before a runner took it (interrupted, or the batcher closed); the
+ *       next runner that scans past it frees the slot;
+ *   <li>{@link #TAKEN}: one runner took it (a compare-and-set, so exactly one) into the batch it is gathering;
  *   <li>{@link #DONE}: the output row (or the error) is written; the caller reads it and frees the slot for
- *       {@code s + capacity};
- *   <li>{@link #ABANDONED}: the caller gave up (interrupted, or the batcher closed): the worker that completes it
- *       frees the slot instead.
+ *       {@code s + capacity}.
  * </ol>
  *
- * <p>Rows live where a batch needs them: slot {@code i}'s input row is row {@code i} of one direct buffer, so a run of
- * consecutive sequences is already a batch in memory and is handed to the model without a copy. The input buffer has
- * {@code slackRows} zero rows after the last slot, so a worker may read a padded batch that starts near the end.
+ * <p><b>No caller can stall the others.</b> Runners do not advance one cursor in sequence order: each scans the
+ * window of claimed sequences and takes every published request it finds, stepping over sequences whose caller has
+ * claimed but not yet published (a thread descheduled between the two, which on a machine with more runnable threads
+ * than cores happens all the time and lasts a scheduler time slice, milliseconds). The shared {@code cursor} is only
+ * a lower bound on where pending requests start, moved past the prefix that is taken or finished, so scans stay
+ * short. Since the rows a runner takes are not contiguous, it copies each into its own batch buffer: one row copy,
+ * small beside an invocation.
+ *
+ * <p><b>Rows stay in the callers' arrays.</b> A slot holds references to the caller's input and output arrays (set
+ * before publishing; the caller waits in {@code predictSingle} until the slot is done, so they stay valid), so the
+ * input is copied once, straight into the batch buffer, and the output once, straight into the caller's array.
+ * An abandoned request is never taken, so no runner writes to the array of a caller that has returned.
  *
  * <p>State words sit {@value #PAD} longs (128 bytes) apart so that callers spinning on neighbouring slots do not share
  * a cache line.
@@ -34,8 +42,9 @@ import java.util.concurrent.locks.LockSupport;
 final class RequestRing {
   static final int FREE = 0;
   static final int PUBLISHED = 1;
-  static final int DONE = 2;
-  static final int ABANDONED = 3;
+  static final int ABANDONED = 2;
+  static final int TAKEN = 3;
+  static final int DONE = 4;
   /** Longs between two slots' state words (and ints between their park flags): 128 bytes, two cache lines. */
   private static final int PAD = 16;
   private static final int INT_PAD = 32;
@@ -44,21 +53,20 @@ final class RequestRing {
   private final int mask;
   private final int inputRow;
   private final int outputRow;
-  private final FloatBuffer input;
-  private final FloatBuffer output;
   private final AtomicLongArray state;
   private final AtomicIntegerArray parked;
   private final Thread[] waiters;
+  private final float[][] inputs;
+  private final float[][] outputs;
   private final Throwable[] errors;
   private final AtomicLong claimed = new AtomicLong();
-  /** Requests completed (delivered or abandoned): {@code claimed - finished} are queued or running. */
+  /** Requests completed (done or abandoned): {@code claimed - finished} are queued or running. */
   private final AtomicLong finished = new AtomicLong();
+  /** Every sequence below it is taken, done or abandoned and freed: scans start here. */
+  private final AtomicLong cursor = new AtomicLong();
 
-  /**
-   * @param capacity slots, a power of two
-   * @param slackRows zero input rows after the last slot
-   */
-  RequestRing(int capacity, int inputRow, int outputRow, int slackRows) {
+  /** @param capacity slots, a power of two */
+  RequestRing(int capacity, int inputRow, int outputRow) {
     if (Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("ring capacity must be a power of two, got " + capacity);
     }
@@ -66,44 +74,31 @@ final class RequestRing {
     this.mask = capacity - 1;
     this.inputRow = inputRow;
     this.outputRow = outputRow;
-    this.input = floats((long) (capacity + slackRows) * inputRow);
-    this.output = floats((long) capacity * outputRow);
     this.state = new AtomicLongArray(capacity * PAD);
     this.parked = new AtomicIntegerArray(capacity * INT_PAD);
     this.waiters = new Thread[capacity];
+    this.inputs = new float[capacity][];
+    this.outputs = new float[capacity][];
     this.errors = new Throwable[capacity];
     for (int i = 0; i < capacity; i++) {
       state.set(i * PAD, word(i, FREE));
     }
   }
 
-  private static FloatBuffer floats(long count) {
-    if (count * Float.BYTES > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("ring of " + count + " floats is too large for one buffer; use fewer slots");
-    }
-    return ByteBuffer.allocateDirect((int) count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-  }
-
   static long word(long sequence, int phase) {
-    return sequence * 4 + phase;
+    return sequence * 8 + phase;
   }
 
   int capacity() {
     return capacity;
   }
 
-  int slot(long sequence) {
+  private int slot(long sequence) {
     return (int) (sequence & mask);
   }
 
-  /** A private view of the input rows (for one worker: its position and limit are its own). */
-  FloatBuffer inputView() {
-    return input.duplicate(); // a float view keeps its byte order
-  }
-
-  /** A private view of the output rows. */
-  FloatBuffer outputView() {
-    return output.duplicate();
+  private long stateOf(long sequence) {
+    return state.get(slot(sequence) * PAD);
   }
 
   // ---- caller side
@@ -113,11 +108,6 @@ final class RequestRing {
     return claimed.getAndIncrement();
   }
 
-  /** @return sequences claimed so far */
-  long claimedCount() {
-    return claimed.get();
-  }
-
   /** @return requests queued or running: claimed and not yet completed */
   long outstanding() {
     return claimed.get() - finished.get();
@@ -125,121 +115,173 @@ final class RequestRing {
 
   /** @return true when the slot of {@code sequence} is free for it */
   boolean isFree(long sequence) {
-    return state.get(slot(sequence) * PAD) == word(sequence, FREE);
+    return stateOf(sequence) == word(sequence, FREE);
   }
 
-  /** Writes the caller's row and hands it to the workers. */
-  void publish(long sequence, float[] row) {
+  /** Lends the caller's arrays to the slot and hands the request to the runners. */
+  void publish(long sequence, float[] input, float[] output) {
     int slot = slot(sequence);
-    input.put(slot * inputRow, row, 0, inputRow);
+    inputs[slot] = input;
+    outputs[slot] = output;
     waiters[slot] = Thread.currentThread();
-    state.set(slot * PAD, word(sequence, PUBLISHED)); // volatile: releases the row to the worker that reads it
+    state.set(slot * PAD, word(sequence, PUBLISHED)); // volatile: releases the fields above to the runner that takes it
   }
 
   boolean isDone(long sequence) {
-    return state.get(slot(sequence) * PAD) == word(sequence, DONE);
+    return stateOf(sequence) == word(sequence, DONE);
   }
 
-  /** Tells the worker that the caller may park; it must check {@link #isDone(long)} again afterwards. */
+  /** Tells the runner that the caller may park; it must check {@link #isDone(long)} again afterwards. */
   void markParked(long sequence) {
     parked.set(slot(sequence) * INT_PAD, 1);
   }
 
   /**
-   * Gives up on a published request whose result has not come.
+   * Gives up on a published request that no runner has taken yet.
    *
-   * @return true if abandoned (the worker frees the slot); false if the result came first
+   * @return true if abandoned (a runner frees the slot); false if a runner took it, so its result is coming within
+   *     one batch and the caller must wait for it
    */
   boolean abandon(long sequence) {
     return state.compareAndSet(slot(sequence) * PAD, word(sequence, PUBLISHED), word(sequence, ABANDONED));
   }
 
   /**
-   * Reads a done request's output row and frees its slot for the next lap.
+   * Takes a done request's outcome and frees its slot for the next lap; the output row is already in the caller's
+   * array.
    *
-   * @return the batch's error, or null when {@code row} holds the result
+   * @return the batch's error, or null on success
    */
-  Throwable take(long sequence, float[] row) {
+  Throwable take(long sequence) {
     int slot = slot(sequence);
     Throwable error = errors[slot];
-    if (error == null) {
-      output.get(slot * outputRow, row, 0, outputRow);
-    }
-    errors[slot] = null;
-    waiters[slot] = null;
-    parked.set(slot * INT_PAD, 0);
+    release(slot);
     state.set(slot * PAD, word(sequence + capacity, FREE));
     return error;
   }
 
-  // ---- worker side
-
-  boolean isPublished(long sequence) {
-    long word = state.get(slot(sequence) * PAD);
-    return word == word(sequence, PUBLISHED) || word == word(sequence, ABANDONED);
+  private void release(int slot) {
+    errors[slot] = null;
+    inputs[slot] = null;
+    outputs[slot] = null;
+    waiters[slot] = null;
+    parked.set(slot * INT_PAD, 0);
   }
 
-  /**
-   * @return how many consecutive sequences from {@code first} are ready to run, at most {@code limit} and never past
-   *     the ring's end (so that a batch is one contiguous run of rows)
-   */
-  int readyRun(long first, int limit) {
-    int max = Math.min(limit, capacity - slot(first));
-    int n = 0;
-    while (n < max && isPublished(first + n)) {
-      n++;
-    }
-    return n;
-  }
+  // ---- runner side
 
   /**
-   * Hands results (or {@code error}) to the callers of {@code count} sequences from {@code first}, waking those that
-   * parked, and frees the slots of abandoned ones.
+   * Takes published requests, oldest first, stepping over sequences not yet published, into {@code taken} from
+   * index {@code from} up to {@code limit}, and copies their rows into {@code batch} (row {@code i} of the batch for
+   * {@code taken[i]}); frees abandoned slots on the way; moves the cursor past what no longer needs a runner.
+   *
+   * @return how many were taken (0: none was ready)
    */
-  void complete(long first, int count, Throwable error) {
-    for (long s = first; s < first + count; s++) {
-      int slot = slot(s);
-      errors[slot] = error;
-      if (state.compareAndSet(slot * PAD, word(s, PUBLISHED), word(s, DONE))) {
-        if (parked.get(slot * INT_PAD) == 1) {
-          // The caller may have freed the slot by now and a new one parked there: an extra unpark is harmless,
-          // because every park sits in a loop that checks the state word.
-          Thread waiter = waiters[slot];
-          if (waiter != null) {
-            LockSupport.unpark(waiter);
-          }
+  int takeReady(long[] taken, int from, int limit, FloatBuffer batch) {
+    long first = cursor.get();
+    long end = Math.min(claimed.get(), first + capacity);
+    long pendingFrom = end; // the first sequence that may still need a runner (a gap, or left for the next batch)
+    int count = from;
+    for (long s = first; s < end; s++) {
+      if (count == limit) {
+        pendingFrom = Math.min(pendingFrom, s);
+        break;
+      }
+      int at = slot(s) * PAD;
+      long word = state.get(at);
+      if (word == word(s, PUBLISHED)) {
+        if (state.compareAndSet(at, word, word(s, TAKEN))) {
+          taken[count] = s;
+          batch.put(count * inputRow, inputs[slot(s)], 0, inputRow);
+          count++;
+          continue;
         }
+        word = state.get(at); // another runner took it, or its caller abandoned it
+      }
+      if (word == word(s, ABANDONED)) {
+        if (state.compareAndSet(at, word, word(s + capacity, FREE) - 1)) {
+          freeAbandoned(s);
+        }
+        continue;
+      }
+      if (word < word(s, PUBLISHED)) {
+        pendingFrom = Math.min(pendingFrom, s); // claimed, not yet published: step over it
+      }
+    }
+    advanceCursor(first, pendingFrom);
+    return count - from;
+  }
+
+  /**
+   * An abandoned slot is held at an in-between word (just below the next lap's {@code FREE}, above every phase of
+   * this lap) while its fields are cleared, so the next lap's caller cannot fill it too early.
+   */
+  private void freeAbandoned(long sequence) {
+    int slot = slot(sequence);
+    release(slot);
+    state.set(slot * PAD, word(sequence + capacity, FREE));
+    finished.incrementAndGet();
+  }
+
+  private void advanceCursor(long from, long to) {
+    long current = from;
+    while (current < to && !cursor.compareAndSet(current, to)) {
+      current = cursor.get();
+    }
+  }
+
+  /** @return true if some request is published and not taken (a runner would find work) */
+  boolean anyReady() {
+    return firstReady() >= 0;
+  }
+
+  private long firstReady() {
+    long first = cursor.get();
+    long end = Math.min(claimed.get(), first + capacity);
+    for (long s = first; s < end; s++) {
+      if (stateOf(s) == word(s, PUBLISHED)) {
+        return s;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Writes the outputs of {@code count} taken requests from {@code batch} (row {@code i} for {@code taken[i]}), or
+   * {@code error} to each, and hands them to their callers, waking those that parked.
+   */
+  void complete(long[] taken, int count, FloatBuffer batch, Throwable error) {
+    for (int i = 0; i < count; i++) {
+      long s = taken[i];
+      int slot = slot(s);
+      if (error == null) {
+        batch.get(i * outputRow, outputs[slot], 0, outputRow);
       } else {
-        errors[slot] = null;
-        waiters[slot] = null;
-        parked.set(slot * INT_PAD, 0);
-        state.set(slot * PAD, word(s + capacity, FREE));
+        errors[slot] = error;
+      }
+      Thread waiter = waiters[slot]; // read before DONE: afterwards the caller may free the slot
+      state.set(slot * PAD, word(s, DONE));
+      if (parked.get(slot * INT_PAD) == 1) {
+        // The caller may have freed the slot by now and a next one parked there: an extra unpark is harmless,
+        // because every park sits in a loop that checks the state word.
+        LockSupport.unpark(waiter);
       }
     }
     finished.addAndGet(count);
   }
 
-  /**
-   * Wakes the caller of the first request from {@code first} that is ready and still wanted, so that it takes over
-   * running batches; abandoned requests have no caller to wake and are skipped.
-   */
-  void wakeFirstWaiting(long first) {
-    for (long s = first; s < first + capacity; s++) {
-      long word = state.get(slot(s) * PAD);
-      if (word == word(s, PUBLISHED)) {
-        Thread waiter = waiters[slot(s)];
-        if (waiter != null) {
-          LockSupport.unpark(waiter);
-        }
-        return;
-      }
-      if (word != word(s, ABANDONED)) {
-        return;
+  /** Wakes the caller of the oldest request that is ready, so that it takes over running batches. */
+  void wakeFirstWaiting() {
+    long s = firstReady();
+    if (s >= 0) {
+      Thread waiter = waiters[slot(s)];
+      if (waiter != null) {
+        LockSupport.unpark(waiter);
       }
     }
   }
 
-  /** Wakes every caller parked on a result (at close, after the workers stopped). */
+  /** Wakes every caller parked on a result (at close, after the runners stopped). */
   void wakeAllParked() {
     for (int slot = 0; slot < capacity; slot++) {
       if (parked.get(slot * INT_PAD) == 1) {
@@ -251,7 +293,6 @@ final class RequestRing {
     }
   }
 
-  /** Row offset helpers for the workers. */
   int inputRow() {
     return inputRow;
   }

@@ -58,9 +58,11 @@ final class ConcurrentLatency {
    * Loads the model the chosen way, runs the load and closes everything.
    *
    * @param rate requests per second in total; 0 for closed loop
+   * @param batching the batcher's options (with {@link Via#batcher})
    */
   static Outcome run(java.nio.file.Path path, LiteModel.Options options, Via via, int callers, double rate,
-      Duration warmup, Duration measured, float[][] inputs, int outputRow, int maxBatch, PrintWriter out)
+      Duration warmup, Duration measured, float[][] inputs, int outputRow, MicroBatcher.Options batching,
+      PrintWriter out)
       throws InterruptedException {
     // Replicas of one model share its packed weights (see LiteModelPool): N copies would not fit the cache.
     LiteModel.Options shared = options.withWeightsCache(true);
@@ -70,8 +72,7 @@ final class ConcurrentLatency {
       String name;
       switch (via) {
         case batcher -> {
-          MicroBatcher batcher = MicroBatcher.around(LiteModel.load(path, shared),
-              MicroBatcher.Options.defaults().withMaxBatch(maxBatch));
+          MicroBatcher batcher = MicroBatcher.around(LiteModel.load(path, shared), batching);
           resources.add(batcher);
           target = caller -> batcher::predictSingle;
           name = "batcher (batches up to " + batcher.largestBatch() + ")";

@@ -3,6 +3,7 @@ package io.litemodel.cli;
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.TensorSpec;
+import io.litemodel.batch.MicroBatcher;
 import io.litemodel.tensorflow.TfModel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -100,6 +101,11 @@ final class LatencyCommand implements Callable<Integer> {
       description = "Concurrent mode with --via batcher: most records per batch (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
+  @Option(names = "--combiners", defaultValue = "0", description = "Concurrent mode with --via batcher: callers that "
+      + "may run batches at once; 0: one per core. Fewer leaves cores to callers to publish while a batch runs, so "
+      + "batches grow, at the price of waking each waiting caller (default: ${DEFAULT-VALUE}).")
+  int combiners;
+
   @Override
   public Integer call() throws IOException {
     validate();
@@ -173,7 +179,8 @@ final class LatencyCommand implements Callable<Integer> {
       // The warm-up runs as long as --warmup calls would on one thread at about 20 us each, at least 200 ms.
       Duration warm = Duration.ofMillis(Math.max(200, warmup / 50));
       outcome = ConcurrentLatency.run(modelOptions.model, options, via, callers, rate, warm,
-          Duration.ofNanos((long) (duration * 1e9)), randomInputs(inRow), outRow, maxBatch, out);
+          Duration.ofNanos((long) (duration * 1e9)), randomInputs(inRow), outRow,
+          MicroBatcher.Options.defaults().withMaxBatch(maxBatch).withCombiners(combiners), out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while measuring", e);
@@ -232,6 +239,10 @@ final class LatencyCommand implements Callable<Integer> {
     }
     if (maxBatch < 1) {
       throw new ParameterException(spec.commandLine(), "--max-batch must be at least 1, got " + maxBatch);
+    }
+    if (combiners < 0) {
+      throw new ParameterException(spec.commandLine(), "--combiners must be 0 (one per core) or more, got "
+          + combiners);
     }
     if ((callers > 1 || rate > 0) && plot != null) {
       throw new ParameterException(spec.commandLine(), "--plot plots one caller's calls; drop it with --callers or "

@@ -101,6 +101,7 @@ class MicroBatcherTest {
   @Test
   void batchedResultsEqualPredictSingleUnderConcurrency() throws Exception {
     exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16)); // callers combine
+    exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withCombiners(1)); // one at a time
     exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1));
     exactUnderConcurrency(MLP, MicroBatcher.Options.defaults().withMaxBatch(16).withThreads(1).withCallerRuns(false));
   }
@@ -118,6 +119,132 @@ class MicroBatcherTest {
       assertEquals(1, batcher.largestBatch());
       batcher.predictSingle(new float[20], new float[2]);
       assertTrue(model.hooks.sizes.stream().allMatch(size -> size == 1), "sizes " + model.hooks.sizes);
+    }
+  }
+
+  /**
+   * A caller descheduled between claiming its sequence and publishing its record (provoked here by claiming one by
+   * hand) delays nobody else: every other caller completes with its exact result, and the stalled record still runs
+   * once it is published. A batcher whose runners followed the sequences in order would wait for it forever.
+   */
+  @Test
+  void aCallerStalledBetweenClaimAndPublishDelaysNoOneElse() throws Exception {
+    stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8)); // callers combine
+    stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1));
+    stalledCallerDelaysNoOne(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false));
+  }
+
+  private static void stalledCallerDelaysNoOne(MicroBatcher.Options options) throws Exception {
+    Reference reference = new Reference(MLP, 16, 37);
+    int threads = 4;
+    int calls = 200; // fewer in all than the ring's slots: the stalled slot's next lap would wait for it
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (MicroBatcher batcher = MicroBatcher.around(hooked(MLP), options)) {
+      RequestRing ring = batcher.ring();
+      long stalled = ring.claim();
+      List<Future<Integer>> mismatches = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        mismatches.add(pool.submit(() -> {
+          float[] out = new float[batcher.outputRow()];
+          int bad = 0;
+          for (int i = 0; i < calls; i++) {
+            int k = (i + offset) & 15;
+            batcher.predictSingle(reference.inputs[k], out);
+            bad += java.util.Arrays.equals(out, reference.outputs[k]) ? 0 : 1;
+          }
+          return bad;
+        }));
+      }
+      for (Future<Integer> bad : mismatches) {
+        assertEquals(0, bad.get(DEADLOCK_SECONDS, TimeUnit.SECONDS), "results that differ from predictSingle");
+      }
+      assertTrue(calls * threads < ring.capacity());
+      float[] late = new float[batcher.outputRow()];
+      ring.publish(stalled, reference.inputs[9], late); // the stalled caller runs again
+      float[] out = new float[batcher.outputRow()];
+      batcher.predictSingle(reference.inputs[3], out); // a runner now takes both
+      assertArrayEquals(reference.outputs[3], out);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLOCK_SECONDS);
+      while (!ring.isDone(stalled) && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertTrue(ring.isDone(stalled), "the stalled record ran once published");
+      assertEquals(null, ring.take(stalled));
+      assertArrayEquals(reference.outputs[9], late);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Callers interrupted at random moments (before, while or after a runner takes their record) either get
+   * {@code CANCELLED} or their exact result; nobody else's result is touched, and nobody is left waiting.
+   */
+  @Test
+  void randomInterruptsNeverCorruptOrStrandOtherCallers() throws Exception {
+    randomInterrupts(MicroBatcher.Options.defaults().withMaxBatch(8));
+    randomInterrupts(MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1));
+    randomInterrupts(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false));
+  }
+
+  private static void randomInterrupts(MicroBatcher.Options options) throws Exception {
+    Reference reference = new Reference(MLP, 16, 41);
+    int threads = 6;
+    int calls = 2_000;
+    List<Thread> callers = new ArrayList<>();
+    int[] wrong = new int[threads];
+    int[] cancelled = new int[threads];
+    Throwable[] unexpected = new Throwable[threads];
+    try (MicroBatcher batcher = MicroBatcher.around(hooked(MLP), options.withCapacity(16))) {
+      for (int t = 0; t < threads; t++) {
+        int index = t;
+        Thread caller = new Thread(() -> {
+          float[] out = new float[batcher.outputRow()];
+          for (int i = 0; i < calls; i++) {
+            int k = (i * 7 + index) & 15;
+            java.util.Arrays.fill(out, Float.NaN);
+            try {
+              batcher.predictSingle(reference.inputs[k], out);
+              if (!java.util.Arrays.equals(out, reference.outputs[k])) {
+                wrong[index]++;
+              }
+            } catch (LiteModelException e) {
+              if (e.status() != LiteModelException.Status.CANCELLED) {
+                unexpected[index] = e;
+              }
+              cancelled[index]++;
+            } catch (Throwable e) {
+              unexpected[index] = e;
+            }
+            Thread.interrupted(); // a late interrupt meant for this call must not cancel the next one
+          }
+        });
+        callers.add(caller);
+        caller.start();
+      }
+      SplittableRandom random = new SplittableRandom(43);
+      while (callers.stream().anyMatch(Thread::isAlive)) {
+        callers.get(random.nextInt(threads)).interrupt();
+        for (int spin = random.nextInt(20_000); spin > 0; spin--) {
+          Thread.onSpinWait();
+        }
+      }
+      for (Thread caller : callers) {
+        caller.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+        assertTrue(!caller.isAlive(), "a caller is still waiting");
+      }
+      for (int t = 0; t < threads; t++) {
+        assertEquals(null, unexpected[t], "caller " + t);
+        assertEquals(0, wrong[t], "results that differ from predictSingle, caller " + t);
+      }
+      float[] out = new float[batcher.outputRow()];
+      for (int lap = 0; lap < 40; lap++) { // every slot again, abandoned ones too
+        batcher.predictSingle(reference.inputs[lap & 15], out);
+        assertArrayEquals(reference.outputs[lap & 15], out);
+      }
+      System.out.println(options + ": cancelled " + java.util.Arrays.stream(cancelled).sum() + " of "
+          + threads * calls);
     }
   }
 
@@ -457,5 +584,7 @@ class MicroBatcherTest {
     assertEquals("max batch must be >= 1, got 0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withMaxWait(-1));
     assertEquals("max wait must be >= 0 ns, got -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withCombiners(-1));
+    assertEquals("combiners must be >= 0, got -1", e.getMessage());
   }
 }

@@ -136,7 +136,8 @@ class LatencyCommandTest {
       assertEquals(Integer.parseInt(counts.group(1)), figures.get("requests").asInt());
       assertTrue(figures.get("p99_us").asDouble() >= figures.get("p50_us").asDouble());
     }
-    Run closed = run("latency", "--model", SEED_MLP, "--callers", "2", "--duration", "0.2", "--warmup", "0");
+    Run closed = run("latency", "--model", SEED_MLP, "--callers", "2", "--duration", "0.2", "--warmup", "0",
+        "--combiners", "1");
     assertEquals(0, closed.status(), closed.err());
     assertTrue(closed.out().contains("batcher (batches up to 32), 2 callers, closed loop: "), closed.out());
   }
@@ -150,6 +151,8 @@ class LatencyCommandTest {
         "--duration must be more than 0 and at most 3600 seconds, got 0.0");
     assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--max-batch", "0"),
         "--max-batch must be at least 1, got 0");
+    assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--combiners", "-1"),
+        "--combiners must be 0 (one per core) or more, got -1");
     assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--via", "queue"),
         "Invalid value for option '--via'");
     assertUsageError(run("latency", "--model", SEED_MLP, "--callers", "2", "--plot",

@@ -34,7 +34,7 @@ import java.util.Map;
  * A target that does nothing measures the generator's own cost. Writes benchmarks/results/concurrency.md.
  *
  * <p>Run from the repository root: {@code bash benchmarks/run-concurrency.sh} (environment: CALLERS, RATES,
- * SECONDS, CLOSED_CALLERS; see the script).
+ * SECONDS_PER_POINT, CLOSED_CALLERS, OUT; see the script).
  */
 public final class ConcurrencyLoad {
   private static final double P99_GOAL_MICROS = 1_000;
@@ -46,16 +46,20 @@ public final class ConcurrencyLoad {
   /** A named target and how to release what it holds. */
   private record Variant(String name, LoadTarget target, AutoCloseable resources) {}
 
-  /** The batcher, for its batch statistics. */
+  private static final String ONE_COMBINER = "batcher, 1 combiner";
+  /** The batchers, for their batch statistics. */
   private static MicroBatcher batcher;
+  private static MicroBatcher oneCombiner;
 
   /** @return "mean batch size since the last call" for the batcher, "" for the others */
   private static String batchColumn(Variant variant, long[] last) {
-    if (!variant.name().equals("batcher")) {
+    MicroBatcher which = variant.name().equals("batcher") ? batcher
+        : variant.name().equals(ONE_COMBINER) ? oneCombiner : null;
+    if (which == null) {
       return "";
     }
-    long batches = batcher.batchesRun();
-    long records = batcher.recordsBatched();
+    long batches = which.batchesRun();
+    long records = which.recordsBatched();
     String mean = String.format(Locale.ROOT, "%.1f", (double) (records - last[1]) / Math.max(1, batches - last[0]));
     last[0] = batches;
     last[1] = records;
@@ -94,6 +98,8 @@ public final class ConcurrencyLoad {
       report.append("\n## Open loop: latency from the intended send time (us), ").append(measured.toMillis())
           .append(" ms per point after ").append(warmup.toMillis()).append(" ms warm-up\n\n");
       Map<String, Integer> best = new LinkedHashMap<>();
+      String poolName = "pool(" + cores + ")";
+      Map<String, double[]> points = new LinkedHashMap<>(); // variant@callers@rate -> {p50, p99, behind}
       long[] lastBatch = new long[2];
       for (int callers : callerCounts) {
         report.append("\n### ").append(callers).append(callers == 1 ? " caller\n\n" : " callers\n\n");
@@ -113,6 +119,7 @@ public final class ConcurrencyLoad {
             report.append(line);
             System.out.print("[" + callers + " callers] " + line);
             String key = variant.name() + "@" + callers;
+            points.put(key + "@" + rate, new double[] {r.percentileMicros(50), r.percentileMicros(99), r.behind()});
             if (r.percentileMicros(99) < P99_GOAL_MICROS && r.behind() == 0 && r.errors() == 0) {
               best.merge(key, rate, Math::max);
             }
@@ -134,6 +141,36 @@ public final class ConcurrencyLoad {
           report.append(' ').append(rate == null ? "none" : String.valueOf(rate)).append(" |");
         }
         report.append('\n');
+      }
+      for (String name : List.of("batcher", ONE_COMBINER)) {
+        report.append("| ").append(name).append(" / pool |");
+        for (int callers : callerCounts) {
+          Integer b = best.get(name + "@" + callers);
+          Integer p = best.get(poolName + "@" + callers);
+          report.append(' ').append(b == null || p == null ? "n/a"
+              : String.format(Locale.ROOT, "%.2fx", (double) b / p)).append(" |");
+        }
+        report.append('\n');
+      }
+      report.append("\nGoal (issue 15): batcher / pool >= 2x at 8 and more callers.\n");
+      report.append("\n### Low load: batcher against pool at 1-2 callers (goal: never more than 10% worse)\n\n"
+          + "| callers | rate/s | p50 batcher/pool | p99 batcher/pool | 1 combiner: p50 / p99 vs pool |\n"
+          + "|---:|---:|---:|---:|---:|\n");
+      for (int callers : callerCounts) {
+        if (callers > 2) {
+          continue;
+        }
+        for (int rate : rates) {
+          double[] b = points.get("batcher@" + callers + "@" + rate);
+          double[] p = points.get(poolName + "@" + callers + "@" + rate);
+          if (b == null || p == null || b[2] > 0 || p[2] > 0) {
+            continue; // not run, or one of them could not keep up: not low load
+          }
+          double[] one = points.get(ONE_COMBINER + "@" + callers + "@" + rate);
+          report.append(String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %s |%n", callers, rate, b[0] / p[0],
+              b[1] / p[1], one == null || one[2] > 0 ? "n/a"
+                  : String.format(Locale.ROOT, "%.2f / %.2f", one[0] / p[0], one[1] / p[1])));
+        }
       }
       // ---- 3. Closed loop
       report.append("\n## Closed loop: calls/s (p99 us from the actual send), ").append(measured.toMillis())
@@ -186,6 +223,11 @@ public final class ConcurrencyLoad {
       all.add(new Variant("pool(" + cores + ")", caller -> pool::predictSingle, pool));
       batcher = MicroBatcher.around(LiteModel.load(model, shared));
       all.add(new Variant("batcher", caller -> batcher::predictSingle, batcher));
+      // One caller runs batches at a time: the other cores are left to callers to publish, so batches form, at the
+      // price of waking each waiting caller. Which wins depends on the machine; both are measured side by side.
+      oneCombiner = MicroBatcher.around(LiteModel.load(model, shared),
+          MicroBatcher.Options.defaults().withCombiners(1));
+      all.add(new Variant(ONE_COMBINER, caller -> oneCombiner::predictSingle, oneCombiner));
       OnnxShared ort = new OnnxShared(onnx);
       all.add(new Variant("onnxruntime shared", ort::caller, ort));
     }
@@ -246,15 +288,18 @@ public final class ConcurrencyLoad {
   }
 
   /**
-   * One thread's cost per call: on one replica; cycling through 4 replicas that each packed their own weights (what
-   * the old pool's rotation did); cycling through 4 sharing the weights cache; through the warm pool; and 2 threads on
-   * 2 replicas. Alternated 3 times, medians.
+   * One thread's cost per call: on one replica (without and with the weights cache, the pool's setting); cycling
+   * through 4 replicas that each packed their own weights (what the old pool's rotation did); cycling through 4
+   * sharing the weights cache; through the warm pool of 4; then the pool's hand-off alone (acquire and release, no
+   * prediction); and 2 threads on 2 replicas. Cases alternate 5 times; medians, with the spread, because on a busy
+   * machine the spread between rounds of one case is larger than the differences between cases.
    */
   private static String rotation(Path model, int cores) throws Exception {
     float[][] inputs = BenchData.records(256);
     float[] out = new float[32];
     int replicasN = 4;
     LiteModel single = LiteModel.load(model);
+    LiteModel singleCached = LiteModel.load(model, LiteModel.Options.defaults().withWeightsCache(true));
     List<LiteModel> own = new ArrayList<>();
     LiteModel ownBase = LiteModel.load(model);
     own.add(ownBase);
@@ -265,31 +310,41 @@ public final class ConcurrencyLoad {
       own.add(ownBase.replicate());
       shared.add(sharedBase.replicate());
     }
-    Duration time = Duration.ofMillis(700);
+    Duration time = Duration.ofMillis(500);
     Map<String, List<Double>> micros = new LinkedHashMap<>();
+    double handOffNanos;
     try (LiteModelPool pool = LiteModelPool.create(model, replicasN)) {
-      for (int round = 0; round < 3; round++) {
+      List<Double> handOff = new ArrayList<>();
+      for (int round = 0; round < 5; round++) {
         micros.computeIfAbsent("one replica", k -> new ArrayList<>())
             .add(oneThread(time, i -> single.predictSingle(inputs[i & 15], out)));
+        micros.computeIfAbsent("one replica, weights cache on", k -> new ArrayList<>())
+            .add(oneThread(time, i -> singleCached.predictSingle(inputs[i & 15], out)));
         micros.computeIfAbsent("cycling " + replicasN + " replicas, own packed weights (old pool)",
             k -> new ArrayList<>()).add(oneThread(time, i -> own.get(i % replicasN).predictSingle(inputs[i & 15], out)));
         micros.computeIfAbsent("cycling " + replicasN + " replicas, shared weights cache", k -> new ArrayList<>())
             .add(oneThread(time, i -> shared.get(i % replicasN).predictSingle(inputs[i & 15], out)));
         micros.computeIfAbsent("warm pool of " + replicasN + " (most recent first, shared weights)",
             k -> new ArrayList<>()).add(oneThread(time, i -> pool.predictSingle(inputs[i & 15], out)));
+        handOff.add(1000 * oneThread(Duration.ofMillis(100), i -> pool.release(pool.acquire())));
       }
+      handOffNanos = median(handOff);
     } finally {
       single.close();
+      singleCached.close();
       own.forEach(LiteModel::close);
       shared.forEach(LiteModel::close);
     }
-    StringBuilder text = new StringBuilder("## Pool rotation: one thread, us per call (median of 3 alternations)\n\n"
-        + "| case | us/call | vs one replica |\n|---|---:|---:|\n");
+    StringBuilder text = new StringBuilder("## Pool rotation: one thread, us per call (median of 5 alternations)\n\n"
+        + "| case | us/call | spread (min-max) | vs one replica |\n|---|---:|---:|---:|\n");
     double base = median(micros.get("one replica"));
     for (Map.Entry<String, List<Double>> e : micros.entrySet()) {
       double m = median(e.getValue());
-      text.append(String.format(Locale.ROOT, "| %s | %.1f | %.2fx |%n", e.getKey(), m, m / base));
+      text.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f-%.1f | %.2fx |%n", e.getKey(), m,
+          java.util.Collections.min(e.getValue()), java.util.Collections.max(e.getValue()), m / base));
     }
+    text.append(String.format(Locale.ROOT, "%nThe pool's hand-off alone (acquire + release, one thread): %.0f ns%n",
+        handOffNanos));
     // N threads on N replicas, own weights against shared (calls/s in total)
     text.append("\n").append(cores).append(" threads on ").append(cores)
         .append(" replicas (closed loop, calls/s in total): ");
@@ -313,7 +368,7 @@ public final class ConcurrencyLoad {
   }
 
   private static double oneThread(Duration time, Step step) {
-    for (int i = 0; i < 5_000; i++) {
+    for (int i = 0; i < 3_000; i++) {
       step.call(i);
     }
     long end = System.nanoTime() + time.toNanos();
