@@ -272,7 +272,8 @@ static void lm_lrt_close(void* handle) {
  * absl logger that LiteRT's environment options do not silence and its C API cannot redirect. So while a model
  * compiles, file descriptor 2 points at a temporary file; the text goes to Java, which reads the report out of it
  * and passes the rest on to stderr by LiteModel's log level. Compilations are serialized by one mutex (a cold path);
- * anything another thread writes to stderr meanwhile is passed on after it, late but not lost. */
+ * anything another thread writes to stderr meanwhile is passed on after it, late (see LiteRtCompileLog.passOn). What
+ * a crash inside LiteRT prints while stderr is captured is lost with the process (the JVM's hs_err file remains). */
 
 static std::mutex lm_lrt_capture_mutex;
 
@@ -295,19 +296,31 @@ static void lm_lrt_capture_begin(lm_lrt_capture* c) {
   }
 }
 
-/* Restores stderr and returns what was written meanwhile (malloc'ed, NUL-terminated; NULL when nothing was captured).
- * Keeps the first 64 KiB. */
+/* Restores stderr and returns what was written meanwhile (malloc'ed, NUL-terminated; NULL when nothing was captured
+ * or memory ran out). Keeps the last LM_LRT_CAPTURE_LIMIT bytes, after a line saying how many were dropped. */
+#define LM_LRT_CAPTURE_LIMIT (1L << 20)
 static char* lm_lrt_capture_end(lm_lrt_capture* c) {
   if (c->saved < 0) return NULL;
   fflush(stderr);
   dup2(c->saved, 2);
   close(c->saved);
   c->saved = -1;
-  char* text = static_cast<char*>(malloc(65536));
-  if (text != NULL) {
-    rewind(c->file);
-    size_t n = fread(text, 1, 65535, c->file);
-    text[n] = '\0';
+  char* text = NULL;
+  if (fseek(c->file, 0, SEEK_END) == 0) {
+    long size = ftell(c->file);
+    long keep = size > LM_LRT_CAPTURE_LIMIT ? LM_LRT_CAPTURE_LIMIT : (size < 0 ? 0 : size);
+    char marker[96] = "";
+    if (size > keep) snprintf(marker, sizeof marker, "[LiteModel: the first %ld bytes of LiteRT's log dropped]\n",
+                              size - keep);
+    size_t used = strlen(marker);
+    text = static_cast<char*>(malloc(used + (size_t)keep + 1));
+    if (text != NULL && fseek(c->file, size - keep, SEEK_SET) == 0) {
+      memcpy(text, marker, used);
+      size_t n = fread(text + used, 1, (size_t)keep, c->file);
+      text[used + n] = '\0';
+    } else if (text != NULL) {
+      text[0] = '\0';
+    }
   }
   fclose(c->file);
   c->file = NULL;
@@ -369,11 +382,13 @@ static void* lm_lrt_open(const char* runtime_dir, const void* data, long long si
   }
   if (failed != NULL) {
     lm_lrt_fail(err, errlen, failed, status, m->compiled);
-    /* The log may say why (an unsupported operator): keep its tail after LiteRT's own message. */
+    /* The log may say why (an unsupported operator, listed near its end): keep its tail after LiteRT's message. */
     if (m->compile_log != NULL && m->compile_log[0] != '\0') {
       size_t used = strlen(err);
-      snprintf(err + used, used < (size_t)errlen ? (size_t)errlen - used : 0, "\n--- LiteRT log ---\n%s",
-               m->compile_log);
+      size_t room = used + 24 < (size_t)errlen ? (size_t)errlen - used - 24 : 0;
+      size_t length = strlen(m->compile_log);
+      const char* tail = length > room ? m->compile_log + (length - room) : m->compile_log;
+      snprintf(err + used, used < (size_t)errlen ? (size_t)errlen - used : 0, "\n--- LiteRT log ---\n%s", tail);
     }
     lm_lrt_close(m);
     return NULL;
@@ -560,7 +575,9 @@ static int lm_lrt_run(void* handle) {
   lm_lrt_model* m = static_cast<lm_lrt_model*>(handle);
   if (m->ran) return lm_lrt_run_once(m);
   m->ran = true;
-  std::lock_guard<std::mutex> guard(lm_lrt_capture_mutex);
+  /* Never wait here for another model's compilation: when the capture is busy, this run's lines go to stderr. */
+  std::unique_lock<std::mutex> guard(lm_lrt_capture_mutex, std::try_to_lock);
+  if (!guard.owns_lock()) return lm_lrt_run_once(m);
   lm_lrt_capture capture;
   lm_lrt_capture_begin(&capture);
   int status = lm_lrt_run_once(m);

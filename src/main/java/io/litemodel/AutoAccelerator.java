@@ -45,7 +45,13 @@ public final class AutoAccelerator extends Accelerator {
   ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
     List<String> notes = new ArrayList<>();
     try {
-      return LiteRtInterpreter.create(model, options, gpu, notes);
+      LiteRtInterpreter onGpu = LiteRtInterpreter.create(model, options, gpu, notes);
+      if (onGpu.gpuTookSomething()) {
+        return onGpu;
+      }
+      onGpu.close();
+      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
+          "LiteRT's GPU accelerator took no operator of this model that LiteRT reported");
     } catch (LiteModelException e) {
       if (e.status() != LiteModelException.Status.ACCELERATOR_UNAVAILABLE) {
         throw e;

@@ -184,8 +184,10 @@ final class ChildProcessCheck {
     if (accelerator instanceof AutoAccelerator auto) {
       args.add("cpuFallback=" + auto.gpuAccelerator().cpuFallback());
     }
-    if (accelerator instanceof GpuDelegateAccelerator delegate && delegate.library() != null) {
-      args.add("gpuDelegateLibrary=" + delegate.library());
+    if (accelerator instanceof GpuDelegateAccelerator delegate) {
+      for (Map.Entry<String, String> setting : delegate.settings().entrySet()) {
+        args.add("gpuDelegate=" + setting.getKey() + "=" + setting.getValue());
+      }
     }
     if (accelerator instanceof PluginAccelerator plugin) {
       args.add("plugin=" + plugin.library());
@@ -202,7 +204,7 @@ final class ChildProcessCheck {
     Map<String, String> pluginOptions = new LinkedHashMap<>();
     String kind = "CPU";
     String plugin = null;
-    String gpuDelegateLibrary = null;
+    Map<String, String> gpuDelegate = new LinkedHashMap<>();
     boolean softwareAdapter = false;
     boolean cpuFallback = true;
     long flags = 0;
@@ -223,7 +225,10 @@ final class ChildProcessCheck {
         case "plugin" -> plugin = value;
         case "softwareAdapter" -> softwareAdapter = Boolean.parseBoolean(value);
         case "cpuFallback" -> cpuFallback = Boolean.parseBoolean(value);
-        case "gpuDelegateLibrary" -> gpuDelegateLibrary = value;
+        case "gpuDelegate" -> {
+          int split = value.indexOf('=');
+          gpuDelegate.put(value.substring(0, split), value.substring(split + 1));
+        }
         case "pluginOption" -> {
           int split = value.indexOf('=');
           pluginOptions.put(value.substring(0, split), value.substring(split + 1));
@@ -243,8 +248,7 @@ final class ChildProcessCheck {
     Accelerator accelerator = switch (Accelerator.Kind.valueOf(kind)) {
       case CPU -> Accelerator.cpu();
       case GPU -> Accelerator.gpu().withSoftwareAdapter(softwareAdapter).withCpuFallback(cpuFallback);
-      case GPU_DELEGATE -> gpuDelegateLibrary == null ? Accelerator.gpuDelegate()
-          : Accelerator.gpuDelegate().withLibrary(Path.of(gpuDelegateLibrary));
+      case GPU_DELEGATE -> GpuDelegateAccelerator.fromSettings(gpuDelegate);
       case AUTO -> Accelerator.auto().withCpuFallback(cpuFallback);
       case PLUGIN -> Accelerator.plugin(Path.of(plugin), pluginOptions);
     };

@@ -8,7 +8,9 @@ import java.util.List;
  * and which operators were left to TensorFlow Lite's built-in CPU kernels.
  *
  * <p>Read from the final execution plans after all delegates were applied (see {@code shim.h}, "graph probe"), so it
- * reflects what TensorFlow Lite decided, not what was asked for. A model may hold several subgraphs: the one that
+ * reflects what TensorFlow Lite decided, not what was asked for. On LiteRT's GPU path ({@link #gpuAdapter()} present)
+ * it is read from what LiteRT reports instead: whether every operator is on the GPU, how many run where, and which
+ * operator types it left to its CPU accelerator. A model may hold several subgraphs: the one that
  * runs (the {@link Role#PRIMARY primary} subgraph: the main graph, or the selected signature's), other signatures',
  * control-flow bodies ({@code IF}, {@code WHILE}) and init graphs ({@code CALL_ONCE}). The summary methods
  * ({@link #planSize()}, {@link #partitions()}, {@link #delegatedNodes()}, {@link #cpuOperators()}) describe the
@@ -97,7 +99,10 @@ public final class ExecutionReport {
       return partitionNames;
     }
 
-    /** @return the operators left to the built-in CPU kernels, in plan order (e.g. {@code FULLY_CONNECTED}) */
+    /**
+     * @return the operators left to the built-in CPU kernels, in plan order (e.g. {@code FULLY_CONNECTED}); on
+     *     LiteRT's GPU path, the nodes of the operator types LiteRT named as unsupported
+     */
     public List<String> cpuOperators() {
       return cpuOperators;
     }
@@ -122,6 +127,8 @@ public final class ExecutionReport {
   private final List<Subgraph> subgraphs;
   /** The Vulkan device LiteRT's GPU accelerator runs on; null on the other paths. */
   private final String gpuAdapter;
+  /** LiteRT's own answer to "is every operator on the GPU", on the GPU path; null on the others. */
+  private final Boolean gpuTookEverything;
 
   /**
    * @param planSize nodes in the primary subgraph's final plan, or -1 when no plan could be read
@@ -130,12 +137,16 @@ public final class ExecutionReport {
    */
   ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
       List<Subgraph> subgraphs, List<String> notes) {
-    this(accelerator, delegates, planSize, primary, subgraphs, notes, null);
+    this(accelerator, delegates, planSize, primary, subgraphs, notes, null, null);
   }
 
-  /** @param gpuAdapter the Vulkan device LiteRT's GPU accelerator runs on, or null */
+  /**
+   * @param gpuAdapter the Vulkan device LiteRT's GPU accelerator runs on, or null
+   * @param gpuTookEverything LiteRT's own "fully accelerated" on the GPU path (it decides {@link #fullyDelegated()}
+   *     there, whatever the node lists say), or null
+   */
   ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
-      List<Subgraph> subgraphs, List<String> notes, String gpuAdapter) {
+      List<Subgraph> subgraphs, List<String> notes, String gpuAdapter, Boolean gpuTookEverything) {
     this.accelerator = accelerator;
     this.notes = List.copyOf(notes);
     this.delegates = List.copyOf(delegates);
@@ -143,6 +154,7 @@ public final class ExecutionReport {
     this.primary = primary;
     this.subgraphs = List.copyOf(subgraphs);
     this.gpuAdapter = gpuAdapter;
+    this.gpuTookEverything = gpuTookEverything;
   }
 
   /**
@@ -221,7 +233,11 @@ public final class ExecutionReport {
     return primary.partitionNames();
   }
 
-  /** @return the primary subgraph's operators left to the built-in CPU kernels, in plan order */
+  /**
+   * @return the primary subgraph's operators left to the built-in CPU kernels, in plan order; on LiteRT's GPU path,
+   *     the nodes of the operator types LiteRT named as unsupported (it may leave others to its CPU too, for
+   *     partitioning: {@link #notes()} gives its counts)
+   */
   public List<String> cpuOperators() {
     return primary.cpuOperators();
   }
@@ -231,8 +247,14 @@ public final class ExecutionReport {
     return subgraphs;
   }
 
-  /** @return true when every operator of the primary subgraph runs inside a delegate */
+  /**
+   * @return true when every operator of the primary subgraph runs inside a delegate; on LiteRT's GPU path, LiteRT's
+   *     own answer to whether the model is fully accelerated
+   */
   public boolean fullyDelegated() {
+    if (gpuTookEverything != null) {
+      return gpuTookEverything;
+    }
     return primary.partitions() > 0 && primary.cpuOperators().isEmpty();
   }
 

@@ -180,6 +180,59 @@ public final class GpuDelegateAccelerator extends Accelerator {
     return AcceleratorResolver.delegated(model, options, Kind.GPU_DELEGATE, () -> List.of(GpuDelegate.create(this)));
   }
 
+  /**
+   * @return every option set on this instance as text, for {@link #fromSettings} in another process (the child-process
+   *     check); options left at the library's defaults are absent
+   */
+  java.util.Map<String, String> settings() {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    if (library != null) {
+      settings.put("library", library.toString());
+    }
+    if (precisionLossAllowed != null) {
+      settings.put("precisionLossAllowed", precisionLossAllowed.toString());
+    }
+    if (usage != null) {
+      settings.put("usage", usage.name());
+    }
+    if (priority1 != null) {
+      settings.put("priorities", priority1.name() + "/" + priority2.name() + "/" + priority3.name());
+    }
+    settings.put("backend", backend.name());
+    if (maxPartitions > 0) {
+      settings.put("maxPartitions", Integer.toString(maxPartitions));
+    }
+    if (serializationDir != null) {
+      settings.put("serializationDir", serializationDir.toString());
+      settings.put("modelToken", modelToken);
+    }
+    return settings;
+  }
+
+  /** @return the accelerator {@link #settings()} described */
+  static GpuDelegateAccelerator fromSettings(java.util.Map<String, String> settings) {
+    GpuDelegateAccelerator gpu = DEFAULTS;
+    for (java.util.Map.Entry<String, String> entry : settings.entrySet()) {
+      String value = entry.getValue();
+      gpu = switch (entry.getKey()) {
+        case "library" -> gpu.withLibrary(Path.of(value));
+        case "precisionLossAllowed" -> gpu.withPrecisionLossAllowed(Boolean.parseBoolean(value));
+        case "usage" -> gpu.withUsage(Accelerator.GpuUsage.valueOf(value));
+        case "priorities" -> {
+          String[] three = value.split("/");
+          yield gpu.withPriorities(Accelerator.GpuPriority.valueOf(three[0]),
+              Accelerator.GpuPriority.valueOf(three[1]), Accelerator.GpuPriority.valueOf(three[2]));
+        }
+        case "backend" -> gpu.withBackend(Accelerator.GpuBackend.valueOf(value));
+        case "maxPartitions" -> gpu.withMaxDelegatedPartitions(Integer.parseInt(value));
+        case "serializationDir" -> gpu.withSerialization(Path.of(value), settings.get("modelToken"));
+        case "modelToken" -> gpu; // read with serializationDir
+        default -> throw new IllegalArgumentException("unknown GPU delegate setting " + entry.getKey());
+      };
+    }
+    return gpu;
+  }
+
   @Override
   public String toString() {
     return describe(Kind.GPU_DELEGATE);

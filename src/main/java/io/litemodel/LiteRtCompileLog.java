@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  *
  * <p>The shim captures that text while the model compiles (see {@code lm_lrt_capture} in {@code litert_shim.h}); this
  * class reads the report out of it and passes each logged line on to stderr only when {@link NativeLog}'s level lets
- * it through, so a silent LiteModel stays silent. A line in none of the loggers' formats (another thread's output
- * written meanwhile) is passed on, unless it follows a logged entry that is held back (it then reads as that entry's
- * continuation, like the operator lines above).
+ * it through, so a silent LiteModel stays silent. A line in none of the loggers' formats and not one of the lines
+ * that continue TensorFlow Lite's entry (like the operator and count lines above) is another thread's output,
+ * written while stderr was captured, and is always passed on.
  *
  * @param unsupported each operator type the GPU did not take, with LiteRT's reason (e.g. {@code "MATRIX_DIAG:
  *     Operation is not supported."}), in the order printed
@@ -32,6 +32,11 @@ record LiteRtCompileLog(List<String> unsupported, int gpuOperators, int cpuOpera
   private static final String UNSUPPORTED_HEADER = "Following operations are not supported by GPU delegate:";
   private static final Pattern COUNTS = Pattern.compile(
       "(\\d+) operations? will run on the GPU, and the remaining (\\d+) operations? will run on the CPU\\.?");
+  /** TensorFlow Lite's form when the GPU takes nothing. */
+  private static final Pattern NONE = Pattern.compile(
+      "No operations will run on the GPU, and all (\\d+) operations will run on the CPU\\.?");
+  /** A line of the unsupported-operator list: "MATRIX_DIAG: Operation is not supported." */
+  private static final Pattern OPERATOR_LINE = Pattern.compile("^[A-Z][A-Z0-9_]*:( .*)?$");
   /** TensorFlow Lite's minimal logger: "ERROR: text". */
   private static final Pattern TFLITE_LINE = Pattern.compile("^(VERBOSE|INFO|WARNING|ERROR): .*");
   /** Dawn's choice, logged by LiteRT's environment. */
@@ -57,13 +62,18 @@ record LiteRtCompileLog(List<String> unsupported, int gpuOperators, int cpuOpera
       if (adapter.find()) {
         selected = adapter.group(1);
       }
+      Matcher none = NONE.matcher(text);
       if (counts.find()) {
         gpu = Integer.parseInt(counts.group(1));
         cpu = Integer.parseInt(counts.group(2));
         inList = false;
+      } else if (none.find()) {
+        gpu = 0;
+        cpu = Integer.parseInt(none.group(1));
+        inList = false;
       } else if (text.endsWith(UNSUPPORTED_HEADER)) {
         inList = true;
-      } else if (inList && !text.isEmpty() && severityOf(text) < 0 && text.indexOf(':') > 0) {
+      } else if (inList && severityOf(text) < 0 && OPERATOR_LINE.matcher(text).matches()) {
         unsupported.add(text);
       } else {
         inList = false;
@@ -76,7 +86,10 @@ record LiteRtCompileLog(List<String> unsupported, int gpuOperators, int cpuOpera
   List<String> unsupportedTypes() {
     List<String> types = new ArrayList<>(unsupported.size());
     for (String line : unsupported) {
-      types.add(line.substring(0, line.indexOf(':')).strip());
+      String type = line.substring(0, line.indexOf(':')).strip();
+      if (!types.contains(type)) {
+        types.add(type);
+      }
     }
     return types;
   }
@@ -92,6 +105,8 @@ record LiteRtCompileLog(List<String> unsupported, int gpuOperators, int cpuOpera
       int severity = severityOf(line);
       if (severity >= 0) {
         keep = severity >= level.severity;
+      } else if (!continuesAnEntry(line)) {
+        keep = true; // not LiteRT's: another thread's output, written while stderr was captured
       }
       if (keep && !line.isEmpty()) {
         kept.append(line).append('\n');
@@ -101,6 +116,12 @@ record LiteRtCompileLog(List<String> unsupported, int gpuOperators, int cpuOpera
       out.print(kept);
       out.flush();
     }
+  }
+
+  /** @return true for the unformatted lines TensorFlow Lite prints after its "not supported" entry */
+  private static boolean continuesAnEntry(String line) {
+    String text = line.strip();
+    return OPERATOR_LINE.matcher(text).matches() || COUNTS.matcher(text).find() || NONE.matcher(text).find();
   }
 
   /** @return the severity on {@link NativeLog}'s scale of a line that starts a log entry, or -1 */

@@ -71,6 +71,7 @@ final class LiteRtCompiledModel implements AutoCloseable {
    */
   static LiteRtCompiledModel open(Path runtimeDir, Pointer model, long size, int accelerators) {
     Pointer handle;
+    System.err.flush(); // Java's own buffered text goes out now, not into the capture of LiteRT's log
     try (BytePointer error = new BytePointer(ERROR_CAPACITY)) {
       // LiteRT logs on the same scale as TensorFlow Lite: the level chosen for LiteModel's native log applies.
       handle = LiteRtShim.lm_lrt_open(runtimeDir.toString(), model, size, accelerators,
@@ -80,7 +81,13 @@ final class LiteRtCompiledModel implements AutoCloseable {
             "LiteRT could not compile the model for its GPU accelerator: " + NativeText.of(error));
       }
     }
-    LiteRtCompiledModel compiled = new LiteRtCompiledModel(handle);
+    LiteRtCompiledModel compiled;
+    try {
+      compiled = new LiteRtCompiledModel(handle);
+    } catch (RuntimeException | Error e) {
+      LiteRtShim.lm_lrt_close(handle);
+      throw e;
+    }
     try {
       compiled.checkFloat32();
       return compiled;
@@ -123,6 +130,9 @@ final class LiteRtCompiledModel implements AutoCloseable {
     if (rows == batch) {
       return;
     }
+    // The native side frees the old buffers first: forget them before anything can fail.
+    batch = -1;
+    java.util.Arrays.fill(views, null);
     try (BytePointer error = new BytePointer(ERROR_CAPACITY)) {
       if (LiteRtShim.lm_lrt_prepare(handle, rows, error, ERROR_CAPACITY) != 0) {
         batch = -1;
@@ -152,6 +162,9 @@ final class LiteRtCompiledModel implements AutoCloseable {
    * @return 0, or LiteRT's status (the reason in {@link #message()})
    */
   int run() {
+    if (!ranOnce) {
+      System.err.flush(); // the first run after prepare is captured (below): Java's buffered text goes out first
+    }
     int status = LiteRtShim.lm_lrt_run(handle);
     if (!ranOnce) {
       // The first run after prepare was captured (LiteRT logs while it initializes its GPU kernels): pass it on by

@@ -41,6 +41,8 @@ final class LiteRtInterpreter extends ModelInterpreter {
   private final int[] outputSlots;
   private final List<String> resolutionNotes;
   private volatile ExecutionReport report;
+  /** Why the buffers are unusable after a failed prepare (calls then fail clearly until a resize), or null. */
+  private String broken;
 
   /** One input or output as the CPU path shows it: its name, its tensor in the graph, its declared shape. */
   private record Port(String name, ModelGraph.Tensor tensor) {}
@@ -70,30 +72,92 @@ final class LiteRtInterpreter extends ModelInterpreter {
 
   /**
    * Compiles {@code model} for LiteRT's GPU accelerator, taking one reference to it (released by {@link #close()}).
+   * Any reason the GPU path cannot run the model is {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE}, with the
+   * reason, so that AUTO can run it on the CPU instead.
    *
    * @param notes what the report should say about how this accelerator was chosen
    * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} when LiteRT's natives
-   *     are missing, no suitable Vulkan device is listed, a signature other than the first is selected, or LiteRT
-   *     cannot take the model (its message says why)
+   *     are missing, no suitable Vulkan device is listed, a signature other than the first is selected, the model is
+   *     one LiteModel keeps off the GPU ({@link #refuseBeforeCompiling}), or LiteRT cannot take it (its message says
+   *     why)
    */
   static LiteRtInterpreter create(ModelHandle model, LiteModel.Options options, GpuAccelerator gpu,
       List<String> notes) {
-    Path runtimeDir = LiteRtRuntime.ensureBound();
-    VulkanDevice adapter = chooseAdapter(LiteRtRuntime.vulkanDevices(), gpu.softwareAdapter());
-    List<ModelGraph.Signature> signatures = model.graph().signatures();
-    if (options.signature() != null && !signatures.isEmpty()
-        && !signatures.get(0).key().equals(options.signature())) {
-      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, "LiteRT's GPU path runs the "
-          + "model's first signature ('" + signatures.get(0).key() + "'), not '" + options.signature() + "'");
+    refuseBeforeCompiling(model, options.signature());
+    Path runtimeDir;
+    try {
+      runtimeDir = LiteRtRuntime.ensureBound();
+    } catch (LiteModelException e) { // e.g. the JNI shim missing: for the caller, the GPU is unavailable
+      throw e.status() == LiteModelException.Status.ACCELERATOR_UNAVAILABLE ? e
+          : unavailable("LiteRT cannot be used: " + e.getMessage(), e);
     }
-    refuseKnownWrongResults(model.graph());
+    List<VulkanDevice> devices = LiteRtRuntime.vulkanDevices();
+    VulkanDevice adapter = chooseAdapter(devices, gpu.softwareAdapter());
     NativeScope owned = new NativeScope();
     try {
       owned.own(model.acquire(), ModelHandle::release);
-      return new LiteRtInterpreter(owned, model, options, gpu, runtimeDir, adapter, notes);
-    } catch (RuntimeException | Error e) {
+      LiteRtInterpreter built = new LiteRtInterpreter(owned, model, options, gpu, runtimeDir, adapter, notes);
+      built.checkSelectedAdapter(devices);
+      return built;
+    } catch (LiteModelException e) {
       owned.closeAfter(e); // the compiled model first, then the model reference
+      throw e.status() == LiteModelException.Status.ACCELERATOR_UNAVAILABLE ? e
+          : unavailable("LiteRT's GPU path cannot run this model: " + e.getMessage(), e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      owned.closeAfter(e);
+      throw unavailable("LiteRT's GPU path cannot run this model: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      owned.closeAfter(e);
       throw e;
+    }
+  }
+
+  private static LiteModelException unavailable(String message, Throwable cause) {
+    return new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, message, cause);
+  }
+
+  /**
+   * Refuses, before anything is compiled: a signature other than the first (LiteRT runs that one); a model whose
+   * stored input shapes TensorFlow Lite's own kernels rejected at load or cannot allocate (LiteRT compiles at the
+   * stored shapes, and no known-bad graph may reach a runtime: see {@link ModelHandle#deferredCheck()}); and the
+   * models LiteRT is known to get wrong ({@link #refuseKnownWrongResults}).
+   */
+  private static void refuseBeforeCompiling(ModelHandle model, String signatureKey) {
+    List<ModelGraph.Signature> signatures = model.graph().signatures();
+    if (signatureKey != null && (signatures.isEmpty() || !signatures.get(0).key().equals(signatureKey))) {
+      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, "LiteRT's GPU path runs the "
+          + "model's first signature" + (signatures.isEmpty() ? " (this model declares none)"
+              : " ('" + signatures.get(0).key() + "')") + ", not '" + signatureKey + "'");
+    }
+    if (model.deferredCheck() != null) {
+      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, "the model's operators reject "
+          + "its stored input shapes (" + model.deferredCheck() + "), and LiteRT compiles at those shapes");
+    }
+    for (Port port : ports(model.graph(), signatureKey, true)) {
+      int[] declared = port.tensor().declaredShape();
+      if (!InputShapes.allocatable(port.tensor().shape(), declared)) {
+        throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, "input '" + port.name()
+            + "' has no usable stored shape (" + Arrays.toString(port.tensor().shape()) + ", declared "
+            + Arrays.toString(declared) + "), and LiteRT compiles at the stored shapes");
+      }
+    }
+    refuseKnownWrongResults(model.graph());
+  }
+
+  /**
+   * Dawn picks the adapter itself and says which in its log: a software one where none was allowed is refused, so
+   * that neither {@code gpu()} nor AUTO ever runs on SwiftShader or lavapipe unasked.
+   */
+  private void checkSelectedAdapter(List<VulkanDevice> devices) {
+    String selected = LiteRtCompileLog.parse(compiled.compileLog()).selectedAdapter();
+    if (selected == null || gpu.softwareAdapter()) {
+      return;
+    }
+    for (VulkanDevice device : devices) {
+      if (device.name().equals(selected) && !device.hardware()) {
+        throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, "LiteRT selected "
+            + device.describe() + ", a software implementation, although " + adapter.describe() + " is listed");
+      }
     }
   }
 
@@ -236,11 +300,19 @@ final class LiteRtInterpreter extends ModelInterpreter {
       slots[i] = -1;
       for (int j = 0; j < count; j++) {
         if (compiled.name(output, j).equals(wanted)) {
+          if (slots[i] >= 0) {
+            throw unmatched(output, "two LiteRT tensors are named '" + wanted + "'");
+          }
           slots[i] = j;
         }
       }
       if (slots[i] < 0) {
         throw unmatched(output, "no LiteRT tensor is named '" + wanted + "'");
+      }
+      for (int k = 0; k < i; k++) {
+        if (slots[k] == slots[i]) {
+          throw unmatched(output, "two of the model's tensors match LiteRT's '" + wanted + "'");
+        }
       }
     }
     return slots;
@@ -254,6 +326,7 @@ final class LiteRtInterpreter extends ModelInterpreter {
   /** Makes LiteRT's buffers for {@code batch} rows and points every binding at them. */
   private void prepareAndBind(int batch) {
     try {
+      broken = null;
       compiled.prepare(batch);
       for (int i = 0; i < inputs.length; i++) {
         inputs[i].bindHost(compiled.view(false, inputSlots[i]), compiled.shape(false, inputSlots[i]));
@@ -263,6 +336,8 @@ final class LiteRtInterpreter extends ModelInterpreter {
       }
     } catch (RuntimeException e) {
       invalidateBindings(); // the old buffers are gone: nothing may write to them
+      broken = "LiteRT could not make buffers for a batch of " + batch + " (" + e.getMessage() + "); resize the "
+          + "input (or run another batch size) to try again";
       throw e;
     }
   }
@@ -301,7 +376,7 @@ final class LiteRtInterpreter extends ModelInterpreter {
 
   @Override
   String allocationProblem() {
-    return null; // buffers are made at load, for the stored batch (only the batch dimension may be dynamic here)
+    return broken; // buffers are made at load, for the stored batch; only a failed prepare leaves none
   }
 
   @Override
@@ -337,12 +412,16 @@ final class LiteRtInterpreter extends ModelInterpreter {
     for (int i = 0; i < inputs.length; i++) {
       int[] wanted = dimsPerInput[i];
       int[] current = inputs[i].shapeView();
+      if (Arrays.equals(wanted, current) && !inputs[i].dynamicBatch()) {
+        continue; // unchanged, whatever its rank
+      }
       boolean sameRest = wanted.length == current.length && wanted.length > 0
           && Arrays.equals(wanted, 1, wanted.length, current, 1, current.length);
-      boolean batchMayChange = inputs[i].dynamicBatch() || (wanted.length > 0 && wanted[0] == current[0]);
+      boolean batchMayChange = inputs[i].dynamicBatch() || wanted[0] == current[0];
       if (!sameRest || !batchMayChange || (batch >= 0 && inputs[i].dynamicBatch() && wanted[0] != batch)) {
         throw new IllegalArgumentException("LiteRT's GPU path can only change the batch (first) dimension, by the "
-            + "same count for every input; input '" + inputs[i].name() + "' is " + Arrays.toString(current)
+            + "same count for every input at once (a multi-input model changes its batch through run or predict); "
+            + "input '" + inputs[i].name() + "' is " + Arrays.toString(current)
             + ", asked " + Arrays.toString(wanted) + " (declared " + Arrays.toString(inputs[i].shapeSignatureView())
             + ")");
       }
@@ -361,13 +440,20 @@ final class LiteRtInterpreter extends ModelInterpreter {
   }
 
   /**
-   * Compiles the model again (the only reset LiteRT offers for variables), at the batch size in use.
+   * A model without variables has no state: nothing to do. One with variables is compiled again (the only reset
+   * LiteRT offers), into a new compiled model first, so that a failure leaves the old one working.
    */
   @Override
   void resetState(boolean rebuild) {
+    boolean stateful = model.graph().hasResourceVariables() || model.graph().subgraphs().stream()
+        .anyMatch(subgraph -> subgraph.tensors().stream().anyMatch(ModelGraph.Tensor::variable));
+    if (!stateful) {
+      return;
+    }
     int batch = Math.max(1, compiled.batch());
+    LiteRtCompiledModel fresh = compile();
     invalidateBindings();
-    compiled = compiledSlot.replace(compile()); // the old compiled model goes once the new one exists
+    compiled = compiledSlot.replace(fresh); // the old compiled model goes once the new one exists
     prepareAndBind(batch);
     report = readReport();
   }
@@ -375,6 +461,14 @@ final class LiteRtInterpreter extends ModelInterpreter {
   @Override
   ExecutionReport report() {
     return report;
+  }
+
+  /**
+   * @return true when LiteRT put at least one operator on the GPU: all of them, or a count its log gave (AUTO keeps
+   *     the GPU only then; a compiled model that runs wholly on LiteRT's CPU is no GPU)
+   */
+  boolean gpuTookSomething() {
+    return compiled.fullyAccelerated() || LiteRtCompileLog.parse(compiled.compileLog()).gpuOperators() > 0;
   }
 
   /**
@@ -409,7 +503,8 @@ final class LiteRtInterpreter extends ModelInterpreter {
           }
         }
       }
-      int onGpu = full ? names.size() : log.gpuOperators() >= 0 ? log.gpuOperators() : names.size() - onCpu.size();
+      // Unknown when LiteRT says "not all" without its counts: then none is claimed for the GPU.
+      int onGpu = full ? names.size() : Math.max(0, log.gpuOperators());
       primary = new ExecutionReport.Subgraph(declared.index(), declared.name(), roles[declared.index()],
           names.size(), true, onGpu > 0 ? 1 : 0, onGpu, onGpu > 0 ? List.of(GPU_PARTITION) : List.of(), onCpu);
       subgraphs.add(primary);
@@ -424,7 +519,7 @@ final class LiteRtInterpreter extends ModelInterpreter {
     if (!full) {
       notes.add("LiteRT's GPU accelerator did not take every operator; the rest run on LiteRT's CPU accelerator"
           + (log.cpuOperators() >= 0 ? " (" + log.gpuOperators() + " on the GPU, " + log.cpuOperators()
-              + " on the CPU)" : "")
+              + " on the CPU)" : " (LiteRT did not say how many)")
           + (log.unsupported().isEmpty() ? "; LiteRT did not say which"
               : ": " + String.join(" ", log.unsupported())));
     }
@@ -437,7 +532,7 @@ final class LiteRtInterpreter extends ModelInterpreter {
     List<String> delegates = List.of("LiteRT GPU accelerator (WebGPU over Vulkan; "
         + runtimeDir.resolve(LiteRtRuntime.LIBRARY) + ", " + runtimeDir.resolve(LiteRtRuntime.GPU_ACCELERATOR_LIBRARY)
         + ")" + (gpu.cpuFallback() ? " + LiteRT CPU accelerator" : ""));
-    return new ExecutionReport(Accelerator.Kind.GPU, delegates, -1, primary, subgraphs, notes, ran);
+    return new ExecutionReport(Accelerator.Kind.GPU, delegates, -1, primary, subgraphs, notes, ran, full);
   }
 
   @Override

@@ -113,9 +113,15 @@ final class LiteRtRuntime {
       return null;
     }
     try {
-      Path library = Loader.cacheResource(LiteRtRuntime.class, RESOURCE_FOLDER + LIBRARY).toPath();
-      Path accelerator = Loader.cacheResource(LiteRtRuntime.class, RESOURCE_FOLDER + GPU_ACCELERATOR_LIBRARY)
-          .toPath();
+      java.io.File libraryFile = Loader.cacheResource(LiteRtRuntime.class, RESOURCE_FOLDER + LIBRARY);
+      java.io.File acceleratorFile =
+          Loader.cacheResource(LiteRtRuntime.class, RESOURCE_FOLDER + GPU_ACCELERATOR_LIBRARY);
+      if (libraryFile == null || acceleratorFile == null) {
+        throw unavailable("the " + NATIVES_CLASSIFIER + " jar on the class path lacks "
+            + (libraryFile == null ? LIBRARY : GPU_ACCELERATOR_LIBRARY));
+      }
+      Path library = libraryFile.toPath();
+      Path accelerator = acceleratorFile.toPath();
       if (!library.getParent().equals(accelerator.getParent())) {
         throw unavailable("the " + NATIVES_CLASSIFIER + " jar's libraries were extracted to two folders ("
             + library + ", " + accelerator + "); LiteRT finds its GPU accelerator beside " + LIBRARY);

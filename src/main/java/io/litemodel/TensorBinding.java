@@ -87,8 +87,8 @@ final class TensorBinding {
       count *= dim;
     }
     if (count * Float.BYTES != memory.capacity()) {
-      throw new IllegalStateException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " bound to "
-          + memory.capacity() + " bytes");
+      throw new LiteModelException(LiteModelException.Status.ERROR, "tensor '" + name + "' of shape "
+          + Arrays.toString(shape) + " came with " + memory.capacity() + " bytes of buffer");
     }
     this.shape = shape.clone();
     elementCount = (int) count;

@@ -71,7 +71,12 @@ class ChildProcessCheckTest {
   void everyAcceleratorKindCrossesToTheChildWithItsOptions() {
     for (Accelerator accelerator : List.of(Accelerator.cpu(), Accelerator.gpu(),
         Accelerator.gpu().withSoftwareAdapter(true).withCpuFallback(false), Accelerator.auto().withCpuFallback(false),
-        Accelerator.gpuDelegate(), Accelerator.gpuDelegate().withLibrary(Path.of("/x/libdelegate.so")))) {
+        Accelerator.gpuDelegate(), Accelerator.gpuDelegate().withLibrary(Path.of("/x/libdelegate.so"))
+            .withPrecisionLossAllowed(true).withUsage(Accelerator.GpuUsage.SUSTAINED_SPEED)
+            .withPriorities(Accelerator.GpuPriority.MIN_LATENCY, Accelerator.GpuPriority.MIN_MEMORY_USAGE,
+                Accelerator.GpuPriority.MAX_PRECISION)
+            .withBackend(Accelerator.GpuBackend.OPENCL).withMaxDelegatedPartitions(3)
+            .withSerialization(Path.of("/x/cache"), "token-1"))) {
       LiteModel.Options options = LiteModel.Options.defaults().withAccelerator(accelerator);
       assertEquals(accelerator, ChildProcessCheck.decode(ChildProcessCheck.encode(options)).accelerator(),
           accelerator.toString());

@@ -161,6 +161,12 @@ class GpuAcceleratorTest {
             cpu.outputs().get(i).name(), diff);
         assertTrue(diff < PARITY, "multi_io." + cpu.outputs().get(i).name() + " max |diff| " + diff);
       }
+      int[] wider = cpu.inputs().get(0).shape().clone();
+      wider[0] = wider[0] + 1;
+      IllegalArgumentException oneInput = assertThrows(IllegalArgumentException.class,
+          () -> gpu.resizeInput(0, wider));
+      assertTrue(oneInput.getMessage().contains("a multi-input model changes its batch through run or predict"),
+          oneInput.getMessage());
       Map<String, float[]> named = gpu.run(Map.of(cpu.inputs().get(0).name(), inputs[0],
           cpu.inputs().get(1).name(), inputs[1]));
       assertEquals(List.copyOf(cpu.run(Map.of(cpu.inputs().get(0).name(), inputs[0], cpu.inputs().get(1).name(),
@@ -244,9 +250,9 @@ class GpuAcceleratorTest {
     try (LiteModel cpu = LiteModel.load(partial);
         LiteModel gpu = LiteModel.load(partial, SOFTWARE)) {
       ExecutionReport report = gpu.executionReport();
-      assertFalse(report.fullyDelegated(), report.toString());
-      assertEquals(List.of("MATRIX_DIAG"), report.cpuOperators(), report.toString());
-      assertEquals(2, report.delegatedNodes(), report.toString());
+      assertFalse(report.fullyDelegated(), report.toString()); // LiteRT's own answer
+      assertEquals(List.of("MATRIX_DIAG"), report.cpuOperators(), report.toString()); // the type LiteRT named
+      assertEquals(2, report.delegatedNodes(), report.toString()); // LiteRT's count
       assertTrue(report.notes().contains("LiteRT's GPU accelerator did not take every operator; the rest run on "
           + "LiteRT's CPU accelerator (2 on the GPU, 2 on the CPU): MATRIX_DIAG: Operation is not supported."),
           report.notes().toString());
@@ -290,6 +296,29 @@ class GpuAcceleratorTest {
         assertSameTensors(signed.outputs(), gpu.outputs());
       }
     }
+  }
+
+  @Test
+  void aSignatureOtherThanTheFirstIsUnavailableAndAutoRunsItOnTheCpu() {
+    try (LiteModel cpu = LiteModel.load(model("multi_signature"))) {
+      List<String> keys = cpu.signatureKeys();
+      assertTrue(keys.size() >= 2, keys.toString());
+      String second = keys.get(1);
+      LiteModelException e = assertThrows(LiteModelException.class,
+          () -> LiteModel.load(model("multi_signature"), SOFTWARE.withSignature(second)));
+      assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, e.status());
+      assertEquals("LiteRT's GPU path runs the model's first signature ('" + keys.get(0) + "'), not '" + second + "'",
+          e.getMessage());
+    }
+  }
+
+  /** No known-bad graph reaches LiteRT: the operators reject the stored shapes, and LiteRT compiles at those. */
+  @Test
+  void aModelWhoseOperatorsRejectItsStoredShapesNeverReachesLiteRt() {
+    LiteModelException e = assertThrows(LiteModelException.class,
+        () -> LiteModel.load(SemanticsModels.path("needs_shape_first"), SOFTWARE));
+    assertEquals(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, e.status());
+    assertTrue(e.getMessage().startsWith("the model's operators reject its stored input shapes"), e.getMessage());
   }
 
   @Test

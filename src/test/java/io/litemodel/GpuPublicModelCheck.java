@@ -57,7 +57,12 @@ public final class GpuPublicModelCheck {
         float[][] expected = outputs(cpu);
         float[][] actual = outputs(gpu);
         cpu.run(in, expected);
-        gpu.run(in, actual);
+        try {
+          gpu.run(in, actual);
+        } catch (RuntimeException e) {
+          System.out.println("result=GPU run failed: " + e);
+          return;
+        }
         for (int o = 0; o < expected.length; o++) {
           for (int k = 0; k < expected[o].length; k++) {
             worst = Math.max(worst, Math.abs(expected[o][k] - actual[o][k]));
@@ -66,7 +71,8 @@ public final class GpuPublicModelCheck {
         }
       }
       System.out.println("maxDifference=" + String.format("%.3g", worst));
-      System.out.println("relativeDifference=" + (worst / Math.max(1.0, scale)));
+      // Relative to the largest output value, with a floor so that all-zero outputs do not divide by zero.
+      System.out.println("relativeDifference=" + (worst / Math.max(1e-3, scale)));
       System.out.println("result=runs on the GPU");
     }
   }

@@ -64,6 +64,11 @@ class GpuPublicModelTest {
       if (entry.name().equals("face_detection_full_range_sparse")) { // LiteRT gets it wrong: see LiteRtInterpreter
         assertTrue(result.contains("sparse tensor(s); LiteRT 2.3's GPU path returns wrong results"), result);
       }
+      if (entry.name().equals("melspectrogram")) { // its operators reject its stored shapes: never compiled
+        assertTrue(result.contains("reject its stored input shapes"), result);
+      }
+    } else if (result.startsWith("GPU run failed")) {
+      throw new AssertionError(entry.name() + ": loaded on the GPU, then failed to run:\n" + child.output());
     } else if (result.equals("runs on the GPU")) {
       assertEquals("GPU", child.value("accelerator"), child.output());
       double relative = Double.parseDouble(child.value("relativeDifference"));

@@ -51,6 +51,23 @@ class LiteRtCompileLogTest {
         2 operations will run on the GPU, and the remaining 2 operations will run on the CPU.
         """, passOn(foreign + LOG, NativeLog.ERROR));
     assertEquals(LOG, passOn(LOG, NativeLog.VERBOSE));
+    // Written by another thread after LiteRT's lines, while stderr was captured: still passed on.
+    String after = "Exception in thread \"worker\" java.lang.IllegalStateException: boom\n";
+    assertEquals(after, passOn(LOG + after, NativeLog.SILENT));
+  }
+
+  @Test
+  void readsTheFormForAGpuThatTookNothing() {
+    LiteRtCompileLog log = LiteRtCompileLog.parse("""
+        ERROR: Following operations are not supported by GPU delegate:
+        DENSIFY: Operation is not supported.
+        DEQUANTIZE:
+        DEQUANTIZE: Dequantize for Densify is not supported
+        No operations will run on the GPU, and all 7 operations will run on the CPU.
+        """);
+    assertEquals(0, log.gpuOperators());
+    assertEquals(7, log.cpuOperators());
+    assertEquals(List.of("DENSIFY", "DEQUANTIZE"), log.unsupportedTypes());
   }
 
   private static String passOn(String log, NativeLog level) {
