@@ -19,9 +19,10 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p><b>GPU natives:</b> LiteRT's libraries are not in LiteModel's jar (CPU-only users should not download them);
- * {@code native/litert/fetch.sh} takes them from the pinned {@code ai-edge-litert} wheel and the system property
- * {@code litemodel.litert.dir} (or {@code LITEMODEL_LITERT_DIR}) names their folder. {@link #gpu()} fails with a
+ * <p><b>GPU natives:</b> LiteRT's libraries are not in LiteModel's jar (CPU-only users should not download them).
+ * They come from the natives jar of classifier {@code linux-x86_64-litert} on the class path, or from a folder the
+ * system property {@code litemodel.litert.dir} (or {@code LITEMODEL_LITERT_DIR}) names, which
+ * {@code native/litert/fetch.sh} fills; both hold the pinned {@code ai-edge-litert} wheel's files. {@link #gpu()} fails with a
  * {@link LiteModelException} of status {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} saying what is
  * missing; {@link #auto()} falls back to the CPU and says why in {@link ExecutionReport#notes()}.
  *
