@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,30 +84,9 @@ class LiteRtRuntimeTest {
   /** As {@link #child(List, Map)}, with {@code extraClassPath} (or nothing, when null) after the test class path. */
   private static ChildJvm.Result child(List<String> jvmOptions, Map<String, String> environment,
       Path extraClassPath) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path")
-        + (extraClassPath == null ? "" : java.io.File.pathSeparator + extraClassPath));
-    command.add(LiteRtProbe.class.getName());
-    command.add(MODEL);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().remove(LiteRtRuntime.DIR_ENV);
-    builder.environment().putAll(environment);
-    try {
-      Process process = builder.start();
-      String output;
-      try (var in = process.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      assertTrue(process.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
-      return new ChildJvm.Result(process.exitValue(), output);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    Map<String, String> changes = new java.util.HashMap<>(environment);
+    changes.put(LiteRtRuntime.DIR_ENV, null);
+    return ChildJvm.run(ChildJvm.Launch.plain().withJvmOptions(jvmOptions).withEnvironment(changes)
+        .withExtraClassPath(extraClassPath), LiteRtProbe.class, MODEL);
   }
 }

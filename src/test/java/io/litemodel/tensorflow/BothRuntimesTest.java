@@ -6,12 +6,13 @@ import static io.litemodel.tensorflow.TfTestModels.path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litemodel.ChildJvm;
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * TensorFlow Lite (bytedeco's natives) and TensorFlow (TF Java's natives) in one JVM: about 150 symbols (absl,
@@ -21,7 +22,8 @@ class BothRuntimesTest {
   @ParameterizedTest
   @ValueSource(strings = {"tflite-first", "tf-first"})
   void bothLoadOrdersGiveTheGoldens(String order) {
-    TfChildJvm.Result result = TfChildJvm.run(entry -> false, BothRuntimesProbe.class, order);
+    ChildJvm.Result result = ChildJvm.run(ChildJvm.Launch.plain().withJvmOptions(List.of("-Xmx256m")), BothRuntimesProbe.class,
+        order);
     assertEquals(0, result.exitCode(), result.output());
     assertTrue(Float.parseFloat(result.value("tflite")) < 1e-4f, result.output());
     assertTrue(Float.parseFloat(result.value("tf")) < TfModelTest.TOLERANCE, result.output());

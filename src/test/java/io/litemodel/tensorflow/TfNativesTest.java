@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litemodel.BuildVersions;
+import io.litemodel.ChildJvm;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Without TensorFlow's natives (or its classes), loading fails with a message naming the artifacts to add. */
 class TfNativesTest {
   @Test
   void missingNativesNameTheClassifierArtifact() {
-    TfChildJvm.Result result = TfChildJvm.run(
-        entry -> entry.contains("tensorflow-core-native") && entry.endsWith("-linux-x86_64.jar"),
+    ChildJvm.Result result = ChildJvm.run(ChildJvm.Launch.plain().withJvmOptions(List.of("-Xmx256m")).withoutClassPath(
+        entry -> entry.contains("tensorflow-core-native") && entry.endsWith("-linux-x86_64.jar")),
         TfNativesProbe.class, path("seed_mlp_savedmodel").toString());
     assertEquals("NATIVE_LIBRARY_UNAVAILABLE", result.value("status"), result.output());
     String message = result.value("message");
@@ -25,8 +27,8 @@ class TfNativesTest {
 
   @Test
   void missingClassesNameTheArtifact() {
-    TfChildJvm.Result result = TfChildJvm.run(entry -> entry.contains("tensorflow-core-native"),
-        TfNativesProbe.class, path("seed_mlp_savedmodel").toString());
+    ChildJvm.Result result = ChildJvm.run(ChildJvm.Launch.plain().withJvmOptions(List.of("-Xmx256m"))
+        .withoutClassPath(entry -> entry.contains("tensorflow-core-native")), TfNativesProbe.class, path("seed_mlp_savedmodel").toString());
     assertEquals("NATIVE_LIBRARY_UNAVAILABLE", result.value("status"), result.output());
     String message = result.value("message");
     assertTrue(message.startsWith("The TensorFlow runtime is not available: the TensorFlow C API classes are not "
