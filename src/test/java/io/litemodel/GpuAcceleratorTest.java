@@ -134,7 +134,10 @@ class GpuAcceleratorTest {
     }
   }
 
-  /** multi_io's tensors come in another order from LiteRT than from TensorFlow Lite: the GPU shows the CPU's. */
+  /**
+   * The GPU shows the CPU's tensors (names, order, shapes), matched to LiteRT's by name: LiteRT lists its first
+   * signature's order, which a model may declare differently from its main graph (multi_io happens to agree).
+   */
   @Test
   void multiIoShowsTheCpusTensorsAndMatchesXnnpack() {
     try (LiteModel cpu = LiteModel.load(model("multi_io"));
