@@ -42,13 +42,14 @@ final class BatchWorker implements Runnable {
     this.maxWaitNanos = maxWaitNanos;
     this.inputRow = ring.inputRow();
     this.outputRow = ring.outputRow();
-    this.input = floats(sizes.maxRun() * inputRow);
-    this.output = floats(sizes.maxRun() * outputRow);
+    this.input = floats((long) sizes.maxRun() * inputRow);
+    this.output = floats((long) sizes.maxRun() * outputRow);
     this.taken = new long[sizes.maxRun()];
   }
 
-  private static FloatBuffer floats(int count) {
-    return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+  private static FloatBuffer floats(long count) {
+    return ByteBuffer.allocateDirect(Math.toIntExact(count * Float.BYTES)).order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
   }
 
   /** Serves batches until the batcher is closed and no ready request is left (thread mode). */
@@ -61,6 +62,11 @@ final class BatchWorker implements Runnable {
         continue;
       }
       if (closed.get()) {
+        // A caller may have published between the empty serveOnce above and close: run what is there, since close
+        // promises to run every request published before it.
+        while (serveOnce()) {
+          // one batch per pass
+        }
         return;
       }
       round = Backoff.IDLE_WORKER.pause(round);
@@ -128,7 +134,8 @@ final class BatchWorker implements Runnable {
   private void runBatch(int count) {
     batches++;
     records += count;
-    try {
+    Throwable error = null;
+    try { // only the model is guarded: complete runs once, with the error or without, so no slot is completed twice
       for (int done = 0; done < count; ) {
         int rows = Math.min(count - done, sizes.largest());
         int index = sizes.indexFor(rows);
@@ -140,9 +147,9 @@ final class BatchWorker implements Runnable {
         models[index].predict(input, output, size);
         done += rows;
       }
-      ring.complete(taken, count, output, null);
     } catch (Throwable e) { // every caller of the batch must hear of it, whatever it is
-      ring.complete(taken, count, output, e);
+      error = e;
     }
+    ring.complete(taken, count, output, error);
   }
 }

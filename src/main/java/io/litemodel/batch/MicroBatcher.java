@@ -36,9 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * batch buffer, runs the batch and writes each output row straight into its caller's array. While a batch runs, new
  * requests pile up, so batches grow with the load even with no wait at all. Runners step over sequences that are
  * claimed but not yet published, so a caller descheduled between the two (on a machine with more runnable threads
- * than cores, that happens all the time and lasts a scheduler time slice) delays only its own request; an earlier
- * version that took runs of consecutive sequences from one cursor stalled every later request behind such a
- * caller.
+ * than cores, that happens all the time and lasts a scheduler time slice) delays only its own request and the one
+ * a ring lap later that needs its slot; an earlier version that took runs of consecutive sequences from one cursor
+ * stalled every later request behind such a caller.
  *
  * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that finds
  * one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches (its own
@@ -107,6 +107,11 @@ public final class MicroBatcher implements AutoCloseable {
     this.outputRow = out.rowElements();
     int fixedBatch = model.hasDynamicBatch() ? -1 : Math.max(1, in.shape().length > 1 ? in.shape()[0] : 1);
     this.sizes = BatchSizes.of(fixedBatch, options.maxBatch);
+    long widest = (long) sizes.maxRun() * Math.max(inputRow, outputRow) * Float.BYTES;
+    if (widest > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a batch of " + sizes.maxRun() + " records of " + Math.max(inputRow, outputRow)
+          + " values needs " + widest + " bytes, more than one buffer holds (2 GiB); lower withMaxBatch");
+    }
     // At least two full batches of slots, so callers can fill the next batch while one runs.
     int slots = Math.max(options.capacity, 2 * sizes.maxRun());
     int capacity = Integer.bitCount(slots) == 1 ? slots : Integer.highestOneBit(slots) << 1;
@@ -296,16 +301,20 @@ public final class MicroBatcher implements AutoCloseable {
     boolean interrupted = false;
     Backoff backoff = ring.outstanding() <= callerCores ? Backoff.ALONE : Backoff.CROWDED;
     int round = 0;
+    // Set once this caller held a runner and found nothing to take: its record was taken by another runner, whose
+    // complete() wakes it, so it stops taking runners (which would spin at full CPU for that whole batch) and parks.
+    boolean takenElsewhere = false;
     while (!ring.isDone(sequence)) {
-      int slot = tryCombiner();
+      int slot = takenElsewhere ? -1 : tryCombiner();
       if (slot >= 0) {
+        boolean ran = false;
         try {
           while (!ring.isDone(sequence) && combiners[slot].serveOnce()) {
-            // each pass runs one batch; an empty pass means another combiner is running this record
+            ran = true; // each pass runs one batch; an empty pass means another combiner is running this record
           }
           // This thread has the core now; a caller woken to take over would first have to be scheduled. So run a
           // few more batches of what is ready before handing over (a bounded delay for this caller's return).
-          for (int extra = 0; extra < EXTRA_BATCHES && combiners[slot].serveOnce(); extra++) {
+          for (int extra = 0; ran && extra < EXTRA_BATCHES && combiners[slot].serveOnce(); extra++) {
             // one batch per pass
           }
         } finally {
@@ -313,7 +322,11 @@ public final class MicroBatcher implements AutoCloseable {
         }
         // Released first, then checked: a caller that published meanwhile either saw the slot free or is woken here.
         ring.wakeFirstWaiting();
-        round = 0;
+        if (ran) {
+          round = 0;
+        } else {
+          takenElsewhere = true;
+        }
         continue;
       }
       if (workersGone) {
@@ -327,12 +340,12 @@ public final class MicroBatcher implements AutoCloseable {
         continue;
       }
       ring.markParked(sequence);
-      if (ring.isDone(sequence) || workersGone || anyCombinerFree()) {
+      if (ring.isDone(sequence) || workersGone || !takenElsewhere && anyCombinerFree()) {
         continue;
       }
       LockSupport.park(this);
       if (Thread.interrupted()) {
-        if (ring.abandon(sequence)) {
+        if (giveUp(sequence)) {
           Thread.currentThread().interrupt();
           throw new LiteModelException(LiteModelException.Status.CANCELLED,
               "interrupted while waiting for a batched prediction");
@@ -340,9 +353,27 @@ public final class MicroBatcher implements AutoCloseable {
         // A runner took the record: its result comes within one batch, into this caller's array, so wait for it
         // (the flag is cleared so that park works) and leave the interrupt for the caller to see afterwards.
         interrupted = true;
+        takenElsewhere = true;
       }
     }
     deliver(sequence, interrupted);
+  }
+
+  /**
+   * Abandons a published request that no runner has taken. In combining mode the caller may have been the one a
+   * combiner woke to take over the free runner; the wake-up passes on to the next ready request's caller, or that
+   * caller would stay parked with the runner free (every move out of {@code PUBLISHED} hands the wake-up on).
+   *
+   * @return false if a runner took the request, so its result is coming
+   */
+  boolean giveUp(long sequence) {
+    if (!ring.abandon(sequence)) {
+      return false;
+    }
+    if (combiners.length > 0 && anyCombinerFree()) {
+      ring.wakeFirstWaiting();
+    }
+    return true;
   }
 
   private int tryCombiner() {
@@ -388,18 +419,32 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * Waits until the previous lap's request in this slot was read by its caller. Only happens when more callers wait
-   * at once than the ring has slots; nobody signals a free slot, so the wait polls.
+   * at once than the ring has slots; nobody signals a free slot, so the wait polls. An interrupt is remembered and
+   * cleared (a set flag makes every park return at once, which would turn the wait into a busy loop); once the slot
+   * is free the sequence is marked abandoned instead of published, so runners step past it, and the caller gets
+   * {@code CANCELLED} with its interrupt status restored.
    */
   private void awaitFreeSlot(long sequence) {
     int round = 0;
+    boolean interrupted = false;
     while (!ring.isFree(sequence)) {
       if (workersGone) {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
         throw closedException();
       }
       round = Backoff.CROWDED.pause(round);
       if (Backoff.CROWDED.parked(round)) {
         LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(20));
+        interrupted |= Thread.interrupted();
       }
+    }
+    if (interrupted) {
+      ring.abandonUnpublished(sequence);
+      Thread.currentThread().interrupt();
+      throw new LiteModelException(LiteModelException.Status.CANCELLED,
+          "interrupted while waiting for a free request slot");
     }
   }
 
@@ -426,7 +471,7 @@ public final class MicroBatcher implements AutoCloseable {
       }
       LockSupport.park(this);
       if (Thread.interrupted()) {
-        if (ring.abandon(sequence)) {
+        if (giveUp(sequence)) {
           Thread.currentThread().interrupt();
           throw new LiteModelException(LiteModelException.Status.CANCELLED,
               "interrupted while waiting for a batched prediction");
@@ -509,6 +554,10 @@ public final class MicroBatcher implements AutoCloseable {
     public static final int DEFAULT_MAX_BATCH = 32;
     /** Default request slots: more than any sensible number of concurrent callers. */
     public static final int DEFAULT_CAPACITY = 1024;
+    /** Largest batch that may be asked for: far beyond any useful batch, and keeps slot and buffer sizes in range. */
+    private static final int MAX_BATCH_LIMIT = 1 << 16;
+    /** Most request slots that may be asked for (each takes 128 bytes of state and 128 of park flag). */
+    private static final int MAX_CAPACITY = 1 << 20;
 
     private int maxBatch = DEFAULT_MAX_BATCH;
     private long maxWaitNanos;
@@ -540,11 +589,11 @@ public final class MicroBatcher implements AutoCloseable {
 
     /**
      * @param records the most records per batch; with a dynamic batch dimension it is rounded down to a power of
-     *     two, with a fixed one to a multiple of it
+     *     two, with a fixed one to a multiple of it; at most 65536 (2^16)
      */
     public Options withMaxBatch(int records) {
-      if (records < 1) {
-        throw new IllegalArgumentException("max batch must be >= 1, got " + records);
+      if (records < 1 || records > MAX_BATCH_LIMIT) {
+        throw new IllegalArgumentException("max batch must be in 1.." + MAX_BATCH_LIMIT + ", got " + records);
       }
       Options copy = copy();
       copy.maxBatch = records;
@@ -579,10 +628,13 @@ public final class MicroBatcher implements AutoCloseable {
       return copy;
     }
 
-    /** @param slots request slots (rounded up to a power of two); callers beyond it wait for a free slot */
+    /**
+     * @param slots request slots (rounded up to a power of two), at most 1048576 (2^20); callers beyond it
+     *     wait for a free slot
+     */
     public Options withCapacity(int slots) {
-      if (slots < 1) {
-        throw new IllegalArgumentException("capacity must be >= 1, got " + slots);
+      if (slots < 1 || slots > MAX_CAPACITY) {
+        throw new IllegalArgumentException("capacity must be in 1.." + MAX_CAPACITY + ", got " + slots);
       }
       Options copy = copy();
       copy.capacity = slots;

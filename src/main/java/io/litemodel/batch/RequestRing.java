@@ -23,12 +23,15 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code s + capacity}.
  * </ol>
  *
- * <p><b>No caller can stall the others.</b> Runners do not advance one cursor in sequence order: each scans the
- * window of claimed sequences and takes every published request it finds, stepping over sequences whose caller has
- * claimed but not yet published (a thread descheduled between the two, which on a machine with more runnable threads
- * than cores happens all the time and lasts a scheduler time slice, milliseconds). The shared {@code cursor} is only
- * a lower bound on where pending requests start, moved past the prefix that is taken or finished, so scans stay
- * short. Since the rows a runner takes are not contiguous, it copies each into its own batch buffer: one row copy,
+ * <p><b>No caller can stall the others.</b> Runners do not advance one cursor in sequence order: each scans every
+ * claimed sequence from the cursor up to {@code claimed} and takes every published request it finds, stepping over
+ * sequences whose caller has claimed but not yet published (a thread descheduled between the two, which on a machine
+ * with more runnable threads than cores happens all the time and lasts a scheduler time slice, milliseconds). The
+ * scan goes past one ring lap when it must: a slot still holding an older lap's word compares below this lap's
+ * {@code PUBLISHED} and is stepped over like an unpublished one. The one request such a caller does delay is the one
+ * a lap later that needs its slot ({@code s + capacity}), which waits in the caller's thread for the slot. The shared
+ * {@code cursor} is only a lower bound on where pending requests start, moved past the prefix that is taken or
+ * finished, so scans stay short. Since the rows a runner takes are not contiguous, it copies each into its own batch buffer: one row copy,
  * small beside an invocation.
  *
  * <p><b>Rows stay in the callers' arrays.</b> A slot holds references to the caller's input and output arrays (set
@@ -113,6 +116,14 @@ final class RequestRing {
     return claimed.get() - finished.get();
   }
 
+  /**
+   * Gives up on a claimed sequence whose slot is free but which will never be published (its caller was interrupted
+   * while waiting for the slot), so that runners step past it and free the slot for the next lap.
+   */
+  void abandonUnpublished(long sequence) {
+    state.set(slot(sequence) * PAD, word(sequence, ABANDONED));
+  }
+
   /** @return true when the slot of {@code sequence} is free for it */
   boolean isFree(long sequence) {
     return stateOf(sequence) == word(sequence, FREE);
@@ -179,7 +190,9 @@ final class RequestRing {
    */
   int takeReady(long[] taken, int from, int limit, FloatBuffer batch) {
     long first = cursor.get();
-    long end = Math.min(claimed.get(), first + capacity);
+    // Up to claimed, not first + capacity: a sequence stuck unpublished at the cursor must not hide requests one lap
+    // on (their slots are free, so their callers publish); per-lap words keep an older lap's slot from matching.
+    long end = claimed.get();
     long pendingFrom = end; // the first sequence that may still need a runner (a gap, or left for the next batch)
     int count = from;
     for (long s = first; s < end; s++) {
@@ -237,7 +250,7 @@ final class RequestRing {
 
   private long firstReady() {
     long first = cursor.get();
-    long end = Math.min(claimed.get(), first + capacity);
+    long end = claimed.get(); // as in takeReady
     for (long s = first; s < end; s++) {
       if (stateOf(s) == word(s, PUBLISHED)) {
         return s;
@@ -255,7 +268,11 @@ final class RequestRing {
       long s = taken[i];
       int slot = slot(s);
       if (error == null) {
-        batch.get(i * outputRow, outputs[slot], 0, outputRow);
+        try {
+          batch.get(i * outputRow, outputs[slot], 0, outputRow);
+        } catch (RuntimeException e) { // this caller hears of it; the others still get their rows and DONE
+          errors[slot] = e;
+        }
       } else {
         errors[slot] = error;
       }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -509,6 +510,263 @@ class MicroBatcherTest {
     }
   }
 
+  /** Waits (up to the deadlock limit) until {@code thread} parks untimed; false if it never did. */
+  private static boolean parksWithin(Thread thread, Thread.State state) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLOCK_SECONDS);
+    while (thread.getState() != state) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
+    return true;
+  }
+
+  /** @return how many times {@code thread} has parked or waited so far */
+  private static long waitedCount(Thread thread) {
+    return ManagementFactory.getThreadMXBean().getThreadInfo(thread.getId()).getWaitedCount();
+  }
+
+  /** Waits (up to the deadlock limit) until {@code thread} has parked again since its count was {@code before}. */
+  private static boolean parksAgain(Thread thread, long before) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLOCK_SECONDS);
+    while (waitedCount(thread) <= before || thread.getState() != Thread.State.WAITING) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
+    return true;
+  }
+
+  private static java.nio.FloatBuffer floats(int count) {
+    return java.nio.ByteBuffer.allocateDirect(count * Float.BYTES).order(java.nio.ByteOrder.nativeOrder())
+        .asFloatBuffer();
+  }
+
+  /**
+   * More requests than the ring has slots while one sequence stays claimed and unpublished: only the request one lap
+   * later (which needs the stalled slot) waits; every other caller finishes. Scanning only one lap from the cursor
+   * hid every request past it until the stalled caller published.
+   */
+  @Test
+  void aStalledCallerDelaysOnlyTheRequestOneLapLater() throws Exception {
+    stalledOverALap(MicroBatcher.Options.defaults().withMaxBatch(8)); // callers combine
+    stalledOverALap(MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1));
+    stalledOverALap(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false));
+  }
+
+  private static void stalledOverALap(MicroBatcher.Options options) throws Exception {
+    Reference reference = new Reference(MLP, 16, 41);
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (MicroBatcher batcher = MicroBatcher.around(hooked(MLP), options)) {
+      RequestRing ring = batcher.ring();
+      int calls = ring.capacity() * 3 / 8; // 1.5 laps in all: someone claims the stalled slot's next lap
+      long stalled = ring.claim();
+      List<Future<Integer>> mismatches = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        mismatches.add(pool.submit(() -> {
+          float[] out = new float[batcher.outputRow()];
+          int bad = 0;
+          for (int i = 0; i < calls; i++) {
+            int k = (i + offset) & 15;
+            batcher.predictSingle(reference.inputs[k], out);
+            bad += java.util.Arrays.equals(out, reference.outputs[k]) ? 0 : 1;
+          }
+          return bad;
+        }));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLOCK_SECONDS);
+      while (mismatches.stream().filter(Future::isDone).count() < threads - 1 && System.nanoTime() - deadline < 0) {
+        Thread.sleep(1);
+      }
+      assertEquals(threads - 1, mismatches.stream().filter(Future::isDone).count(),
+          "every caller but the one whose request needs the stalled slot finished: " + options);
+      float[] late = new float[batcher.outputRow()];
+      ring.publish(stalled, reference.inputs[9], late); // the stalled caller runs again
+      float[] out = new float[batcher.outputRow()];
+      batcher.predictSingle(reference.inputs[3], out); // combining: this caller's runner takes both
+      assertArrayEquals(reference.outputs[3], out);
+      while (!ring.isDone(stalled) && System.nanoTime() - deadline < 0) {
+        Thread.sleep(1);
+      }
+      assertTrue(ring.isDone(stalled), "the stalled record ran once published");
+      assertEquals(null, ring.take(stalled)); // frees the slot the waiting request needs
+      assertArrayEquals(reference.outputs[9], late);
+      for (Future<Integer> bad : mismatches) {
+        assertEquals(0, bad.get(DEADLOCK_SECONDS, TimeUnit.SECONDS), "results that differ from predictSingle");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * One runner: the caller it wakes to take over gives up (its interrupt comes before it looks again), so the
+   * wake-up must pass on to the next waiting caller, or that one stays parked with the runner free. The woken
+   * caller is played by hand (a thread that published and then waits elsewhere), since a real one cannot be held
+   * between its wake-up and its check of the interrupt; it gives up through the same {@code giveUp} a real one does.
+   */
+  @Test
+  void aWokenCallerThatGivesUpPassesTheWakeUpOn() throws Exception {
+    Reference reference = new Reference(MLP, 4, 43);
+    HookedModel model = hooked(MLP);
+    java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
+    try (MicroBatcher batcher = MicroBatcher.around(model,
+        MicroBatcher.Options.defaults().withMaxBatch(1).withCombiners(1))) {
+      RequestRing ring = batcher.ring();
+      model.hooks.close();
+      List<AtomicReference<float[]>> results = new ArrayList<>();
+      List<Thread> callers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) { // the runner's holder, then two it runs in its extra batches of one
+        AtomicReference<float[]> result = new AtomicReference<>();
+        results.add(result);
+        Thread caller = caller(batcher, reference.inputs[i], result, new AtomicReference<>());
+        assertTrue(parksWithin(caller, Thread.State.WAITING));
+        callers.add(caller);
+      }
+      long[] woken = new long[1];
+      java.util.concurrent.CountDownLatch published = new java.util.concurrent.CountDownLatch(1);
+      Thread wokenCaller = new Thread(() -> {
+        woken[0] = ring.claim();
+        ring.publish(woken[0], reference.inputs[3], new float[batcher.outputRow()]);
+        published.countDown();
+        try {
+          leave.await(); // an unpark here is spent: the latch parks again
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      wokenCaller.start();
+      published.await();
+      AtomicReference<float[]> last = new AtomicReference<>();
+      AtomicReference<Throwable> lastError = new AtomicReference<>();
+      Thread waiting = caller(batcher, reference.inputs[1], last, lastError);
+      assertTrue(parksWithin(waiting, Thread.State.WAITING));
+      model.hooks.open(); // the holder runs its record and the two others, then wakes the hand-played caller
+      for (Thread caller : callers) {
+        caller.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(reference.outputs[i], results.get(i).get());
+      }
+      assertTrue(batcher.giveUp(woken[0]), "nobody took the hand-played request");
+      waiting.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      assertEquals(null, lastError.get());
+      assertArrayEquals(reference.outputs[1], last.get(), "the waiting caller was woken and ran its record");
+    } finally {
+      leave.countDown();
+      model.hooks.open();
+    }
+  }
+
+  /**
+   * A caller whose record another runner took (played by hand here) finds nothing to run when it holds a runner; it
+   * parks until that runner completes the record instead of taking the runner over and over at full CPU. Interrupted
+   * meanwhile, it still gets its result, and keeps its interrupt status.
+   */
+  @Test
+  void aCallerWhoseRecordAnotherRunnerTookParksAndGetsItsResult() throws Exception {
+    Reference reference = new Reference(MLP, 4, 47);
+    HookedModel model = hooked(MLP);
+    try (MicroBatcher batcher = MicroBatcher.around(model,
+        MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1))) {
+      RequestRing ring = batcher.ring();
+      model.hooks.close();
+      AtomicReference<float[]> held = new AtomicReference<>();
+      Thread holder = caller(batcher, reference.inputs[0], held, new AtomicReference<>());
+      assertTrue(parksWithin(holder, Thread.State.WAITING)); // in the gate, holding the runner
+      AtomicReference<float[]> result = new AtomicReference<>();
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+      Thread waiter = new Thread(() -> {
+        try {
+          float[] out = new float[batcher.outputRow()];
+          batcher.predictSingle(reference.inputs[1], out);
+          result.set(out);
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+        stillInterrupted.set(Thread.currentThread().isInterrupted());
+      });
+      waiter.start();
+      assertTrue(parksWithin(waiter, Thread.State.WAITING));
+      java.nio.FloatBuffer batch = floats(8 * batcher.inputRow());
+      long[] taken = new long[8];
+      assertEquals(1, ring.takeReady(taken, 0, 8, batch), "another runner takes the waiter's record");
+      model.hooks.open();
+      holder.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      assertArrayEquals(reference.outputs[0], held.get());
+      long parks = waitedCount(waiter);
+      LockSupport.unpark(waiter); // a wake-up with its record still running elsewhere (as park allows)
+      assertTrue(parksAgain(waiter, parks), "the waiter parks instead of taking the runner over and over");
+      parks = waitedCount(waiter);
+      waiter.interrupt();
+      assertTrue(parksAgain(waiter, parks), "interrupted, it waits for the record it cannot abandon");
+      java.nio.FloatBuffer outputs = floats(8 * batcher.outputRow());
+      outputs.put(0, reference.outputs[1]);
+      ring.complete(taken, 1, outputs, null);
+      waiter.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      assertEquals(null, thrown.get());
+      assertArrayEquals(reference.outputs[1], result.get());
+      assertEquals(Boolean.TRUE, stillInterrupted.get());
+    } finally {
+      model.hooks.open();
+    }
+  }
+
+  /**
+   * A caller interrupted while it waits for a free slot (the ring is full) gets {@code CANCELLED} once the slot
+   * frees, with its interrupt status kept; its sequence is never run, and runners step past it.
+   */
+  @Test
+  void aCallerInterruptedWaitingForASlotIsCancelledAndTheRingGoesOn() throws Exception {
+    Reference reference = new Reference(MLP, 4, 53);
+    try (MicroBatcher batcher = MicroBatcher.around(hooked(MLP),
+        MicroBatcher.Options.defaults().withMaxBatch(1).withCapacity(2))) {
+      RequestRing ring = batcher.ring();
+      assertEquals(2, ring.capacity());
+      // Both slots done and their results not yet read: the next caller's slot is busy.
+      java.nio.FloatBuffer batch = floats(2 * batcher.inputRow());
+      java.nio.FloatBuffer outputs = floats(2 * batcher.outputRow());
+      long[] taken = new long[2];
+      long[] held = {ring.claim(), ring.claim()};
+      for (long s : held) {
+        ring.publish(s, reference.inputs[0], new float[batcher.outputRow()]);
+      }
+      assertEquals(2, ring.takeReady(taken, 0, 2, batch));
+      ring.complete(taken, 2, outputs, null);
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+      Thread caller = new Thread(() -> {
+        try {
+          batcher.predictSingle(reference.inputs[2], new float[batcher.outputRow()]);
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+        stillInterrupted.set(Thread.currentThread().isInterrupted());
+      });
+      caller.start();
+      assertTrue(parksWithin(caller, Thread.State.TIMED_WAITING)); // polling for its slot
+      caller.interrupt();
+      assertEquals(null, ring.take(held[0])); // its slot frees
+      caller.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      LiteModelException e = assertInstanceOf(LiteModelException.class, thrown.get());
+      assertEquals(LiteModelException.Status.CANCELLED, e.status());
+      assertEquals("interrupted while waiting for a free request slot", e.getMessage());
+      assertEquals(Boolean.TRUE, stillInterrupted.get());
+      assertEquals(null, ring.take(held[1]));
+      float[] result = new float[batcher.outputRow()];
+      for (int lap = 0; lap < 8; lap++) { // both slots again, the cancelled one's too
+        batcher.predictSingle(reference.inputs[lap & 3], result);
+        assertArrayEquals(reference.outputs[lap & 3], result);
+      }
+      assertEquals(0, ring.outstanding(), "the cancelled sequence was stepped over and its slot freed");
+    }
+  }
+
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -581,7 +839,14 @@ class MicroBatcherTest {
     assertEquals("MicroBatcher batches single-record calls, which need one input; this model has 2", e.getMessage());
     assertTrue(multi.isClosed(), "the batcher owned the model it refused, and closed it");
     e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withMaxBatch(0));
-    assertEquals("max batch must be >= 1, got 0", e.getMessage());
+    assertEquals("max batch must be in 1..65536, got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withMaxBatch(1 << 30));
+    assertEquals("max batch must be in 1..65536, got 1073741824", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withCapacity(0));
+    assertEquals("capacity must be in 1..1048576, got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> MicroBatcher.Options.defaults().withCapacity(Integer.MAX_VALUE));
+    assertEquals("capacity must be in 1..1048576, got 2147483647", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withMaxWait(-1));
     assertEquals("max wait must be >= 0 ns, got -1", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withCombiners(-1));

@@ -3,6 +3,7 @@ package io.litemodel.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,6 +144,58 @@ class RequestRingTest {
       assertNull(ring.take(s));
       assertArrayEquals(new float[] {lap, -lap}, out);
     }
+    assertEquals(0, ring.outstanding());
+  }
+
+  @Test
+  void aRequestALapPastAnUnpublishedOneIsStillTaken() {
+    RequestRing ring = new RequestRing(4, IN, OUT);
+    FloatBuffer batch = floats(4 * IN);
+    FloatBuffer results = floats(4 * OUT);
+    long[] taken = new long[4];
+    long stalled = ring.claim(); // claimed, never published: the cursor stays on it
+    for (int i = 1; i < 4; i++) {
+      long s = ring.claim();
+      ring.publish(s, row(i), new float[OUT]);
+      assertEquals(1, ring.takeReady(taken, 0, 4, batch));
+      ring.complete(taken, 1, results, null);
+      assertNull(ring.take(s));
+    }
+    long nextLap = ring.claim(); // the stalled slot's next lap: it waits for the slot
+    assertFalse(ring.isFree(nextLap));
+    long past = ring.claim(); // its slot is free: it publishes, one lap past the stalled sequence
+    assertTrue(ring.isFree(past));
+    float[] out = new float[OUT];
+    ring.publish(past, row(5), out);
+    assertTrue(ring.anyReady());
+    assertEquals(1, ring.takeReady(taken, 0, 4, batch), "a scan goes on to the last claimed sequence");
+    assertEquals(past, taken[0]);
+    assertArrayEquals(row(5), batchRow(batch, 0));
+    assertEquals(0, ring.takeReady(taken, 0, 4, batch), "the next lap's word is not mistaken for this lap's");
+    assertEquals(3, ring.outstanding());
+    assertEquals(0, stalled, "the stalled sequence is still the cursor's");
+  }
+
+  @Test
+  void aRowThatCannotBeCopiedFailsOnlyItsCallerAndTheRestAreDone() {
+    RequestRing ring = new RequestRing(4, IN, OUT);
+    FloatBuffer batch = floats(4 * IN);
+    long[] taken = new long[4];
+    long bad = ring.claim();
+    long good = ring.claim();
+    float[] tooShort = new float[OUT - 1];
+    float[] out = new float[OUT];
+    ring.publish(bad, row(0), tooShort);
+    ring.publish(good, row(1), out);
+    assertEquals(2, ring.takeReady(taken, 0, 4, batch));
+    FloatBuffer results = floats(4 * OUT);
+    results.put(0, new float[] {1, 2}).put(OUT, new float[] {3, 4});
+    ring.complete(taken, 2, results, null);
+    assertTrue(ring.isDone(bad));
+    assertTrue(ring.isDone(good), "a failure on one row does not strand the rows after it");
+    assertInstanceOf(IndexOutOfBoundsException.class, ring.take(bad));
+    assertNull(ring.take(good));
+    assertArrayEquals(new float[] {3, 4}, out);
     assertEquals(0, ring.outstanding());
   }
 }
