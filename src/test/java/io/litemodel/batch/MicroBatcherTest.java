@@ -767,6 +767,72 @@ class MicroBatcherTest {
     }
   }
 
+  /** Combining, one runner: a batch that fails while others wait fails each caller in it, the clean one too. */
+  @Test
+  void aFailingCombinedBatchFailsEveryCallerInIt() throws Exception {
+    Reference reference = new Reference(MLP, 4, 59);
+    HookedModel model = hooked(MLP);
+    try (MicroBatcher batcher = MicroBatcher.around(model,
+        MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1))) {
+      model.hooks.close();
+      AtomicReference<float[]> held = new AtomicReference<>();
+      AtomicReference<Throwable> heldError = new AtomicReference<>();
+      Thread holder = caller(batcher, reference.inputs[0], held, heldError);
+      assertTrue(parksWithin(holder, Thread.State.WAITING)); // in the gate, holding the runner
+      float[] poisoned = reference.inputs[1].clone();
+      poisoned[0] = HookedModel.POISON;
+      List<AtomicReference<Throwable>> errors = new ArrayList<>();
+      List<Thread> waiting = new ArrayList<>();
+      for (float[] row : new float[][] {poisoned, reference.inputs[2]}) {
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        errors.add(error);
+        Thread caller = caller(batcher, row, new AtomicReference<>(), error);
+        assertTrue(parksWithin(caller, Thread.State.WAITING)); // waiting for the runner
+        waiting.add(caller);
+      }
+      model.hooks.poisonRows = 8;
+      model.hooks.open(); // the holder's own batch, then both waiting records as one batch, which fails
+      holder.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      assertEquals(null, heldError.get());
+      assertArrayEquals(reference.outputs[0], held.get());
+      for (int i = 0; i < 2; i++) {
+        waiting.get(i).join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+        LiteModelException e = assertInstanceOf(LiteModelException.class, errors.get(i).get());
+        assertEquals("the batch this record ran in failed: poisoned row 0", e.getMessage());
+        assertEquals(LiteModelException.Status.ERROR, e.status());
+      }
+    } finally {
+      model.hooks.open();
+    }
+  }
+
+  /** A caller waiting for a free slot when the batcher closes gets {@link IllegalStateException}, not a hang. */
+  @Test
+  void aCallerWaitingForASlotAtCloseIsToldTheBatcherClosed() throws Exception {
+    Reference reference = new Reference(MLP, 1, 61);
+    MicroBatcher batcher = MicroBatcher.around(hooked(MLP),
+        MicroBatcher.Options.defaults().withMaxBatch(1).withCapacity(2));
+    try {
+      RequestRing ring = batcher.ring();
+      java.nio.FloatBuffer batch = floats(2 * batcher.inputRow());
+      long[] taken = new long[2];
+      for (int i = 0; i < 2; i++) { // both slots done, their results never read
+        ring.publish(ring.claim(), reference.inputs[0], new float[batcher.outputRow()]);
+      }
+      assertEquals(2, ring.takeReady(taken, 0, 2, batch));
+      ring.complete(taken, 2, floats(2 * batcher.outputRow()), null);
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      Thread caller = caller(batcher, reference.inputs[0], new AtomicReference<>(), thrown);
+      assertTrue(parksWithin(caller, Thread.State.TIMED_WAITING)); // polling for its slot
+      batcher.close();
+      caller.join(TimeUnit.SECONDS.toMillis(DEADLOCK_SECONDS));
+      IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
+      assertEquals("this MicroBatcher is closed", e.getMessage());
+    } finally {
+      batcher.close();
+    }
+  }
+
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
