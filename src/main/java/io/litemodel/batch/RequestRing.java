@@ -124,6 +124,21 @@ final class RequestRing {
     state.set(slot(sequence) * PAD, word(sequence, ABANDONED));
   }
 
+  /**
+   * Frees the slot for {@code sequence} if the previous lap's caller abandoned it and no runner has scanned past it
+   * yet, so that a caller waiting for the slot does not depend on some other caller's request bringing a runner by.
+   *
+   * @return true when the slot of {@code sequence} is free for it
+   */
+  boolean reclaimAbandoned(long sequence) {
+    long previous = sequence - capacity;
+    int at = slot(sequence) * PAD;
+    if (previous >= 0 && state.compareAndSet(at, word(previous, ABANDONED), word(sequence, FREE) - 1)) {
+      freeAbandoned(previous);
+    }
+    return isFree(sequence);
+  }
+
   /** @return true when the slot of {@code sequence} is free for it */
   boolean isFree(long sequence) {
     return stateOf(sequence) == word(sequence, FREE);

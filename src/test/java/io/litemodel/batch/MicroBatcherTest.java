@@ -758,7 +758,16 @@ class MicroBatcherTest {
       assertEquals("interrupted while waiting for a free request slot", e.getMessage());
       assertEquals(Boolean.TRUE, stillInterrupted.get());
       assertEquals(null, ring.take(held[1]));
+      long handed = ring.claim(); // published by hand, so that the next call's slot is the cancelled sequence's
+      float[] handedOut = new float[batcher.outputRow()];
+      ring.publish(handed, reference.inputs[3], handedOut);
       float[] result = new float[batcher.outputRow()];
+      // No runner has scanned past the cancelled sequence yet: the caller that needs its slot frees it itself.
+      batcher.predictSingle(reference.inputs[0], result);
+      assertArrayEquals(reference.outputs[0], result);
+      assertTrue(ring.isDone(handed), "the call's runner took the request before it too");
+      assertEquals(null, ring.take(handed));
+      assertArrayEquals(reference.outputs[3], handedOut);
       for (int lap = 0; lap < 8; lap++) { // both slots again, the cancelled one's too
         batcher.predictSingle(reference.inputs[lap & 3], result);
         assertArrayEquals(reference.outputs[lap & 3], result);
