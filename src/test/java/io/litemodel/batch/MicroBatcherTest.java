@@ -249,6 +249,17 @@ class MicroBatcherTest {
     }
   }
 
+  /**
+   * Waits until the runner holds a batch in the model's gate. A caller parked for its result does not mean the
+   * inference thread has taken its request yet (under CPU contention it may not have run), and requests published
+   * before it does would join that batch.
+   */
+  private static void awaitBatchInGate(HookedModel model) throws InterruptedException {
+    while (!model.hooks.gate.hasQueuedThreads()) {
+      Thread.sleep(1);
+    }
+  }
+
   /** Starts {@code count} callers of {@code rows}; returns once they all wait (parked) for their results. */
   private static List<Future<float[]>> pileUp(ExecutorService pool, MicroBatcher batcher, float[][] rows,
       List<Thread> callers) throws InterruptedException {
@@ -285,6 +296,7 @@ class MicroBatcherTest {
       model.hooks.close(); // the first request's batch waits in predict
       List<Thread> first = new ArrayList<>();
       List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, first);
+      awaitBatchInGate(model); // the runner took the lone request: later ones form the next batch
       float[][] rest = java.util.Arrays.copyOfRange(reference.inputs, 1, 8);
       List<Future<float[]>> piled = pileUp(pool, batcher, rest, new ArrayList<>());
       model.hooks.open();
@@ -309,6 +321,7 @@ class MicroBatcherTest {
       model.hooks.poisonRows = 7;
       model.hooks.close();
       List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
+      awaitBatchInGate(model); // the runner took the lone request: later ones form the next batch
       float[][] rest = java.util.Arrays.copyOfRange(reference.inputs, 1, 8);
       rest[3] = rest[3].clone();
       rest[3][0] = HookedModel.POISON;
@@ -343,6 +356,7 @@ class MicroBatcherTest {
     try {
       model.hooks.close();
       List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
+      awaitBatchInGate(model); // the runner took the lone request: later ones form the next batch
       float[][] rest = java.util.Arrays.copyOfRange(reference.inputs, 1, 8);
       List<Future<float[]>> piled = pileUp(pool, batcher, rest, new ArrayList<>());
       Thread closing = new Thread(batcher::close);
@@ -378,6 +392,7 @@ class MicroBatcherTest {
     try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false))) {
       model.hooks.close();
       List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
+      awaitBatchInGate(model); // the runner took the lone request: later ones form the next batch
       AtomicReference<Throwable> thrown = new AtomicReference<>();
       AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
       Thread caller = new Thread(() -> {
