@@ -864,7 +864,11 @@ class MicroBatcherTest {
   void noAllocationPerRequestOnCallersOrTheInferenceThread() throws Exception {
     allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false)); // all batched
     allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1)); // some run their own
-    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8)); // callers combine
+    // Callers combine: the batches run on the callers' own threads, so the per-caller figure covers the runner side
+    // (the "inference thread" figure is this idle test thread's there); with one combiner, most callers park and are
+    // woken, the paths the fixes above changed.
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8));
+    allocationPerRequest(MicroBatcher.Options.defaults().withMaxBatch(8).withCombiners(1));
   }
 
   private static void allocationPerRequest(MicroBatcher.Options options) throws Exception {
