@@ -420,10 +420,9 @@ public final class MicroBatcher implements AutoCloseable {
   /**
    * Waits until the previous lap's request in this slot was read by its caller (or, if that caller gave up, frees the
    * slot itself). Only happens when more callers wait at once than the ring has slots; nobody signals a free slot, so
-   * the wait polls. An interrupt is remembered and
-   * cleared (a set flag makes every park return at once, which would turn the wait into a busy loop); once the slot
-   * is free the sequence is marked abandoned instead of published, so runners step past it, and the caller gets
-   * {@code CANCELLED} with its interrupt status restored.
+   * the wait polls. An interrupt is remembered and cleared (a set flag makes every park return at once, which would
+   * turn the wait into a busy loop); once the slot is free the sequence is marked abandoned instead of published, so
+   * runners step past it, and the caller gets {@code CANCELLED} with its interrupt status restored.
    */
   private void awaitFreeSlot(long sequence) {
     int round = 0;
