@@ -341,6 +341,13 @@ def build_seed_classifier_fixed(out: str) -> None:
               verify_data=os.path.join(out, "seed_classifier.verify.npy"))
 
 
+def build_seed_classifier_batch4(out: str) -> None:
+    """seed_classifier with its batch dimension fixed at 4: a fixed batch above 1, which the Java side runs in chunks
+    of 4 (a short last chunk padded with zero rows) and MicroBatcher only ever invokes with 4 rows."""
+    to_tflite(out, "seed_classifier_batch4", "seed_classifier.keras", batch=4,
+              verify_data=os.path.join(out, "seed_classifier.verify.npy"))
+
+
 def build_token_embedding(out: str) -> None:
     """int32 token ids [-1, 4] -> Embedding(50, 3) -> Flatten -> Dense(2): a model whose input is not float."""
     import keras
@@ -373,6 +380,7 @@ MODELS = {
     "seed_classifier": (build_seed_classifier, ()),
     "seed_classifier_onnx": (build_seed_classifier_onnx, ("seed_classifier",)),
     "seed_classifier_fixed": (build_seed_classifier_fixed, ("seed_classifier",)),
+    "seed_classifier_batch4": (build_seed_classifier_batch4, ("seed_classifier",)),
     "token_embedding": (build_token_embedding, ()),
     "image_cnn": (build_image_cnn, ()),
     "multi_io": (build_multi_io, ()),

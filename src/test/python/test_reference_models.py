@@ -13,8 +13,8 @@ import pytest
 from conftest import MODELS, REPO
 from keras2tflite.tolerances import check
 
-EXPECTED = ["image_cnn", "multi_io", "multi_signature", "seed_classifier", "seed_classifier_fixed", "seed_mlp",
-            "seed_mlp_dynamic",
+EXPECTED = ["image_cnn", "multi_io", "multi_signature", "seed_classifier", "seed_classifier_batch4",
+            "seed_classifier_fixed", "seed_mlp", "seed_mlp_dynamic",
             "seed_mlp_float16", "seed_mlp_int8", "token_embedding"]
 # Converter sidecars of Flex models: their .tflite cannot run here (no Flex delegate); their SavedModel can.
 FLEX = ["flex_sinh"]

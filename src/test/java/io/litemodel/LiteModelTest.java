@@ -377,6 +377,62 @@ class LiteModelTest {
     }
   }
 
+  /**
+   * A fixed batch above 1 (seed_classifier_batch4, input [4, 20]): predictSingle runs one row in the 4-row tensor, and
+   * predict runs any number of rows in chunks of 4, the short last chunk padded, so 1, 3, 4, 5 and 9 rows all work and
+   * each row's result is predictSingle's, bit for bit, and the dynamic-batch seed_classifier's (same weights), within
+   * kernel rounding. The buffer form writes exactly its rows and advances both positions by them.
+   */
+  @Test
+  void fixedBatchAboveOneRunsInPaddedChunksOfItsSize() {
+    Npy verify = Npy.read(ReferenceModels.DIR.resolve("seed_classifier.verify.npy"));
+    Npy golden = golden("seed_classifier_batch4", null, "input", null);
+    Npy goldenOut = golden("seed_classifier_batch4", null, "tflite", null);
+    try (LiteModel model = LiteModel.load(model("seed_classifier_batch4"));
+        LiteModel dynamic = LiteModel.load(model("seed_classifier"))) {
+      assertFalse(model.hasDynamicBatch());
+      assertArrayEquals(new int[] {4, 20}, model.inputs().get(0).shapeSignature());
+      assertEquals(20, model.inputs().get(0).rowElements());
+      assertEquals(2, model.outputs().get(0).rowElements());
+      assertTrue(model.toString().contains("batch: fixed at 4, batches run in chunks of 4"), model.toString());
+      for (int r = 0; r < golden.rows(); r++) {
+        assertTrue(maxAbsDiff(model.predictSingle(golden.row(r)), goldenOut.row(r)) <= 1e-5f, "golden row " + r);
+      }
+      float[][] single = new float[9][];
+      for (int r = 0; r < single.length; r++) {
+        single[r] = model.predictSingle(verify.row(r));
+      }
+      for (int rows : new int[] {1, 3, 4, 5, 9}) {
+        float[][] in = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+          in[r] = verify.row(rows - 1 - r); // another order each time: a row's place in its chunk must not matter
+        }
+        float[][] out = model.predict(in);
+        float[][] reference = dynamic.predict(in);
+        assertEquals(rows, out.length);
+        FloatBuffer input = FloatBuffer.allocate(rows * 20);
+        for (float[] row : in) {
+          input.put(row);
+        }
+        input.flip();
+        FloatBuffer output = FloatBuffer.allocate((rows + 1) * 2);
+        output.put(rows * 2, Float.NaN).put(rows * 2 + 1, Float.NaN); // one row more than asked for: left alone
+        model.predict(input, output, rows);
+        assertEquals(rows * 20, input.position());
+        assertEquals(rows * 2, output.position());
+        assertTrue(Float.isNaN(output.get(rows * 2)) && Float.isNaN(output.get(rows * 2 + 1)),
+            "predict wrote past its " + rows + " rows");
+        for (int r = 0; r < rows; r++) {
+          assertArrayEquals(single[rows - 1 - r], out[r], rows + " rows, row " + r);
+          float[] viaBuffer = new float[2];
+          output.get(r * 2, viaBuffer);
+          assertArrayEquals(out[r], viaBuffer, rows + " rows through buffers, row " + r);
+          assertTrue(maxAbsDiff(out[r], reference[r]) <= 1e-6f, rows + " rows, row " + r + " vs seed_classifier");
+        }
+      }
+    }
+  }
+
   @Test
   void nonFloatTensorsNeedTheRawApi() {
     try (LiteModel model = LiteModel.load(model("token_embedding"))) {

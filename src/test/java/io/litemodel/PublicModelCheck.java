@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * <p>{@link #main} prints the outcome as {@code key=value} lines ({@code runsWhere}, {@code maxDifference},
  * {@code bytesPerCall}, {@code result}, one {@code problem} per finding) and a last line {@code end=done}.
  */
-final class PublicModelCheck {
+public final class PublicModelCheck {
   /**
    * Float outputs: largest |LiteModel - Python| over the output's largest |Python value| may be this, or
    * {@link #SPREAD_FACTOR} times TensorFlow's own spread on that output, whichever is larger.
@@ -68,8 +68,7 @@ final class PublicModelCheck {
    * Checks the model named {@code args[0]} (the cache must be built) and prints the outcome (see the class comment).
    */
   public static void main(String[] args) {
-    PublicModels.Entry entry = PublicModels.entries().stream().filter(e -> e.name().equals(args[0])).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("not in the manifest: " + args[0]));
+    PublicModels.Entry entry = PublicModels.entry(args[0]);
     Outcome outcome = check(entry);
     System.out.println("runsWhere=" + oneLine(outcome.runsWhere));
     System.out.println("maxDifference=" + oneLine(outcome.maxDifference));
@@ -341,14 +340,24 @@ final class PublicModelCheck {
       }
       bindings.call(model);
       for (int j = 0; j < out.length; j++) {
-        double spread = run.path("python_spread").path(j).asDouble(0);
-        double tolerance = Math.max(RELATIVE_TOLERANCE, SPREAD_FACTOR * spread);
+        double tolerance = floatTolerance(run.path("python_spread").path(j).asDouble(0));
         compare(bindings.outputs[j], bindings.outputTypes[j], out[j], call, tolerance,
             label + " call " + call + " output '" + model.outputs().get(bindings.outputIndex[j]).tensorName() + "'",
             differences, problems);
       }
     }
     return bindings;
+  }
+
+  /**
+   * The float-output bar of the suite, for other tests that compare with the same reference data: the largest
+   * |LiteModel - Python| over the output's largest |Python value| may reach this.
+   *
+   * @param pythonSpread TensorFlow's own spread on that output in that run (gather.py's {@code python_spread}; 0 when
+   *     it has none)
+   */
+  public static double floatTolerance(double pythonSpread) {
+    return Math.max(RELATIVE_TOLERANCE, SPREAD_FACTOR * pythonSpread);
   }
 
   private static void checkShapes(List<TensorSpec> specs, int[] index, JsonNode shapes, String label,

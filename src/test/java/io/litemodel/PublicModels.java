@@ -17,9 +17,10 @@ import java.util.List;
 /**
  * Test access to the public models of the conformance suite: the manifest ({@code models/public/manifest.json}) and
  * the cache that {@code models/public/gather.py} fills ({@code models/.cache/public/<name>/}: the model file,
- * {@code reference.json} and the reference {@code .npy} files written by TensorFlow's Python interpreter).
+ * {@code reference.json} and the reference {@code .npy} files written by TensorFlow's Python interpreter). Public so
+ * that tests of other packages (the batcher's) run the same models, skipped the same way when the cache is missing.
  */
-final class PublicModels {
+public final class PublicModels {
   /** The command that builds the cache, for messages ({@code mvn -Pfull} runs it in generate-test-resources). */
   static final String GATHER_COMMAND = ".venv/bin/python models/public/gather.py";
 
@@ -32,15 +33,15 @@ final class PublicModels {
   private PublicModels() {}
 
   /** One model of the manifest, with its package. */
-  record Entry(String name, String packageName, String version, String path, String sha256, String category,
+  public record Entry(String name, String packageName, String version, String path, String sha256, String category,
       JsonNode manifest) {
     /** @return the model file in the cache */
-    Path file() {
+    public Path file() {
       return CACHE.resolve(name).resolve("model.tflite");
     }
 
     /** @return the model's reference data folder in the cache */
-    Path folder() {
+    public Path folder() {
       return CACHE.resolve(name);
     }
 
@@ -56,7 +57,7 @@ final class PublicModels {
   }
 
   /** @return every model of the manifest, in its order */
-  static List<Entry> entries() {
+  public static List<Entry> entries() {
     JsonNode manifest = read(MANIFEST);
     List<Entry> entries = new ArrayList<>();
     for (JsonNode model : manifest.path("models")) {
@@ -68,11 +69,17 @@ final class PublicModels {
     return entries;
   }
 
+  /** @return the manifest's model named {@code name} */
+  public static Entry entry(String name) {
+    return entries().stream().filter(entry -> entry.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("not in the manifest: " + name));
+  }
+
   /**
    * @return why the cache cannot serve {@code entry} (missing files, or a model file whose sha256 is not the pinned
    *     one), with the command that fixes it; null when it can
    */
-  static String unavailable(Entry entry) {
+  public static String unavailable(Entry entry) {
     Path reference = entry.folder().resolve("reference.json");
     if (!Files.isRegularFile(entry.file()) || !Files.isRegularFile(reference)) {
       return "public model cache not built: " + entry.folder() + " lacks model.tflite or reference.json; build it with "
@@ -87,7 +94,7 @@ final class PublicModels {
   }
 
   /** @return the reference data TensorFlow's Python interpreter wrote for {@code entry} */
-  static JsonNode reference(Entry entry) {
+  public static JsonNode reference(Entry entry) {
     return read(entry.folder().resolve("reference.json"));
   }
 

@@ -58,9 +58,11 @@ import java.util.concurrent.locks.LockSupport;
  * stall the rest), and a per-request completion that wakes exactly its caller.
  *
  * <p><b>Results</b> are those of {@link InferenceModel#predictSingle(float[], float[])}, provided the model computes
- * each row independently of the others in its batch (true of models without cross-batch operations). Batch sizes are
- * the ones the model can take: with a dynamic batch dimension, powers of two up to the largest batch, each on a
- * replica resized once (padded up from the rows at hand); with a fixed batch dimension, that size, in chunks.
+ * each row independently of the others in its batch (true of models without cross-batch operations; not of
+ * openWakeWord's melspectrogram, for one, which clips every value at 80 dB below the largest in its whole batch, so a
+ * quiet record batched with a loud one comes back changed). Batch sizes are the ones the model can take: with a
+ * dynamic batch dimension, powers of two up to the largest batch, each on a replica resized once (padded up from the
+ * rows at hand); with a fixed batch dimension, that size, in chunks (the last one padded).
  *
  * <p><b>Errors.</b> If a batch fails, every caller in it gets a {@link LiteModelException} (the model's status, or
  * {@code ERROR}) whose cause is the model's exception. An interrupted caller whose result has not come gets
@@ -132,7 +134,8 @@ public final class MicroBatcher implements AutoCloseable {
       for (int i = 0; i < direct.length; i++) {
         direct[i] = model.replicate();
         made.add(direct[i]);
-        prepare(direct[i], 1);
+        // The smallest size the model takes (1, or a fixed batch): never a row count it would have to pad itself.
+        prepare(direct[i], sizes.size(0));
       }
       for (int t = 0; t < runners; t++) {
         InferenceModel[] perSize = new InferenceModel[sizes.count()];
@@ -244,7 +247,10 @@ public final class MicroBatcher implements AutoCloseable {
     return ring;
   }
 
-  /** @return the most records one invocation runs */
+  /**
+   * @return the most records one invocation runs: with a fixed batch dimension, that size (a runner may still gather
+   *     a multiple of it, up to {@link Options#withMaxBatch(int)}, and run them in chunks of it)
+   */
   public int largestBatch() {
     return sizes.largest();
   }

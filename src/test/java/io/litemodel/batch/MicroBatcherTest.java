@@ -2,16 +2,26 @@ package io.litemodel.batch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.litemodel.LiteModel;
 import io.litemodel.LiteModelException;
+import io.litemodel.PublicModelCheck;
+import io.litemodel.PublicModels;
+import io.litemodel.io.NpyArray;
 import java.lang.management.ManagementFactory;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Batched predictions equal single ones bit for bit under any batch composition; a failing batch fails each of its
@@ -29,6 +41,7 @@ import org.junit.jupiter.api.Test;
 class MicroBatcherTest {
   private static final Path MLP = Path.of("models/seed_mlp.tflite");
   private static final Path FIXED = Path.of("models/seed_classifier_fixed.tflite");
+  private static final Path BATCH4 = Path.of("models/seed_classifier_batch4.tflite");
   private static final long DEADLOCK_SECONDS = 60;
 
   /** Random records and their predictSingle results on a plain model, the reference for every batched result. */
@@ -38,18 +51,37 @@ class MicroBatcherTest {
 
     Reference(Path model, int count, long seed) {
       try (LiteModel plain = LiteModel.load(model)) {
-        int inRow = plain.inputs().get(0).rowElements();
-        int outRow = plain.outputs().get(0).rowElements();
-        SplittableRandom random = new SplittableRandom(seed);
-        inputs = new float[count][inRow];
-        outputs = new float[count][outRow];
-        for (int i = 0; i < count; i++) {
-          for (int j = 0; j < inRow; j++) {
-            inputs[i][j] = (float) (random.nextDouble() * 4 - 2);
-          }
-          plain.predictSingle(inputs[i], outputs[i]);
+        this.inputs = random(plain.inputs().get(0).rowElements(), count, seed, 2);
+        this.outputs = predictSingle(plain, inputs);
+      }
+    }
+
+    /** {@code given} records, then {@code count} random ones in [-amplitude, amplitude), run on {@code plain}. */
+    Reference(LiteModel plain, float[][] given, int count, long seed, double amplitude) {
+      float[][] drawn = random(plain.inputs().get(0).rowElements(), count, seed, amplitude);
+      this.inputs = new float[given.length + count][];
+      System.arraycopy(given, 0, inputs, 0, given.length);
+      System.arraycopy(drawn, 0, inputs, given.length, count);
+      this.outputs = predictSingle(plain, inputs);
+    }
+
+    private static float[][] random(int row, int count, long seed, double amplitude) {
+      SplittableRandom random = new SplittableRandom(seed);
+      float[][] records = new float[count][row];
+      for (float[] record : records) {
+        for (int j = 0; j < row; j++) {
+          record[j] = (float) ((random.nextDouble() * 2 - 1) * amplitude);
         }
       }
+      return records;
+    }
+
+    private static float[][] predictSingle(LiteModel plain, float[][] inputs) {
+      float[][] outputs = new float[inputs.length][plain.outputs().get(0).rowElements()];
+      for (int i = 0; i < inputs.length; i++) {
+        plain.predictSingle(inputs[i], outputs[i]);
+      }
+      return outputs;
     }
   }
 
@@ -58,11 +90,17 @@ class MicroBatcherTest {
         new HookedModel.Hooks());
   }
 
-  /** Many threads, random pauses between calls (so batches of every size form), every result compared bit for bit. */
-  private static void exactUnderConcurrency(Path path, MicroBatcher.Options options) throws Exception {
-    Reference reference = new Reference(path, 64, 7);
-    HookedModel model = hooked(path);
-    int threads = 12;
+  /**
+   * Many threads, random pauses between calls (so batches of every size form), every result compared bit for bit.
+   *
+   * @return the row counts the model was invoked with (the batcher's warm-up runs at construction included)
+   */
+  private static List<Integer> exactUnderConcurrency(Path path, MicroBatcher.Options options) throws Exception {
+    return exactUnderConcurrency(new Reference(path, 64, 7), hooked(path), options, 12, 3_000);
+  }
+
+  private static List<Integer> exactUnderConcurrency(Reference reference, HookedModel model,
+      MicroBatcher.Options options, int threads, int calls) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (MicroBatcher batcher = MicroBatcher.around(model, options)) {
       List<Future<Integer>> mismatches = new ArrayList<>();
@@ -72,7 +110,7 @@ class MicroBatcherTest {
           SplittableRandom random = new SplittableRandom(seed);
           float[] out = new float[reference.outputs[0].length];
           int bad = 0;
-          for (int i = 0; i < 3_000; i++) {
+          for (int i = 0; i < calls; i++) {
             int k = random.nextInt(reference.inputs.length);
             batcher.predictSingle(reference.inputs[k], out);
             if (!java.util.Arrays.equals(out, reference.outputs[k])) {
@@ -94,6 +132,7 @@ class MicroBatcherTest {
         assertEquals(0, bad.get(DEADLOCK_SECONDS, TimeUnit.SECONDS), "results that differ from predictSingle");
       }
       assertTrue(model.hooks.sizes.stream().allMatch(size -> size <= batcher.largestBatch()));
+      return List.copyOf(model.hooks.sizes);
     } finally {
       pool.shutdownNow();
     }
@@ -121,6 +160,273 @@ class MicroBatcherTest {
       batcher.predictSingle(new float[20], new float[2]);
       assertTrue(model.hooks.sizes.stream().allMatch(size -> size == 1), "sizes " + model.hooks.sizes);
     }
+  }
+
+  /**
+   * A fixed batch of 4 (seed_classifier_batch4): every invocation the model sees has 4 rows (fewer records are padded
+   * with rows the batch buffer holds), and many concurrent callers get predictSingle's results bit for bit, with
+   * combining callers, one combiner, and an inference thread.
+   */
+  @Test
+  void aFixedBatchOfFourIsInvokedWithFourRowsOnlyAndExactly() throws Exception {
+    for (MicroBatcher.Options options : List.of(MicroBatcher.Options.defaults(),
+        MicroBatcher.Options.defaults().withCombiners(1), MicroBatcher.Options.defaults().withThreads(1))) {
+      List<Integer> sizes = exactUnderConcurrency(BATCH4, options);
+      assertTrue(sizes.stream().allMatch(size -> size == 4), options + ": sizes " + new java.util.TreeSet<>(sizes));
+    }
+  }
+
+  /** A lone request to a fixed batch of 4 runs as one invocation of 4 rows, padded, and gets the exact result. */
+  @Test
+  void aLoneRequestToAFixedBatchOfFourIsPaddedAndExact() {
+    Reference reference = new Reference(BATCH4, 3, 67);
+    for (MicroBatcher.Options options : List.of(MicroBatcher.Options.defaults(),
+        MicroBatcher.Options.defaults().withCombiners(1),
+        MicroBatcher.Options.defaults().withThreads(1).withCallerRuns(false))) {
+      HookedModel model = hooked(BATCH4);
+      try (MicroBatcher batcher = MicroBatcher.around(model, options)) {
+        model.hooks.sizes.clear();
+        for (int k = 0; k < 3; k++) {
+          float[] out = new float[batcher.outputRow()];
+          batcher.predictSingle(reference.inputs[k], out);
+          assertArrayEquals(reference.outputs[k], out, options + ", record " + k);
+        }
+        assertEquals(List.of(4, 4, 4), List.copyOf(model.hooks.sizes), options.toString());
+      }
+    }
+  }
+
+  /**
+   * With a fixed batch of 4, one invocation runs 4 rows whatever the options ({@link MicroBatcher#largestBatch()} is
+   * 4), and a runner gathers up to {@code withMaxBatch} rounded down to a multiple of 4, at least 4: nine requests that
+   * pile up behind a held batch run as one batch of 8 and one of 1 with {@code withMaxBatch(10)}, as 4 + 4 + 1 with
+   * {@code withMaxBatch(2)}, as one batch of 9 with the default 32; each batch in invocations of 4 rows (the last one
+   * padded with rows left from the batch before), every result predictSingle's.
+   */
+  @ParameterizedTest(name = "withMaxBatch({0}): {1} batches")
+  @CsvSource({"10, 3", "2, 4", "32, 2"})
+  void aFixedBatchOfFourGathersMultiplesOfFourAndRunsThemInFours(int maxBatch, int batches) throws Exception {
+    Reference reference = new Reference(BATCH4, 10, 71);
+    HookedModel model = hooked(BATCH4);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(maxBatch)
+        .withThreads(1).withCallerRuns(false))) {
+      assertEquals(4, batcher.largestBatch());
+      model.hooks.sizes.clear();
+      model.hooks.close(); // the lone request's batch waits in predict
+      List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {reference.inputs[0]}, new ArrayList<>());
+      awaitBatchInGate(model);
+      float[][] rest = Arrays.copyOfRange(reference.inputs, 1, 10);
+      List<Future<float[]>> piled = pileUp(pool, batcher, rest, new ArrayList<>());
+      model.hooks.open();
+      assertArrayEquals(reference.outputs[0], lone.get(0).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      for (int i = 0; i < rest.length; i++) {
+        assertArrayEquals(reference.outputs[i + 1], piled.get(i).get(DEADLOCK_SECONDS, TimeUnit.SECONDS),
+            "record " + (i + 1));
+      }
+      assertEquals(batches, batcher.batchesRun());
+      assertEquals(10, batcher.recordsBatched());
+      // 1 (lone) + 3 (the nine: 4 + 4 + 1 rows, however they were split into batches), each of 4 rows
+      assertEquals(List.of(4, 4, 4, 4), List.copyOf(model.hooks.sizes));
+    } finally {
+      model.hooks.open();
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Public models nobody here made
+
+  /**
+   * Public models nobody here made, every single-input, single-float-output one of the conformance suite's cache
+   * (skipped the way that suite skips them when the cache is missing): concurrent callers through a batcher get
+   * predictSingle's results bit for bit, and on the inputs TensorFlow's Python interpreter ran, its results within the
+   * suite's bar ({@link PublicModelCheck#floatTolerance}). openWakeWord's hey_jarvis and MediaPipe's
+   * selfie_segmentation have a fixed batch of 1 (the cache holds no dynamic-batch variant of either), so the batcher
+   * runs what it gathers in chunks of 1; openWakeWord's embedding_model has a dynamic batch; its melspectrogram a
+   * dynamic batch and a dynamic length, resized to each reference run's length first (one batcher per length), and
+   * random records as loud as Python's (int16-scale audio; see
+   * {@link #aPublicModelWhoseRowsDependOnEachOtherIsNotExactInABatch()} for why that matters). The cache's other
+   * single-input, single-output model, pymicro-wakeword's okay_nabu, is quantized (int8 in, uint8 out) and keeps state
+   * from call to call, so records spread over a batcher's replicas would not give one model's results: not here.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"hey_jarvis, 1", "embedding_model, 1", "melspectrogram, 32768", "selfie_segmentation, 1"})
+  void publicModelsGiveTheirOwnAndPythonsResultsThroughTheBatcher(String name, double amplitude) throws Exception {
+    PublicModels.Entry entry = PublicModels.entry(name);
+    String missing = PublicModels.unavailable(entry);
+    assumeTrue(missing == null, missing);
+    Map<String, List<JsonNode>> runsByRecordShape = new LinkedHashMap<>();
+    for (JsonNode run : PublicModels.reference(entry).path("runs")) {
+      int[] shape = ints(run.path("input_shapes").get(0));
+      runsByRecordShape.computeIfAbsent(Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length)),
+          key -> new ArrayList<>()).add(run);
+    }
+    for (List<JsonNode> runs : runsByRecordShape.values()) {
+      int[] oneRecord = ints(runs.get(0).path("input_shapes").get(0));
+      oneRecord[0] = 1;
+      List<float[]> pythonIn = new ArrayList<>();
+      List<float[]> pythonOut = new ArrayList<>();
+      List<Double> bars = new ArrayList<>();
+      for (JsonNode run : runs) {
+        int batch = run.path("input_shapes").get(0).get(0).asInt();
+        float[] in = firstCall(entry, run.path("inputs").get(0).asText());
+        float[] out = firstCall(entry, run.path("outputs").get(0).asText());
+        for (int r = 0; r < batch; r++) {
+          pythonIn.add(Arrays.copyOfRange(in, r * in.length / batch, (r + 1) * in.length / batch));
+          pythonOut.add(Arrays.copyOfRange(out, r * out.length / batch, (r + 1) * out.length / batch));
+          bars.add(PublicModelCheck.floatTolerance(run.path("python_spread").path(0).asDouble(0)));
+        }
+      }
+      Reference reference;
+      boolean fixedBatch;
+      try (LiteModel plain = loadPublic(entry, oneRecord)) {
+        reference = new Reference(plain, pythonIn.toArray(float[][]::new), 15, 73, amplitude);
+        fixedBatch = !plain.hasDynamicBatch();
+      }
+      for (int k = 0; k < pythonIn.size(); k++) {
+        double relative = relativeDifference(reference.outputs[k], pythonOut.get(k));
+        assertTrue(relative <= bars.get(k), name + " " + Arrays.toString(oneRecord) + ", Python record " + k
+            + ": differs from Python by " + relative + " of its largest magnitude, allowed " + bars.get(k));
+        System.out.println(name + " " + Arrays.toString(oneRecord) + ", Python record " + k + ": relative difference "
+            + relative + " (allowed " + bars.get(k) + ")");
+      }
+      for (MicroBatcher.Options options : List.of(MicroBatcher.Options.defaults().withMaxBatch(8),
+          MicroBatcher.Options.defaults().withMaxBatch(8).withThreads(1).withCallerRuns(false))) {
+        HookedModel model = new HookedModel(loadPublic(entry, oneRecord), new HookedModel.Hooks());
+        List<Integer> sizes = exactUnderConcurrency(reference, model, options, 4, 40);
+        if (fixedBatch) {
+          assertTrue(sizes.stream().allMatch(size -> size == 1),
+              name + ", " + options + ": sizes " + new java.util.TreeSet<>(sizes));
+        }
+      }
+    }
+  }
+
+  /**
+   * The batcher's results are predictSingle's only for models whose records do not depend on each other in a batch.
+   * openWakeWord's melspectrogram is one whose records do: it clips every value at 80 dB below the largest in the
+   * whole batch (a REDUCE_MAX over every axis, batch included), so a quiet record batched with a loud one comes back
+   * clipped at the loud one's level, while alone it would not be. Pinned, so that nobody takes the batcher to such a
+   * model expecting exact results: the loud record is exact, the quiet one is not.
+   */
+  @Test
+  void aPublicModelWhoseRowsDependOnEachOtherIsNotExactInABatch() throws Exception {
+    PublicModels.Entry entry = PublicModels.entry("melspectrogram");
+    String missing = PublicModels.unavailable(entry);
+    assumeTrue(missing == null, missing);
+    JsonNode run = PublicModels.reference(entry).path("runs").get(0);
+    int[] oneRecord = ints(run.path("input_shapes").get(0));
+    assertEquals(1, oneRecord[0], "the first reference run is one record");
+    float[] loud = firstCall(entry, run.path("inputs").get(0).asText());
+    float[] quiet = new float[loud.length];
+    for (int k = 0; k < loud.length; k++) {
+      quiet[k] = loud[k] * 1e-5f; // 100 dB quieter
+    }
+    float[] loudAlone;
+    float[] quietAlone;
+    try (LiteModel plain = loadPublic(entry, oneRecord)) {
+      loudAlone = plain.predictSingle(loud);
+      quietAlone = plain.predictSingle(quiet);
+    }
+    HookedModel model = new HookedModel(loadPublic(entry, oneRecord), new HookedModel.Hooks());
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(2)
+        .withThreads(1).withCallerRuns(false))) {
+      model.hooks.sizes.clear();
+      model.hooks.close();
+      List<Future<float[]>> lone = pileUp(pool, batcher, new float[][] {quiet}, new ArrayList<>());
+      awaitBatchInGate(model);
+      List<Future<float[]>> piled = pileUp(pool, batcher, new float[][] {loud, quiet}, new ArrayList<>());
+      model.hooks.open();
+      assertArrayEquals(quietAlone, lone.get(0).get(DEADLOCK_SECONDS, TimeUnit.SECONDS), "alone in its batch");
+      assertArrayEquals(loudAlone, piled.get(0).get(DEADLOCK_SECONDS, TimeUnit.SECONDS));
+      float[] quietBatched = piled.get(1).get(DEADLOCK_SECONDS, TimeUnit.SECONDS);
+      assertEquals(List.of(1, 2), List.copyOf(model.hooks.sizes), "the loud and the quiet record ran as one batch");
+      float clip = max(loudAlone) - 80;
+      assertTrue(min(quietAlone) < clip, "alone, the quiet record falls below the loud one's clip level");
+      assertFalse(Arrays.equals(quietAlone, quietBatched), "batched with the loud record, the quiet one changes");
+      assertEquals(clip, min(quietBatched), 1e-3f, "clipped 80 dB below the loud record's peak");
+    } finally {
+      model.hooks.open();
+      pool.shutdownNow();
+    }
+  }
+
+  /** Public models with several outputs are refused when the batcher is built, with a message that says why. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"face_detection_short_range, 2", "basic_pitch_nmp, 3"})
+  void publicModelsWithSeveralOutputsAreRefusedClearly(String name, int outputs) {
+    PublicModels.Entry entry = PublicModels.entry(name);
+    String missing = PublicModels.unavailable(entry);
+    assumeTrue(missing == null, missing);
+    LiteModel model = LiteModel.load(entry.file());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.around(model));
+    assertEquals("MicroBatcher batches single-record calls, which need one output; this model has " + outputs,
+        e.getMessage());
+    assertTrue(model.isClosed(), "the batcher owned the model it refused, and closed it");
+  }
+
+  /** A public model with its input resized to {@code oneRecord} where that is not its shape already. */
+  private static LiteModel loadPublic(PublicModels.Entry entry, int[] oneRecord) {
+    LiteModel model = LiteModel.load(entry.file(), LiteModel.Options.defaults().withWeightsCache(true));
+    try {
+      if (!Arrays.equals(model.inputs().get(0).shape(), oneRecord)) {
+        model.resizeInput(0, oneRecord);
+      }
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** The first call's values of a reference file ({@code [calls, batch, ...]}): the whole batch, record after record. */
+  private static float[] firstCall(PublicModels.Entry entry, String file) throws java.io.IOException {
+    NpyArray array = NpyArray.open(entry.folder().resolve(file));
+    float[] values = new float[array.rowElements()];
+    array.readRow(0, FloatBuffer.wrap(values));
+    return values;
+  }
+
+  /** The largest |actual - python| over the largest |python|, as the conformance suite measures float outputs. */
+  private static double relativeDifference(float[] actual, float[] python) {
+    assertEquals(python.length, actual.length, "values per record");
+    double largest = 0;
+    double worst = 0;
+    for (int k = 0; k < python.length; k++) {
+      largest = Math.max(largest, Math.abs(python[k]));
+      double diff = Math.abs(actual[k] - python[k]);
+      if (Double.isNaN(diff)) {
+        return Double.NaN; // fails any bar
+      }
+      worst = Math.max(worst, diff);
+    }
+    return largest > 0 ? worst / largest : worst;
+  }
+
+  private static int[] ints(JsonNode array) {
+    int[] values = new int[array.size()];
+    for (int k = 0; k < values.length; k++) {
+      values[k] = array.get(k).asInt();
+    }
+    return values;
+  }
+
+  private static float max(float[] values) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float value : values) {
+      max = Math.max(max, value);
+    }
+    return max;
+  }
+
+  private static float min(float[] values) {
+    float min = Float.POSITIVE_INFINITY;
+    for (float value : values) {
+      min = Math.min(min, value);
+    }
+    return min;
   }
 
   /**
