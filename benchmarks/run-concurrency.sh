@@ -12,7 +12,7 @@
 # Environment: CALLERS (default 1,2,8,32), RATES (requests/s, default 5000,...,160000), CLOSED_CALLERS
 #   (default 1,2,4,8,16,32,64), SECONDS_PER_POINT (default 1), OUT (default benchmarks/results/concurrency.md);
 #   for the goal checks, judged on medians of repeated rounds: GOAL_CALLERS (default 8,32,64), GOAL_ROUNDS
-#   (default 3), LOW_ROUNDS (1-2 callers, default 5).
+#   (default 3), LOW_SEGMENTS (1-2 callers: alternating 200 ms segments per variant and rate, default 25).
 # Check the machine is quiet first (uptime; the report quotes the load average before and after): on a busy machine
 # even the null call's p99 reaches milliseconds and no variant's tail means anything.
 set -eu
@@ -41,5 +41,5 @@ exec java -Xmx1g -cp "$WORK/classes:$CP" \
     -Dcallers="${CALLERS:-1,2,8,32}" \
     -Drates="${RATES:-5000,10000,20000,30000,40000,60000,80000,100000,130000,160000}" \
     -DclosedCallers="${CLOSED_CALLERS:-1,2,4,8,16,32,64}" -Dseconds="${SECONDS_PER_POINT:-1}" \
-    -DgoalCallers="${GOAL_CALLERS:-8,32,64}" -DgoalRounds="${GOAL_ROUNDS:-3}" -DlowRounds="${LOW_ROUNDS:-5}" \
+    -DgoalCallers="${GOAL_CALLERS:-8,32,64}" -DgoalRounds="${GOAL_ROUNDS:-3}" -DlowSegments="${LOW_SEGMENTS:-25}" \
     -Dout="${OUT:-benchmarks/results/concurrency.md}" io.litemodel.benchmarks.ConcurrencyLoad
