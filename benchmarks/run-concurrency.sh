@@ -11,8 +11,9 @@
 # Usage: bash benchmarks/run-concurrency.sh
 # Environment: CALLERS (default 1,2,8,32), RATES (requests/s, default 5000,...,160000), CLOSED_CALLERS
 #   (default 1,2,4,8,16,32,64), SECONDS_PER_POINT (default 1), OUT (default benchmarks/results/concurrency.md);
-#   for the goal checks, judged on medians of repeated rounds: GOAL_CALLERS (default 8,32,64), GOAL_ROUNDS
-#   (default 3), LOW_SEGMENTS (1-2 callers: alternating 200 ms segments per variant and rate, default 25).
+#   for the goal checks, judged on repeated measurements: GOAL_CALLERS (default 8,32,64), GOAL_RATES (default
+#   20000,...,160000), GOAL_ROUNDS (default 3), LOW_RATES (default 5000,10000,20000,30000), LOW_SEGMENTS
+#   (1-2 callers: alternating 200 ms segments per variant and rate, default 25).
 # Check the machine is quiet first (uptime; the report quotes the load average before and after): on a busy machine
 # even the null call's p99 reaches milliseconds and no variant's tail means anything.
 set -eu
@@ -41,5 +42,7 @@ exec java -Xmx1g -cp "$WORK/classes:$CP" \
     -Dcallers="${CALLERS:-1,2,8,32}" \
     -Drates="${RATES:-5000,10000,20000,30000,40000,60000,80000,100000,130000,160000}" \
     -DclosedCallers="${CLOSED_CALLERS:-1,2,4,8,16,32,64}" -Dseconds="${SECONDS_PER_POINT:-1}" \
-    -DgoalCallers="${GOAL_CALLERS:-8,32,64}" -DgoalRounds="${GOAL_ROUNDS:-3}" -DlowSegments="${LOW_SEGMENTS:-25}" \
+    -DgoalCallers="${GOAL_CALLERS:-8,32,64}" -DgoalRounds="${GOAL_ROUNDS:-3}" \
+    -DgoalRates="${GOAL_RATES:-20000,30000,40000,60000,80000,100000,130000,160000}" \
+    -DlowRates="${LOW_RATES:-5000,10000,20000,30000}" -DlowSegments="${LOW_SEGMENTS:-25}" \
     -Dout="${OUT:-benchmarks/results/concurrency.md}" io.litemodel.benchmarks.ConcurrencyLoad

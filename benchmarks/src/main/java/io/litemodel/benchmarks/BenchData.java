@@ -47,4 +47,14 @@ final class BenchData {
     }
     return flat;
   }
+
+  /** @return the median of {@code values} (the mean of the middle two for an even count); the list is not changed */
+  static double median(java.util.Collection<Double> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("no values");
+    }
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * each parking until the other unparks it, which is what a micro-batcher pays for every caller it wakes with a result.
  * Measured twice: with every other core idle (each wake-up then also wakes a sleeping CPU, which on a virtual machine
  * is a costly exit to the hypervisor), and with one more thread spinning (a core kept busy, as under load). Reports
- * wall time and the CPU time of the two threads per hand-off, medians of 3 runs.
+ * wall time and the CPU time of the two threads per hand-off, each the median of 3 runs.
  */
 final class HandOffCost {
   private static final int HAND_OFFS = 40_000;
@@ -23,16 +23,17 @@ final class HandOffCost {
 
   /** @param busyThreads threads spinning meanwhile (0: idle cores) */
   static Cost measure(int busyThreads) throws InterruptedException {
-    List<Cost> runs = new ArrayList<>();
+    List<Double> wall = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
     for (int run = 0; run < 3; run++) {
-      runs.add(once(busyThreads));
+      Cost cost = once(busyThreads);
+      wall.add(cost.wallMicros());
+      cpu.add(cost.cpuMicros());
     }
-    runs.sort((a, b) -> Double.compare(a.cpuMicros(), b.cpuMicros()));
-    return runs.get(1);
+    return new Cost(BenchData.median(wall), BenchData.median(cpu));
   }
 
   private static Cost once(int busyThreads) throws InterruptedException {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     AtomicFlag stop = new AtomicFlag();
     List<Thread> spinners = new ArrayList<>();
     for (int i = 0; i < busyThreads; i++) {
@@ -45,6 +46,18 @@ final class HandOffCost {
       spinner.start();
       spinners.add(spinner);
     }
+    try {
+      return handOffs();
+    } finally {
+      stop.value = true; // even if a join is interrupted, no spinner is left holding a core
+      for (Thread spinner : spinners) {
+        spinner.join();
+      }
+    }
+  }
+
+  private static Cost handOffs() throws InterruptedException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Turn turn = new Turn();
     Thread[] pair = new Thread[2];
     long[] cpu = new long[2];
@@ -67,10 +80,6 @@ final class HandOffCost {
     pair[0].join();
     pair[1].join();
     long wall = System.nanoTime() - start;
-    stop.value = true;
-    for (Thread spinner : spinners) {
-      spinner.join();
-    }
     double handOffs = 2.0 * HAND_OFFS;
     return new Cost(wall / 1e3 / handOffs, (cpu[0] + cpu[1]) / 1e3 / handOffs);
   }
