@@ -360,6 +360,68 @@ public final class PublicModelCheck {
     return Math.max(RELATIVE_TOLERANCE, SPREAD_FACTOR * pythonSpread);
   }
 
+  /**
+   * How far float values are from Python's, as the suite measures a float output: the largest |actual - python| over
+   * the largest |python| of the same array (the absolute difference where every Python value is 0). The suite applies
+   * it to a whole output tensor (every record of the run's batch at once) and fails a run where it exceeds
+   * {@link #floatTolerance}; applied to one record of a batch, the denominator is that record's own largest
+   * magnitude, never larger than the batch's, so the same bar is then as strict or stricter.
+   *
+   * @return the relative difference; NaN where any difference is NaN (it fails every bar)
+   * @throws IllegalArgumentException if the arrays differ in length
+   */
+  public static double relativeDifference(float[] actual, float[] python) {
+    if (actual.length != python.length) {
+      throw new IllegalArgumentException(actual.length + " values, Python has " + python.length);
+    }
+    if (python.length == 0) {
+      return 0;
+    }
+    int where = worstElement(actual, python);
+    double worst = Math.abs(actual[where] - python[where]);
+    double largest = largestMagnitude(python);
+    return largest > 0 ? worst / largest : worst;
+  }
+
+  /** The index of the largest |actual - python| (a NaN difference counts as the largest); 0 for empty arrays. */
+  private static int worstElement(float[] actual, float[] python) {
+    double worst = 0;
+    int where = 0;
+    for (int k = 0; k < python.length; k++) {
+      double diff = Math.abs(actual[k] - python[k]);
+      if (Double.isNaN(diff)) {
+        return k; // NaN counts as the worst (and a later finite difference must not replace it)
+      }
+      if (diff > worst) {
+        worst = diff;
+        where = k;
+      }
+    }
+    return where;
+  }
+
+  private static double largestMagnitude(float[] values) {
+    double largest = 0;
+    for (float value : values) {
+      largest = Math.max(largest, Math.abs(value));
+    }
+    return largest;
+  }
+
+  /**
+   * One call's values of a reference file of {@code entry} ({@code [calls, batch, ...]}, as gather.py writes them):
+   * the whole batch of that call, record after record, as floats.
+   *
+   * @param file the file name as reference.json lists it in a run's {@code inputs} or {@code outputs}
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static float[] readCall(PublicModels.Entry entry, String file, int call) {
+    NpyArray array = open(entry, file);
+    float[] values = new float[array.rowElements()];
+    array.readRow(call, FloatBuffer.wrap(values));
+    return values;
+  }
+
   private static void checkShapes(List<TensorSpec> specs, int[] index, JsonNode shapes, String label,
       List<String> problems) {
     for (int p = 0; p < index.length; p++) {
@@ -395,25 +457,20 @@ public final class PublicModelCheck {
       return;
     }
     if (type == DataType.FLOAT32) {
-      double largest = 0;
-      double worst = 0;
-      int where = 0;
-      for (int k = 0; k < python.length; k++) {
-        largest = Math.max(largest, Math.abs(python[k]));
-        double diff = Math.abs(actual.getFloat(k * 4) - python[k]);
-        if (!(diff <= worst)) { // NaN counts as the worst
-          worst = diff;
-          where = k;
-        }
+      float[] ours = new float[python.length];
+      for (int k = 0; k < ours.length; k++) {
+        ours[k] = actual.getFloat(k * 4);
       }
-      double relative = largest > 0 ? worst / largest : worst;
+      int where = worstElement(ours, python);
+      double largest = largestMagnitude(python);
+      double relative = relativeDifference(ours, python);
       if (tolerance > RELATIVE_TOLERANCE && relative > RELATIVE_TOLERANCE) {
         differences.widened = Math.max(differences.widened, tolerance);
       }
       differences.relative = Math.max(differences.relative, Double.isNaN(relative) ? Double.MAX_VALUE : relative);
       if (!(relative <= tolerance)) {
         problems.add(String.format(Locale.ROOT, "%s: element %d is %s, Python %s (difference %.2e of the largest "
-            + "magnitude %s; allowed %.1e)", label, where, actual.getFloat(where * 4), python[where], relative, largest,
+            + "magnitude %s; allowed %.1e)", label, where, ours[where], python[where], relative, largest,
             tolerance));
       }
     } else if (type == DataType.INT8 || type == DataType.UINT8) {
@@ -503,13 +560,17 @@ public final class PublicModelCheck {
   private static NpyArray[] open(PublicModels.Entry entry, JsonNode files) {
     NpyArray[] arrays = new NpyArray[files.size()];
     for (int k = 0; k < arrays.length; k++) {
-      try {
-        arrays[k] = NpyArray.open(entry.folder().resolve(files.get(k).asText()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      arrays[k] = open(entry, files.get(k).asText());
     }
     return arrays;
+  }
+
+  private static NpyArray open(PublicModels.Entry entry, String file) {
+    try {
+      return NpyArray.open(entry.folder().resolve(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The index a lookup gives, or its error message (a name it does not accept is a finding, not a crash). */
@@ -530,7 +591,12 @@ public final class PublicModelCheck {
     return null;
   }
 
-  private static int[] ints(JsonNode array) {
+  /**
+   * The integers of a JSON array, such as a shape in reference.json ({@code input_shapes}, {@code shape}).
+   *
+   * @return one value per element, in order (0 for an element that is not a number)
+   */
+  public static int[] ints(JsonNode array) {
     int[] values = new int[array.size()];
     for (int k = 0; k < values.length; k++) {
       values[k] = array.get(k).asInt();
