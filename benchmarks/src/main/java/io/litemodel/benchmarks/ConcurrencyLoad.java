@@ -182,7 +182,7 @@ public final class ConcurrencyLoad {
       report.append(goalCheck(variants, inputs, poolName, ints(System.getProperty("goalCallers", "8,32,64")),
           ints(System.getProperty("goalRates", "20000,30000,40000,60000,80000,100000,130000,160000")),
           Integer.getInteger("goalRounds", 3), warmup, measured));
-      report.append(lowLoadCheck(variants, inputs, poolName, ints(System.getProperty("lowRates",
+      report.append(lowLoadCheck(variants, inputs, poolName, model, cores, ints(System.getProperty("lowRates",
           "5000,10000,20000,30000")), Integer.getInteger("lowSegments", 25)));
       System.out.print(report);
       // ---- 4. Closed loop
@@ -354,51 +354,62 @@ public final class ConcurrencyLoad {
   }
 
   /**
-   * The low-load goal again, as an A/B test of tails: the pool and the default batcher take turns in short segments
-   * ({@code segments} of 200 ms each per rate), and each one's latencies are merged over all its segments before
-   * p50 and p99 are read. At 1-2 callers a one-second point's p99 rests on some 100 requests and moves by a third
-   * between runs of the same variant (a stall of the virtual machine lands in one point and not the next); short
-   * alternating segments spread such stalls over both variants alike.
+   * The low-load goal again, as an A/B test of tails: the pool, the default batcher and a second, identical pool take
+   * turns in short segments ({@code segments} of 200 ms each per rate), and each one's latencies are merged over all
+   * its segments before p50 and p99 are read. At 1-2 callers a one-second point's p99 rests on some 100 requests and
+   * moves by a third between runs of the same variant (a stall of the virtual machine lands in one point and not the
+   * next); short alternating segments spread such stalls over all variants alike. The second pool is an A/A control:
+   * how far two identical variants differ under this protocol is the resolution of the batcher's ratio.
    */
-  private static String lowLoadCheck(Variants variants, float[][] inputs, String poolName, int[] rates,
-      int segments) throws InterruptedException {
-    List<Variant> compared = List.of(variants.named(poolName), variants.named("batcher"));
+  private static String lowLoadCheck(Variants variants, float[][] inputs, String poolName, Path model, int cores,
+      int[] rates, int segments) throws InterruptedException {
+    String control = "second pool";
     Duration warmup = Duration.ofMillis(50);
     Duration segment = Duration.ofMillis(200);
     StringBuilder text = new StringBuilder("\n## Low-load check: batcher against pool, ").append(segments)
         .append(" alternating segments of ").append(segment.toMillis()).append(" ms each, latencies merged\n\n"
+            + "The A/A column compares a second pool, identical to the first and run in the same alternation, with "
+            + "the first: how far two equal variants differ here.\n\n"
             + "| callers | rate/s | pool p50 / p99 | batcher p50 / p99 | p50 batcher/pool | p99 batcher/pool | "
-            + "behind or failed: pool / batcher |\n|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (int callers = 1; callers <= 2; callers++) {
-      for (int rate : rates) {
-        Map<String, Histogram> merged = new LinkedHashMap<>();
-        Map<String, Long> behind = new LinkedHashMap<>();
-        for (int round = 0; round < segments; round++) {
-          for (Variant variant : compared) {
-            LoadResult r = LoadGenerator.of(variant.target(), callers, inputs, 32).openLoop(rate, warmup, segment);
-            merged.computeIfAbsent(variant.name(), k -> new Histogram(r.histogram().getHighestTrackableValue(),
-                r.histogram().getNumberOfSignificantValueDigits())).add(r.histogram());
-            behind.merge(variant.name(), r.behind() + r.errors(), Long::sum);
+            + "A/A: p50 / p99 second pool/pool | behind or failed: pool / batcher / second pool |\n"
+            + "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    try (LiteModelPool second = LiteModelPool.create(model, cores)) {
+      List<Variant> compared = List.of(variants.named(poolName), variants.named("batcher"),
+          new Variant(control, caller -> second::predictSingle, () -> { }));
+      for (int callers = 1; callers <= 2; callers++) {
+        for (int rate : rates) {
+          Map<String, Histogram> merged = new LinkedHashMap<>();
+          Map<String, Long> behind = new LinkedHashMap<>();
+          for (int round = 0; round < segments; round++) {
+            for (Variant variant : compared) {
+              LoadResult r = LoadGenerator.of(variant.target(), callers, inputs, 32).openLoop(rate, warmup, segment);
+              merged.computeIfAbsent(variant.name(), k -> new Histogram(r.histogram().getHighestTrackableValue(),
+                  r.histogram().getNumberOfSignificantValueDigits())).add(r.histogram());
+              behind.merge(variant.name(), r.behind() + r.errors(), Long::sum);
+            }
           }
+          double[] pool = percentiles(merged.get(poolName));
+          double[] batched = percentiles(merged.get("batcher"));
+          double[] again = percentiles(merged.get(control));
+          // A variant that fell behind schedule or failed was not at low load: its ratio is shown but marked.
+          long poolBehind = behind.get(poolName);
+          long batchedBehind = behind.get("batcher");
+          String mark = poolBehind + batchedBehind > 0 ? " (not low load)" : "";
+          text.append(String.format(Locale.ROOT,
+              "| %d | %d | %.1f / %.1f | %.1f / %.1f | %.2f%s | %.2f%s | %.2f / %.2f | %d / %d / %d |%n", callers,
+              rate, pool[0], pool[1], batched[0], batched[1], batched[0] / pool[0], mark, batched[1] / pool[1], mark,
+              again[0] / pool[0], again[1] / pool[1], poolBehind, batchedBehind, behind.get(control)));
+          System.out.println("[low-load check] " + callers + " callers, " + rate + "/s done");
         }
-        Histogram pool = merged.get(poolName);
-        Histogram batched = merged.get("batcher");
-        double poolP50 = pool.getValueAtPercentile(50) / 1e3;
-        double poolP99 = pool.getValueAtPercentile(99) / 1e3;
-        double batchedP50 = batched.getValueAtPercentile(50) / 1e3;
-        double batchedP99 = batched.getValueAtPercentile(99) / 1e3;
-        // A variant that fell behind schedule or failed was not at low load: its ratio is shown but marked.
-        long poolBehind = behind.get(poolName);
-        long batchedBehind = behind.get("batcher");
-        String mark = poolBehind + batchedBehind > 0 ? " (not low load)" : "";
-        text.append(String.format(Locale.ROOT, "| %d | %d | %.1f / %.1f | %.1f / %.1f | %.2f%s | %.2f%s | %d / %d |%n",
-            callers, rate, poolP50, poolP99, batchedP50, batchedP99, batchedP50 / poolP50, mark,
-            batchedP99 / poolP99, mark, poolBehind, batchedBehind));
-        System.out.println("[low-load check] " + callers + " callers, " + rate + "/s done");
       }
     }
     text.append("\nGoal (issue 15): never more than 10% worse than the pool (ratios at most 1.10).\n");
     return text.toString();
+  }
+
+  /** @return p50 and p99 of {@code histogram}, in microseconds */
+  private static double[] percentiles(Histogram histogram) {
+    return new double[] {histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3};
   }
 
   /** Every variant, built once and closed at the end. */
