@@ -400,7 +400,8 @@ public final class PublicModelCheck {
     return where;
   }
 
-  private static double largestMagnitude(float[] values) {
+  /** @return the largest absolute value in {@code values} (0 for none) */
+  public static double largestMagnitude(float[] values) {
     double largest = 0;
     for (float value : values) {
       largest = Math.max(largest, Math.abs(value));

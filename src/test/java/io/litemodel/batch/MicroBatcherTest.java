@@ -308,7 +308,7 @@ class MicroBatcherTest {
     for (JsonNode run : PublicModels.reference(entry).path("runs")) {
       allPythonIn.add(PublicModelCheck.readCall(entry, run.path("inputs").get(0).asText(), 0));
     }
-    double amplitude = allPythonIn.stream().mapToDouble(MicroBatcherTest::largestMagnitude).max().orElseThrow();
+    double amplitude = allPythonIn.stream().mapToDouble(PublicModelCheck::largestMagnitude).max().orElseThrow();
     for (List<JsonNode> runs : runsByRecordShape.values()) {
       int[] oneRecord = PublicModelCheck.ints(runs.get(0).path("input_shapes").get(0));
       oneRecord[0] = 1;
@@ -469,14 +469,6 @@ class MicroBatcherTest {
       model.close();
       throw e;
     }
-  }
-
-  private static double largestMagnitude(float[] values) {
-    double largest = 0;
-    for (float value : values) {
-      largest = Math.max(largest, Math.abs(value));
-    }
-    return largest;
   }
 
   private static float max(float[] values) {
