@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.litemodel.batch.MicroBatcher;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +14,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The micro-batcher works through the common interface on the TensorFlow runtime too, with exact results. */
+/**
+ * The micro-batcher works through the common interface on the TensorFlow runtime too: every caller gets its own row's
+ * result. Not always bit for bit: TensorFlow's CPU kernels pick their blocking by batch size, so a row computed in a
+ * batch of 5 may differ from the same row alone in the last bits (seen: 50 of 300 results in one CI run); a row given
+ * another caller's result would differ by far more than the bound.
+ */
 class TfMicroBatcherTest {
+  /** Outputs are tanh values in [-1, 1]; float32 rounding differences across kernels stay far below this. */
+  private static final float TOLERANCE = 1e-5f;
+
   @Test
   void batchedSavedModelResultsEqualItsPredictSingle() throws Exception {
     float[][] inputs = golden("seed_mlp.golden.input.npy");
@@ -41,15 +48,19 @@ class TfMicroBatcherTest {
             for (int i = 0; i < 300; i++) {
               int k = random.nextInt(inputs.length);
               batcher.predictSingle(inputs[k], out);
-              if (!Arrays.equals(out, expected[k])) {
-                bad++;
+              for (int j = 0; j < out.length; j++) {
+                if (!(Math.abs(out[j] - expected[k][j]) <= TOLERANCE)) {
+                  bad++;
+                  break;
+                }
               }
             }
             return bad;
           }));
         }
         for (Future<Integer> bad : mismatches) {
-          assertEquals(0, bad.get(60, TimeUnit.SECONDS), "results that differ from predictSingle, " + options);
+          assertEquals(0, bad.get(60, TimeUnit.SECONDS), "results further than " + TOLERANCE + " from predictSingle's, "
+              + options);
         }
       }
     }
