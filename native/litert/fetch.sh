@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Fetches LiteRT's natives (from the pinned ai-edge-litert wheel on PyPI) and, with --swiftshader, the SwiftShader
-# Vulkan device (from Debian's chromium-common, unpacked, not installed) into a folder. Versions and checksums come
-# from pins.env beside this script; a download whose checksum differs is refused. Idempotent: a complete folder is
-# left as it is.
+# Fetches LiteRT's natives (from the pinned ai-edge-litert wheel on PyPI, checksum verified) and, with --swiftshader,
+# the SwiftShader Vulkan device (from the build of Debian's chromium-common that the archive serves today, unpacked,
+# not installed) into a folder. Versions come from pins.env beside this script. Idempotent: a complete folder is left
+# as it is.
 #
 # Usage: native/litert/fetch.sh DIR [--swiftshader]
 #   DIR/litert/       libLiteRt.so, libLiteRtWebGpuAccelerator.so  (what LiteModel's GPU path loads)
-#   DIR/swiftshader/  libvk_swiftshader.so, vk_swiftshader_icd.json, libvulkan.so.1  (tests only)
+#   DIR/swiftshader/  libvk_swiftshader.so, vk_swiftshader_icd.json, libvulkan.so.1, VERSION  (tests only)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=pins.env
@@ -15,6 +15,9 @@ DIR=${1:?usage: fetch.sh DIR [--swiftshader]}
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 
+# pip from the project's venv when the build names it (env PYTHON; Debian's python3 has no pip of its own).
+pip_python=${PYTHON:-python3}
+"$pip_python" -m pip --version >/dev/null 2>&1 || pip_python=python3
 sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
 litert="$DIR/litert"
@@ -25,7 +28,7 @@ if [ ! -f "$litert/.complete-$LITERT_VERSION" ]; then
   if ! sha_ok "$wheel" "$LITERT_WHEEL_SHA256"; then
     rm -f "$wheel"
     # PyPI only (not a pip configuration's extra links); the platform/ABI flags select exactly the pinned file.
-    PIP_FIND_LINKS= PIP_CONFIG_FILE=/dev/null python3 -m pip download --no-deps --only-binary=:all: --no-cache-dir \
+    PIP_FIND_LINKS= PIP_CONFIG_FILE=/dev/null "$pip_python" -m pip download --no-deps --only-binary=:all: --no-cache-dir \
       --index-url https://pypi.org/simple --python-version 3.11 --implementation cp --abi cp311 \
       --platform manylinux_2_27_x86_64 -d "$cache" "ai-edge-litert==$LITERT_VERSION" >/dev/null
   fi
@@ -49,39 +52,40 @@ fi
 
 if [ "${2:-}" = --swiftshader ]; then
   sw="$DIR/swiftshader"
-  if [ ! -f "$sw/.complete-$SWIFTSHADER_PACKAGE_VERSION" ]; then
-    cache="$DIR/download"
-    mkdir -p "$cache"
-    deb="$cache/${SWIFTSHADER_PACKAGE}_${SWIFTSHADER_PACKAGE_VERSION}_amd64.deb"
-    if ! sha_ok "$deb" "$SWIFTSHADER_PACKAGE_SHA256"; then
-      rm -f "$deb"
-      # apt-get writes to the current folder; the URL-encoded file name (~ as %7e) is renamed to the plain one.
-      # A fresh container may have no package lists yet: refresh them once (as root) and try again.
-      (cd "$cache" && apt-get download "$SWIFTSHADER_PACKAGE=$SWIFTSHADER_PACKAGE_VERSION" >/dev/null 2>&1) ||
-      { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 &&
-        (cd "$cache" && apt-get download "$SWIFTSHADER_PACKAGE=$SWIFTSHADER_PACKAGE_VERSION" >/dev/null 2>&1); } || {
-        echo "fetch.sh: apt-get download $SWIFTSHADER_PACKAGE=$SWIFTSHADER_PACKAGE_VERSION failed (is this a Debian" \
-          "bookworm machine with apt sources, and is that version still in the archive? If Debian replaced it," \
-          "update SWIFTSHADER_PACKAGE_VERSION and its sha256 in $HERE/pins.env)." >&2
-        exit 1
-      }
-      for f in "$cache"/"${SWIFTSHADER_PACKAGE}"_*"_amd64.deb"; do
-        [ "$f" = "$deb" ] || mv -f "$f" "$deb"
-      done
-    fi
-    if ! sha_ok "$deb" "$SWIFTSHADER_PACKAGE_SHA256"; then
-      echo "fetch.sh: $deb is missing or its sha256 is not $SWIFTSHADER_PACKAGE_SHA256; refusing to use it." >&2
-      exit 1
-    fi
-    tmp="$cache/unpacked"
-    rm -rf "$tmp" "$sw"
-    dpkg -x "$deb" "$tmp"
-    mkdir -p "$sw"
-    for f in libvk_swiftshader.so vk_swiftshader_icd.json libvulkan.so.1; do
-      cp "$tmp/usr/lib/chromium/$f" "$sw/$f"
-    done
-    rm -rf "$tmp"
-    touch "$sw/.complete-$SWIFTSHADER_PACKAGE_VERSION"
-    echo "fetch.sh: SwiftShader ($SWIFTSHADER_PACKAGE $SWIFTSHADER_PACKAGE_VERSION) in $sw"
+  if [ -f "$sw/.complete" ]; then
+    exit 0
   fi
+  # Whatever build of the package Debian's archive serves today: Debian's security updates replace it every few
+  # weeks, so pinning one build would expire. apt-get checks the download against the archive's signed index.
+  cannot() {
+    echo "fetch.sh: no SwiftShader: $1. To run the tests without the software-GPU tests, add -Dskip.swiftshader=true" \
+      "(the test summary then lists them as left out)." >&2
+    exit 1
+  }
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 ||
+    cannot "apt-get and dpkg-deb are missing (SwiftShader comes from Debian's $SWIFTSHADER_PACKAGE package)"
+  cache="$DIR/download"
+  rm -rf "$cache/swiftshader"
+  mkdir -p "$cache/swiftshader"
+  # A fresh machine may have no package lists yet: refresh them once (as root) and try again.
+  (cd "$cache/swiftshader" && apt-get download "$SWIFTSHADER_PACKAGE" >/dev/null 2>&1) ||
+    { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 &&
+      (cd "$cache/swiftshader" && apt-get download "$SWIFTSHADER_PACKAGE" >/dev/null 2>&1); } ||
+    cannot "apt-get download $SWIFTSHADER_PACKAGE failed (this needs Debian's archive in the apt sources; Ubuntu" \
+      "ships Chromium as a snap, without this package)"
+  deb=$(ls "$cache/swiftshader"/*.deb)
+  version=$(dpkg-deb -f "$deb" Version)
+  tmp="$cache/swiftshader/unpacked"
+  dpkg -x "$deb" "$tmp"
+  rm -rf "$sw"
+  mkdir -p "$sw"
+  for f in libvk_swiftshader.so vk_swiftshader_icd.json libvulkan.so.1; do
+    [ -f "$tmp/usr/lib/chromium/$f" ] || cannot "$SWIFTSHADER_PACKAGE $version has no usr/lib/chromium/$f"
+    cp "$tmp/usr/lib/chromium/$f" "$sw/$f"
+  done
+  rm -rf "$cache/swiftshader"
+  # Read by the tests and the test summary: the build of SwiftShader the software-GPU tests ran on.
+  echo "$SWIFTSHADER_PACKAGE $version $(dpkg --print-architecture 2>/dev/null || uname -m)" > "$sw/VERSION"
+  touch "$sw/.complete"
+  echo "fetch.sh: SwiftShader ($SWIFTSHADER_PACKAGE $version, as Debian's archive serves it today) in $sw"
 fi

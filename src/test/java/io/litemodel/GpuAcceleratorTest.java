@@ -36,8 +36,8 @@ class GpuAcceleratorTest {
 
   @BeforeAll
   static void requireNatives() {
-    assumeFalse(Boolean.getBoolean("litemodel.native.skipped"),
-        "the native build is skipped (plain build): LiteRT and SwiftShader are fetched by mvn -Pfull");
+    SoftwareGpu.assumeAvailable();
+    System.out.println("GpuAcceleratorTest: SwiftShader from Debian's " + SoftwareGpu.version());
     Path dir = Path.of(System.getProperty(LiteRtRuntime.DIR_PROPERTY, "(unset)"));
     assertTrue(Files.isRegularFile(dir.resolve(LiteRtRuntime.LIBRARY)), "LiteRT natives missing in " + dir);
     String icd = System.getenv("VK_ICD_FILENAMES");

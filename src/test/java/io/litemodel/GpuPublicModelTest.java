@@ -2,7 +2,6 @@ package io.litemodel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -45,7 +44,7 @@ class GpuPublicModelTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
   void runsOnTheGpuAndAgreesOrIsRefusedCleanly(PublicModels.Entry entry) {
-    assumeFalse(Boolean.getBoolean("litemodel.native.skipped"), "LiteRT and SwiftShader come with mvn -Pfull");
+    SoftwareGpu.assumeAvailable();
     String missing = PublicModels.unavailable(entry);
     assumeTrue(missing == null, missing);
     ChildJvm.Result child = ChildJvm.run(List.of("-Xmx1g",
