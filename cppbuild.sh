@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds LiteModel's own native programs in native/ (see native/CMakeLists.txt) against the TensorFlow Lite library
-# shipped in the bytedeco Maven artifact. Headers and libraries come from Maven artifacts or from this repository;
+# shipped in the bytedeco Maven artifact, for linux-x86_64 or linux-arm64 (the platform it runs on), and prepares
+# what the tests need beside them (LiteRT and SwiftShader; on x86_64, the linux-arm64 cross build and test set). Headers and libraries come from Maven artifacts or from this repository;
 # missing build tools (g++, cmake, make) come from Debian's packages; nothing is downloaded from anywhere else.
 # Called by the Maven build (generate-resources); runnable by hand.
 #
@@ -8,16 +9,30 @@
 set -eu
 cd "$(dirname "$0")"
 
+# What else to prepare, from the Maven build (each profile sets them) or by hand:
+#   LITEMODEL_GPU_FETCH  all (default: LiteRT's natives and SwiftShader), litert (LiteRT only) or none (the demo)
+#   LITEMODEL_CROSS      linux-arm64 to prepare the arm64 cross build and its emulated test set (native/arm64)
+GPU_FETCH=${LITEMODEL_GPU_FETCH:-all}
+CROSS=${LITEMODEL_CROSS:-}
+case $GPU_FETCH in all | litert | none) ;; *) echo "cppbuild.sh: LITEMODEL_GPU_FETCH=$GPU_FETCH (all, litert or none)" >&2; exit 1 ;; esac
+
 PLATFORM=${PLATFORM:-$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m)}
 case $PLATFORM in
   linux-x86_64) ;;
+  linux-aarch64 | linux-arm64)
+    PLATFORM=linux-arm64
+    # LiteRT's GPU path is pinned and tested for linux-x86_64 only (docs/platforms.md); nothing to fetch here.
+    GPU_FETCH=none
+    # The host is the arm64 target: the JavaCPP plugin builds its shims with the native g++ (see pom.xml).
+    CROSS=
+    ;;
   *)
-    echo "cppbuild.sh: platform '$PLATFORM' is not supported yet (supported: linux-x86_64)." >&2
-    echo "cppbuild.sh: LiteModel's JNI shim (built by the JavaCPP Maven plugin) and the native programs in native/" >&2
-    echo "cppbuild.sh: are built and tested for linux-x86_64 only. Set PLATFORM to override detection." >&2
+    echo "cppbuild.sh: platform '$PLATFORM' is not supported (supported: linux-x86_64, linux-arm64; see" \
+      "docs/platforms.md for what the others lack). Set PLATFORM to override detection." >&2
     exit 1
     ;;
 esac
+case $CROSS in "" | linux-arm64) ;; *) echo "cppbuild.sh: LITEMODEL_CROSS=$CROSS (only linux-arm64)" >&2; exit 1 ;; esac
 
 if [ "${1:-}" = clean ]; then
   rm -rf native/build
@@ -76,7 +91,17 @@ if [ -f native/CMakeLists.txt ]; then
   echo "cppbuild.sh: built native/ into $BUILD/cmake"
 fi
 
-# LiteRT's natives (GPU path) and SwiftShader (the Vulkan device the GPU tests run on), from the pins in
-# native/litert/pins.env: PyPI's ai-edge-litert wheel and Debian's chromium-common, checksums verified. Not packaged
-# into the jar; the tests find them through the surefire configuration in pom.xml.
-native/litert/fetch.sh "$BUILD" --swiftshader
+# LiteRT's natives (GPU path) and SwiftShader (the Vulkan device the software-GPU tests run on): LiteRT from the pin
+# in native/litert/pins.env (PyPI's ai-edge-litert wheel, checksum verified), SwiftShader from the build of Debian's
+# chromium-common the archive serves today. Not packaged into the library jar; the tests find them through the
+# surefire configuration in pom.xml.
+case $GPU_FETCH in
+  all) native/litert/fetch.sh "$BUILD" --swiftshader ;;
+  litert) native/litert/fetch.sh "$BUILD" ;;
+esac
+
+# The linux-arm64 cross build (Debian's aarch64 cross compiler) and its test set's tools (QEMU user mode and an
+# aarch64 JVM from PyPI).
+if [ -n "$CROSS" ]; then
+  native/arm64/setup.sh "native/build/$CROSS"
+fi

@@ -2,7 +2,11 @@ package io.litemodel;
 
 import io.litemodel.internal.presets.LiteModelShim;
 import org.bytedeco.javacpp.BytePointer;
+import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
 import org.bytedeco.tensorflowlite.global.tensorflowlite;
 
 /**
@@ -39,6 +43,11 @@ final class NativeRuntime {
       }
       String platform = Loader.getPlatform();
       NativeLog log = NativeLog.current(); // a bad property value fails here, before anything is loaded
+      String unsupported = unsupportedPlatformMessage(platform);
+      if (unsupported != null) { // before any load, which would fail with a platform-specific link error
+        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE, unsupported);
+        throw failure;
+      }
       try {
         String path = Loader.load(tensorflowlite.class);
         if (path == null) {
@@ -88,13 +97,41 @@ final class NativeRuntime {
     return path == null ? -1 : LiteModelShim.lm_log_severity(path);
   }
 
+  /**
+   * The platforms LiteModel's JNI shims are built for: those the presets declare (the list the JavaCPP plugin
+   * builds), read without initializing the class, which would load its library.
+   */
+  static List<String> supportedPlatforms() {
+    Platform[] platforms = LiteModelShim.class.getAnnotation(Properties.class).value();
+    return Arrays.stream(platforms).flatMap(p -> Arrays.stream(p.value())).distinct().toList();
+  }
+
+  /**
+   * @return why LiteModel cannot run on {@code platform} (not a platform it is built for, or this jar lacks the shim
+   *     for it), or null when the shim for it is here
+   */
+  static String unsupportedPlatformMessage(String platform) {
+    List<String> supported = supportedPlatforms();
+    if (!supported.contains(platform)) {
+      return "LiteModel does not run on platform '" + platform + "' yet: its native shim is built for "
+          + String.join(" and ", supported) + " only (docs/platforms.md says what each other platform lacks).";
+    }
+    String library = platform + "/" + System.mapLibraryName("jni" + LiteModelShim.class.getSimpleName());
+    if (LiteModelShim.class.getResource(library) == null) {
+      return "This LiteModel jar has no native shim for platform '" + platform + "' (no "
+          + LiteModelShim.class.getPackageName().replace('.', '/') + "/" + library + " on the class path): it was "
+          + "built without that platform. Use a LiteModel jar built with -Pfull, which holds the shims "
+          + "for " + String.join(" and ", supported) + ", or build it on a " + platform + " machine.";
+    }
+    return null;
+  }
+
   static String unavailableMessage(String platform, Throwable cause) {
     return "TensorFlow Lite native libraries could not be loaded for platform '" + platform + "' ("
         + cause.getMessage() + "). Fix: put the natives for this platform on the classpath, e.g. the Maven "
         + "dependency org.bytedeco:tensorflow-lite:" + BuildVersions.tensorFlowLiteArtifact() + " with classifier "
         + platform
         + " (or depend on org.bytedeco:tensorflow-lite-platform and build with -Djavacpp.platform=" + platform
-        + "), and use a LiteModel jar built for " + platform
-        + "; the LiteModel shim is built for linux-x86_64 only.";
+        + ").";
   }
 }

@@ -8,12 +8,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The allocation-free forms really allocate nothing on the Java heap in steady state: the calling thread's allocated
  * bytes ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}) grow by less than one byte per call.
  */
+@PlatformSet
 class LiteModelAllocationTest {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -22,23 +24,38 @@ class LiteModelAllocationTest {
     return THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
   }
 
+  /**
+   * Bytes allocated per call in steady state: the lower figure of two back-to-back windows of {@code calls} calls. A
+   * one-off allocation (a class initialized late, a JIT deoptimization; in the emulated arm64 run, with fewer calls,
+   * such an event was 0.56 B per call) lands in one window; an allocation on every call lands in both.
+   */
+  private static double steadyBytesPerCall(String what, int calls, IntConsumer call) {
+    double lowest = Double.MAX_VALUE;
+    for (int window = 0; window < 2; window++) {
+      long before = allocatedBytes();
+      for (int i = 0; i < calls; i++) {
+        call.accept(i);
+      }
+      lowest = Math.min(lowest, (allocatedBytes() - before) / (double) calls);
+    }
+    System.out.printf("allocated per call (%s): %.3f B, the lower of two windows of %d calls%n", what, lowest, calls);
+    return lowest;
+  }
+
   @Test
   void predictSingleAllocatesNothing() {
     float[] in = golden("seed_mlp", null, "input", null).row(0);
     float[] out = new float[32];
     try (LiteModel model = LiteModel.load(model("seed_mlp"))) {
-      for (int i = 0; i < 20_000; i++) { // warm-up: class loading, JIT compilation
+      int warmUp = PlatformSet.Calls.scaled(20_000);
+      for (int i = 0; i < warmUp; i++) { // warm-up: class loading, JIT compilation
         model.predictSingle(in, out);
       }
-      int calls = 100_000;
-      long before = allocatedBytes();
-      for (int i = 0; i < calls; i++) {
+      double bytes = steadyBytesPerCall("predictSingle", PlatformSet.Calls.scaled(50_000), i -> {
         in[i & 255] += 1e-6f; // vary the input cheaply
         model.predictSingle(in, out);
-      }
-      long perCallTimes1000 = (allocatedBytes() - before) * 1000 / calls;
-      System.out.println("allocated per call: " + perCallTimes1000 / 1000.0 + " B over " + calls + " calls");
-      assertTrue(perCallTimes1000 < 1000, "allocated " + perCallTimes1000 / 1000.0 + " B per predictSingle call");
+      });
+      assertTrue(bytes < 1, "allocated " + bytes + " B per predictSingle call");
     }
   }
 
@@ -48,21 +65,18 @@ class LiteModelAllocationTest {
     FloatBuffer in = ByteBuffer.allocateDirect(rows * 256 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     FloatBuffer out = ByteBuffer.allocateDirect(rows * 32 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     try (LiteModel model = LiteModel.load(model("seed_mlp"))) {
-      for (int i = 0; i < 2_000; i++) {
+      int warmUp = PlatformSet.Calls.scaled(2_000);
+      for (int i = 0; i < warmUp; i++) {
         in.clear();
         out.clear();
         model.predict(in, out, rows);
       }
-      int calls = 10_000;
-      long before = allocatedBytes();
-      for (int i = 0; i < calls; i++) {
+      double bytes = steadyBytesPerCall("predict(FloatBuffer, FloatBuffer, 8)", PlatformSet.Calls.scaled(5_000), i -> {
         in.clear();
         out.clear();
         model.predict(in, out, rows);
-      }
-      long perCallTimes1000 = (allocatedBytes() - before) * 1000 / calls;
-      System.out.println("allocated per call: " + perCallTimes1000 / 1000.0 + " B over " + calls + " calls");
-      assertTrue(perCallTimes1000 < 1000, "allocated " + perCallTimes1000 / 1000.0 + " B per batch call");
+      });
+      assertTrue(bytes < 1, "allocated " + bytes + " B per batch call");
     }
   }
 
@@ -80,19 +94,16 @@ class LiteModelAllocationTest {
       int embedding = multi.outputIndex("embedding");
       outputs[embedding] = new float[8];
       outputs[1 - embedding] = new float[1];
-      for (int i = 0; i < 20_000; i++) {
+      int warmUp = PlatformSet.Calls.scaled(20_000);
+      for (int i = 0; i < warmUp; i++) {
         int8.predictSingle(in, out);
         multi.run(inputs, outputs);
       }
-      int calls = 20_000;
-      long before = allocatedBytes();
-      for (int i = 0; i < calls; i++) {
+      double bytes = steadyBytesPerCall("int8 predictSingle + multi-I/O run", PlatformSet.Calls.scaled(10_000), i -> {
         int8.predictSingle(in, out);
         multi.run(inputs, outputs);
-      }
-      long perCallTimes1000 = (allocatedBytes() - before) * 1000 / calls;
-      System.out.println("allocated per call: " + perCallTimes1000 / 1000.0 + " B over " + calls + " calls");
-      assertTrue(perCallTimes1000 < 1000, "allocated " + perCallTimes1000 / 1000.0 + " B per call pair");
+      });
+      assertTrue(bytes < 1, "allocated " + bytes + " B per call pair");
     }
   }
 }

@@ -35,6 +35,7 @@ class ModelHandleTest {
     assertTrue(e.getMessage().endsWith("is empty (0 bytes)"), e.getMessage());
   }
 
+  @PlatformSet
   @Test
   void fileThatIsNotAFlatbufferIsRejected(@TempDir Path dir) throws Exception {
     Path text = Files.writeString(dir.resolve("model.tflite"), "this is not a model, just some text");
@@ -46,6 +47,7 @@ class ModelHandleTest {
     assertTrue(tiny.getMessage().contains("no TFL3 identifier; 3 bytes"), tiny.getMessage());
   }
 
+  @PlatformSet
   @Test
   void truncatedModelsAreRejectedByTheVerifier() throws Exception {
     byte[] full = Files.readAllBytes(model("seed_mlp"));
@@ -58,6 +60,7 @@ class ModelHandleTest {
     }
   }
 
+  @PlatformSet
   @Test
   void corruptRootOffsetIsRejectedByTheVerifier() throws Exception {
     byte[] bytes = Files.readAllBytes(model("seed_classifier"));
@@ -71,6 +74,7 @@ class ModelHandleTest {
    * Case 2758 of the fuzzing round (the same mutation as {@link CorruptModelProbe} makes for that case): the
    * signature's input entry loses its name, which TensorFlow Lite dereferenced when the signature was read.
    */
+  @PlatformSet
   @Test
   void signatureEntryWithoutANameIsRejected() throws Exception {
     byte[] bytes = Files.readAllBytes(model("seed_classifier"));

@@ -20,7 +20,7 @@ import org.bytedeco.javacpp.annotation.Properties;
  * {@code io/litemodel/internal/presets/<platform>/}.
  */
 @Properties(value = {
-    @Platform(value = "linux-x86_64", include = "litemodel/shim.h", compiler = "cpp11"),
+    @Platform(value = {"linux-x86_64", "linux-arm64"}, include = "litemodel/shim.h", compiler = "cpp11"),
 })
 public final class LiteModelShim {
   static {

@@ -16,7 +16,7 @@ import org.bytedeco.javacpp.annotation.Properties;
  * main jar; LiteRT's own libraries are fetched separately by users of the GPU path (see docs/accelerators.md).
  */
 @Properties(value = {
-    @Platform(value = "linux-x86_64", include = "litemodel/litert_shim.h", compiler = "cpp11"),
+    @Platform(value = {"linux-x86_64", "linux-arm64"}, include = "litemodel/litert_shim.h", compiler = "cpp11"),
 })
 public final class LiteRtShim {
   static {

@@ -11,7 +11,7 @@ import org.bytedeco.javacpp.annotation.Properties;
  * {@code Pointer} object per call). Binding layer: only {@code io.litemodel.tensorflow}'s native wrapper calls it.
  */
 @Properties(value = {
-    @Platform(value = "linux-x86_64", include = "litemodel/tf_shim.h", compiler = "cpp11"),
+    @Platform(value = {"linux-x86_64", "linux-arm64"}, include = "litemodel/tf_shim.h", compiler = "cpp11"),
 })
 public final class TfShim {
   static {
