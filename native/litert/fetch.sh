@@ -58,7 +58,7 @@ if [ "${2:-}" = --swiftshader ]; then
   # Whatever build of the package Debian's archive serves today: Debian's security updates replace it every few
   # weeks, so pinning one build would expire. apt-get checks the download against the archive's signed index.
   cannot() {
-    echo "fetch.sh: no SwiftShader: $1. To run the tests without the software-GPU tests, add -Dskip.swiftshader=true" \
+    echo "fetch.sh: no SwiftShader: $*. To run the tests without the software-GPU tests, add -Dskip.swiftshader=true" \
       "(the test summary then lists them as left out)." >&2
     exit 1
   }

@@ -48,11 +48,13 @@ final class NativeRuntime {
         failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE, unsupported);
         throw failure;
       }
+      boolean tfliteLoaded = false;
       try {
         String path = Loader.load(tensorflowlite.class);
         if (path == null) {
           throw new UnsatisfiedLinkError("JavaCPP found no jnitensorflowlite library");
         }
+        tfliteLoaded = true;
         Loader.load(LiteModelShim.class);
         // Before lm_bind: its XNNPACK layout probe is what logs TensorFlow Lite's first line.
         LiteModelShim.lm_log_set_severity(path, log.severity);
@@ -66,7 +68,7 @@ final class NativeRuntime {
         loaded = true;
       } catch (UnsatisfiedLinkError | RuntimeException e) {
         failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
-            unavailableMessage(platform, e), e);
+            tfliteLoaded ? shimUnusableMessage(platform, e) : unavailableMessage(platform, e), e);
         throw failure;
       }
     }
@@ -124,6 +126,13 @@ final class NativeRuntime {
           + "for " + String.join(" and ", supported) + ", or build it on a " + platform + " machine.";
     }
     return null;
+  }
+
+  /** TensorFlow Lite loaded, but this jar's own shim for the platform did not load or bind. */
+  static String shimUnusableMessage(String platform, Throwable cause) {
+    return "LiteModel's JNI shim for platform '" + platform + "' is in this jar but could not be used ("
+        + cause.getMessage() + "): the jar is damaged or its shim was built for another CPU or TensorFlow Lite "
+        + "build. Use a LiteModel jar built from one source tree (mvn -Pfull package).";
   }
 
   static String unavailableMessage(String platform, Throwable cause) {

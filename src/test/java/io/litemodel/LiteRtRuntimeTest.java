@@ -28,6 +28,7 @@ class LiteRtRuntimeTest {
 
   @Test
   void findsLiteRtAndSwiftShaderWhenBothAreNamed() {
+    SoftwareGpu.assumeAvailable();
     ChildJvm.Result result = child(List.of(litertDir()), Map.of());
     assertEquals("SwiftShader Device (Subzero) (Vulkan, CPU / software)", result.value("adapter"), result.output());
   }
@@ -46,6 +47,7 @@ class LiteRtRuntimeTest {
   @Test
   void findsTheNativesOnTheClassPathWhenNoFolderIsNamed(@TempDir Path classes, @TempDir Path cache)
       throws IOException {
+    SoftwareGpu.assumeAvailable();
     Path folder = classes.resolve(LiteRtRuntime.RESOURCE_FOLDER.substring(1));
     Files.createDirectories(folder);
     Path natives = Path.of(System.getProperty(LiteRtRuntime.DIR_PROPERTY));
@@ -66,6 +68,7 @@ class LiteRtRuntimeTest {
 
   @Test
   void noVulkanDriverIsACleanError(@TempDir Path empty) {
+    SoftwareGpu.assumeAvailable(); // the Vulkan loader comes with SwiftShader's package
     ChildJvm.Result result = child(List.of(litertDir()),
         Map.of("VK_ICD_FILENAMES", empty.resolve("none.json").toString()));
     assertEquals("ACCELERATOR_UNAVAILABLE", result.value("status"));

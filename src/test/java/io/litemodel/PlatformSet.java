@@ -24,11 +24,11 @@ public @interface PlatformSet {
 
     /**
      * @param count the count on the build machine
-     * @return {@code count}, or a twentieth of it (at least 500) when system property {@code litemodel.test.emulated}
+     * @return {@code count}, or a fortieth of it (at least 200) when system property {@code litemodel.test.emulated}
      *     is true
      */
     static int scaled(int count) {
-      return Boolean.getBoolean("litemodel.test.emulated") ? Math.max(count / 20, 500) : count;
+      return Boolean.getBoolean("litemodel.test.emulated") ? Math.max(count / 40, 200) : count;
     }
   }
 }
