@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +26,23 @@ class LiteModelAllocationTest {
   }
 
   /**
-   * Bytes allocated per call in steady state: the lower figure of two back-to-back windows of {@code calls} calls. A
-   * one-off allocation (a class initialized late, a JIT deoptimization; in the emulated arm64 run, with fewer calls,
-   * such an event was 0.56 B per call) lands in one window; an allocation on every call lands in both.
+   * Bytes allocated per call in steady state: the lowest figure of three back-to-back windows of {@code calls} calls.
+   * A one-off allocation (a class initialized late, the JIT deoptimizing compiled code that had scalar-replaced an
+   * object) lands in some window; an allocation on every call lands in all of them. Emulated runs are short and
+   * compile late: there, two windows in a row were once seen to allocate, under a load average of 12.
    */
   private static double steadyBytesPerCall(String what, int calls, IntConsumer call) {
-    double lowest = Double.MAX_VALUE;
-    for (int window = 0; window < 2; window++) {
+    double[] perWindow = new double[3];
+    for (int window = 0; window < perWindow.length; window++) {
       long before = allocatedBytes();
       for (int i = 0; i < calls; i++) {
         call.accept(i);
       }
-      lowest = Math.min(lowest, (allocatedBytes() - before) / (double) calls);
+      perWindow[window] = (allocatedBytes() - before) / (double) calls;
     }
-    System.out.printf("allocated per call (%s): %.3f B, the lower of two windows of %d calls%n", what, lowest, calls);
+    double lowest = Arrays.stream(perWindow).min().orElseThrow();
+    System.out.printf("allocated per call (%s): %.3f B, the lowest of three windows of %d calls %s%n", what, lowest,
+        calls, Arrays.toString(perWindow));
     return lowest;
   }
 
