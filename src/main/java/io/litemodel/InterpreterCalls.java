@@ -1,16 +1,23 @@
 package io.litemodel;
 
+import io.litemodel.internal.core.BatchSteps;
+import io.litemodel.internal.core.CallContract;
+import io.litemodel.internal.core.RowBatches;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * The data path of one {@link LiteModel}: checks lengths, copies values into the bound input tensors (in the chunks
- * that {@link InterpreterShapes} allows), invokes, and copies the outputs back. Every method here runs inside the
- * model's {@link CallGate}; none allocates except where its {@link LiteModel} counterpart says it does. Not
- * thread-safe.
+ * The data path of one {@link LiteModel}: checks the call against the shared contract ({@link CallContract}), copies
+ * values into the bound input tensors (in the chunks that {@link InterpreterShapes} allows, through
+ * {@link RowBatches}, for which it is the {@link BatchSteps}), invokes, and copies the outputs back. Every method here
+ * runs inside the model's {@link CallGate}; none allocates except where its {@link LiteModel} counterpart says it
+ * does. Not thread-safe.
  */
-final class InterpreterCalls {
+final class InterpreterCalls implements BatchSteps {
+  /** What a model that predictSingle/predict cannot run offers instead, for the message. */
+  private static final String OTHER_WAYS = "run(...) or setInput/invoke/getOutput";
+
   private final ModelInterpreter interpreter;
   private final InterpreterShapes shapes;
   private final TensorBinding[] inputs;
@@ -26,22 +33,9 @@ final class InterpreterCalls {
     this.shapes = shapes;
     this.inputs = interpreter.inputs();
     this.outputs = interpreter.outputs();
-    this.singleProblem = singleProblem(inputs, outputs);
+    this.singleProblem = CallContract.singleProblem(inputs, outputs, OTHER_WAYS);
     this.singleInput = singleProblem == null ? inputs[0] : null;
     this.singleOutput = singleProblem == null ? outputs[0] : null;
-  }
-
-  private static String singleProblem(TensorBinding[] inputs, TensorBinding[] outputs) {
-    if (inputs.length != 1) {
-      return "predictSingle/predict need a model with one input; this one has " + inputs.length
-          + ": use run(...) or setInput/invoke/getOutput";
-    }
-    if (outputs.length != 1) {
-      return "predictSingle/predict need a model with one output; this one has " + outputs.length
-          + ": use run(...) or setInput/invoke/getOutput";
-    }
-    String problem = inputs[0].floatApiProblem();
-    return problem != null ? problem : outputs[0].floatApiProblem();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -49,16 +43,17 @@ final class InterpreterCalls {
 
   /** See {@link LiteModel#predictSingle(float[], float[])}. */
   void predictSingle(float[] input, float[] output) {
-    TensorBinding in = singleInput();
-    TensorBinding out = singleOutput();
+    CallContract.throwIfProblem(singleProblem);
+    TensorBinding in = singleInput;
+    TensorBinding out = singleOutput;
     shapes.prepareSingleRow();
     int inLength = in.rowElements();
     int outLength = out.rowElements();
     if (input.length != inLength) {
-      throw in.lengthMismatch("input", inLength, input.length);
+      throw CallContract.lengthMismatch("input", in, inLength, input.length);
     }
     if (output.length != outLength) {
-      throw out.lengthMismatch("output", outLength, output.length);
+      throw CallContract.lengthMismatch("output", out, outLength, output.length);
     }
     in.write(input, 0, 0, inLength);
     invoke();
@@ -67,77 +62,72 @@ final class InterpreterCalls {
 
   /** @return the values in one row of the only output */
   int singleOutputRow() {
-    return singleOutput().rowElements();
+    CallContract.throwIfProblem(singleProblem);
+    return singleOutput.rowElements();
   }
 
   /** See {@link LiteModel#predict(float[][])}. */
   float[][] predict(float[][] rows) {
-    TensorBinding in = singleInput();
-    TensorBinding out = singleOutput();
-    requirePositiveBatch(rows.length);
-    int inRow = in.rowElements();
-    for (int r = 0; r < rows.length; r++) {
-      if (rows[r] == null || rows[r].length != inRow) {
-        throw new IllegalArgumentException("row " + r + " has " + (rows[r] == null ? "no" : rows[r].length)
-            + " values; input '" + in.name() + "' expects " + inRow + " per row (shape "
-            + Arrays.toString(in.shapeSignatureView()) + ")");
-      }
-    }
+    CallContract.throwIfProblem(singleProblem);
+    CallContract.requirePositiveBatch(rows.length);
+    int inRow = singleInput.rowElements();
+    CallContract.requireRows(rows, singleInput, inRow);
     int chunk = shapes.chunkSize(rows.length);
-    requireOutputRows(out, chunk);
-    int outRow = out.rowElements();
-    float[][] result = new float[rows.length][outRow];
-    for (int start = 0; start < rows.length; start += chunk) {
-      int count = Math.min(chunk, rows.length - start);
-      for (int r = 0; r < count; r++) {
-        in.write(rows[start + r], 0, r * inRow, inRow);
-      }
-      shapes.padChunk(in, count, inRow);
-      invoke();
-      for (int r = 0; r < count; r++) {
-        out.read(r * outRow, result[start + r], 0, outRow);
-      }
-    }
-    return result;
+    requireOutputRows(singleOutput, chunk);
+    return RowBatches.predict(rows, chunk, inRow, singleOutput.rowElements(), this);
   }
 
   /** See {@link LiteModel#predict(FloatBuffer, FloatBuffer, int)}. */
   void predict(FloatBuffer input, FloatBuffer output, int rows) {
-    TensorBinding in = singleInput();
-    TensorBinding out = singleOutput();
-    requirePositiveBatch(rows);
-    int inRow = in.rowElements();
-    long needIn = (long) rows * inRow;
-    if (input.remaining() < needIn) {
-      throw new IllegalArgumentException("input buffer has " + input.remaining() + " values remaining; " + rows
-          + " rows of input '" + in.name() + "' need " + needIn);
-    }
+    CallContract.throwIfProblem(singleProblem);
+    CallContract.requirePositiveBatch(rows);
+    int inRow = singleInput.rowElements();
+    CallContract.requireRemaining("input", input, rows, singleInput, inRow);
     int chunk = shapes.chunkSize(rows);
-    requireOutputRows(out, chunk);
-    int outRow = out.rowElements();
-    long needOut = (long) rows * outRow;
-    if (output.remaining() < needOut) {
-      throw new IllegalArgumentException("output buffer has " + output.remaining() + " values remaining; "
-          + rows + " rows of output '" + out.name() + "' need " + needOut);
-    }
-    int inPos = input.position();
-    int outPos = output.position();
-    for (int start = 0; start < rows; start += chunk) {
-      int count = Math.min(chunk, rows - start);
-      in.write(input, inPos + start * inRow, 0, count * inRow);
-      shapes.padChunk(in, count, inRow);
-      invoke();
-      out.read(0, output, outPos + start * outRow, count * outRow);
-    }
-    input.position(inPos + (int) needIn);
-    output.position(outPos + (int) needOut);
+    requireOutputRows(singleOutput, chunk);
+    int outRow = singleOutput.rowElements();
+    CallContract.requireRemaining("output", output, rows, singleOutput, outRow);
+    RowBatches.predict(input, output, rows, chunk, inRow, outRow, this);
   }
 
-  private static void requirePositiveBatch(int rows) {
-    if (rows <= 0) {
-      throw new IllegalArgumentException("batch size must be positive, got " + rows);
-    }
+  // ---------------------------------------------------------------------------------------------------------------
+  // The batch loop's steps (the tensors are sized by InterpreterShapes#chunkSize before the loop)
+
+  @Override
+  public void prepareRows(int rows) {}
+
+  @Override
+  public void writeRow(float[] row, int to) {
+    singleInput.write(row, 0, to, row.length);
   }
+
+  @Override
+  public void writeRows(FloatBuffer source, int from, int length) {
+    singleInput.write(source, from, 0, length);
+  }
+
+  @Override
+  public void clearRows(int from, int length) {
+    singleInput.clear(from, length);
+  }
+
+  @Override
+  public void invokeRows(int rows) {
+    invoke();
+  }
+
+  @Override
+  public void readRow(int from, float[] target) {
+    singleOutput.read(from, target, 0, target.length);
+  }
+
+  @Override
+  public void readRows(FloatBuffer target, int to, int length) {
+    singleOutput.read(0, target, to, length);
+  }
+
+  @Override
+  public void releaseRows() {}
 
   // ---------------------------------------------------------------------------------------------------------------
   // Any number of inputs and outputs
@@ -146,9 +136,7 @@ final class InterpreterCalls {
   void setInput(int index, float[] data) {
     TensorBinding in = input(index);
     in.requireFloatConvertible();
-    if (data.length != in.elementCount()) {
-      throw in.lengthMismatch("input", in.elementCount(), data.length);
-    }
+    CallContract.requireLength("input", in, in.elementCount(), data);
     in.write(data, 0, 0, data.length);
   }
 
@@ -168,9 +156,7 @@ final class InterpreterCalls {
   void getOutput(int index, float[] data) {
     TensorBinding out = output(index);
     out.requireFloatConvertible();
-    if (data.length != out.elementCount()) {
-      throw out.lengthMismatch("output", out.elementCount(), data.length);
-    }
+    CallContract.requireLength("output", out, out.elementCount(), data);
     out.read(0, data, 0, data.length);
   }
 
@@ -187,26 +173,19 @@ final class InterpreterCalls {
 
   /** See {@link LiteModel#run(float[][], float[][])}. */
   void run(float[][] inputData, float[][] outputData) {
-    if (inputData.length != inputs.length || outputData.length != outputs.length) {
-      throw new IllegalArgumentException("model has " + inputs.length + " inputs and " + outputs.length
-          + " outputs; given " + inputData.length + " and " + outputData.length);
-    }
+    CallContract.requireCounts(inputs, outputs, inputData, outputData);
     shapes.prepareRun(inputData);
     for (int i = 0; i < inputData.length; i++) {
       TensorBinding in = inputs[i];
       in.requireFloatConvertible();
-      if (inputData[i].length != in.elementCount()) {
-        throw in.lengthMismatch("input", in.elementCount(), inputData[i].length);
-      }
+      CallContract.requireLength("input", in, in.elementCount(), inputData[i]);
       in.write(inputData[i], 0, 0, inputData[i].length);
     }
     invoke();
     for (int i = 0; i < outputData.length; i++) {
       TensorBinding out = outputs[i];
       out.requireFloatConvertible();
-      if (outputData[i] == null || outputData[i].length != out.elementCount()) {
-        throw out.lengthMismatch("output", out.elementCount(), outputData[i] == null ? 0 : outputData[i].length);
-      }
+      CallContract.requireLength("output", out, out.elementCount(), outputData[i]);
       out.read(0, outputData[i], 0, outputData[i].length);
     }
   }
@@ -240,36 +219,16 @@ final class InterpreterCalls {
     }
   }
 
-  private TensorBinding singleInput() {
-    if (singleInput == null) {
-      throw new IllegalArgumentException(singleProblem);
-    }
-    return singleInput;
-  }
-
-  private TensorBinding singleOutput() {
-    if (singleOutput == null) {
-      throw new IllegalArgumentException(singleProblem);
-    }
-    return singleOutput;
-  }
-
   /**
    * @return input {@code index}
    * @throws IllegalArgumentException if there is no such input
    */
   TensorBinding input(int index) {
-    if (index < 0 || index >= inputs.length) {
-      throw new IllegalArgumentException("input index " + index + " out of range; model has " + inputs.length);
-    }
-    return inputs[index];
+    return inputs[CallContract.requireIndex("input", index, inputs.length)];
   }
 
   private TensorBinding output(int index) {
-    if (index < 0 || index >= outputs.length) {
-      throw new IllegalArgumentException("output index " + index + " out of range; model has " + outputs.length);
-    }
-    return outputs[index];
+    return outputs[CallContract.requireIndex("output", index, outputs.length)];
   }
 
   /**
@@ -279,7 +238,7 @@ final class InterpreterCalls {
   private static void requireOutputRows(TensorBinding out, int rows) {
     if ((long) rows * out.rowElements() > out.elementCount()) {
       throw new LiteModelException(LiteModelException.Status.INVALID_MODEL, "output '" + out.name() + "' has shape "
-          + java.util.Arrays.toString(out.shapeView()) + " for a batch of " + rows + " rows: it does not grow with "
+          + Arrays.toString(out.shapeView()) + " for a batch of " + rows + " rows: it does not grow with "
           + "the batch, so predict cannot split it into rows; use run(...) or getOutput");
     }
   }

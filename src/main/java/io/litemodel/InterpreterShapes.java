@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.core.CallContract;
 import java.util.Arrays;
 
 /**
@@ -134,40 +135,17 @@ final class InterpreterShapes {
     return fixedBatch;
   }
 
-  /** Zeroes the rows of a fixed batch that a last, short chunk of {@code count} rows leaves over. */
-  void padChunk(TensorBinding in, int count, int inRow) {
-    if (fixedBatch > 1 && count < fixedBatch) {
-      in.clear(count * inRow, (fixedBatch - count) * inRow);
-    }
-  }
-
   /**
    * Sizes the batch for a multi-input call: whole rows per input, the same count for every input when the batch is
    * dynamic (tensors resized to it if it changed).
    *
-   * @throws IllegalArgumentException if an input is missing, not whole rows, or the inputs disagree
+   * @throws IllegalArgumentException if an input is missing, not float, not whole rows, or the inputs disagree
    */
   void prepareRun(float[][] data) {
     if (fixedBatch >= 0) {
       return;
     }
-    int batch = -1;
-    for (int i = 0; i < data.length; i++) {
-      TensorBinding in = inputs[i];
-      if (data[i] == null) {
-        throw new IllegalArgumentException("no data for input '" + in.name() + "'");
-      }
-      int row = in.rowElements();
-      if (row == 0 || data[i].length % row != 0 || data[i].length == 0) {
-        throw in.lengthMismatch("input", row, data[i].length);
-      }
-      int rows = data[i].length / row;
-      if (batch >= 0 && rows != batch) {
-        throw new IllegalArgumentException("inputs disagree on the batch size: input '" + in.name() + "' has "
-            + rows + " rows, the first input " + batch);
-      }
-      batch = rows;
-    }
+    int batch = CallContract.batchRows(data, inputs, -1);
     if (batch != currentBatch) {
       resizeBatch(batch);
     }

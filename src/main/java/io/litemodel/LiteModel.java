@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.core.NameIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,8 +61,9 @@ public final class LiteModel implements InferenceModel {
   private final InterpreterShapes shapes;
   /** Copies values in and out of the tensors and invokes. */
   private final InterpreterCalls calls;
-  private final TensorNames inputNames;
-  private final TensorNames outputNames;
+  /** The names inputs and outputs are addressed by, and the mapping run(Map) makes with them. */
+  private final NameIndex inputNames;
+  private final NameIndex outputNames;
 
   private LiteModel(ModelHandle model, Options options, String source) {
     this.model = model;
@@ -76,8 +77,8 @@ public final class LiteModel implements InferenceModel {
       this.shapes = new InterpreterShapes(interpreter, model, options.signature(), subgraph, options.memoryBudget(),
           source, storedBytes);
       this.calls = new InterpreterCalls(interpreter, shapes);
-      this.inputNames = new TensorNames(interpreter.inputs(), "input");
-      this.outputNames = new TensorNames(interpreter.outputs(), "output");
+      this.inputNames = TensorBinding.nameIndex(interpreter.inputs(), "input");
+      this.outputNames = TensorBinding.nameIndex(interpreter.outputs(), "output");
     } catch (RuntimeException | Error e) {
       cleanable.clean(); // a half-built instance frees its interpreter now, not when the Cleaner gets to it
       throw e;
@@ -582,16 +583,7 @@ public final class LiteModel implements InferenceModel {
   @Override
   public Map<String, float[]> run(Map<String, float[]> inputs) {
     Objects.requireNonNull(inputs, "inputs");
-    TensorBinding[] declared = interpreter.inputs();
-    float[][] ordered = new float[declared.length][];
-    for (Map.Entry<String, float[]> entry : inputs.entrySet()) {
-      ordered[inputIndex(entry.getKey())] = entry.getValue();
-    }
-    for (int i = 0; i < ordered.length; i++) {
-      if (ordered[i] == null) {
-        throw new IllegalArgumentException("missing input '" + declared[i].name() + "'; given " + inputs.keySet());
-      }
-    }
+    float[][] ordered = inputNames.order(inputs);
     float[][] results;
     enterAllocated();
     try {
@@ -600,12 +592,7 @@ public final class LiteModel implements InferenceModel {
       gate.exit();
     }
     run(ordered, results);
-    Map<String, float[]> named = new LinkedHashMap<>();
-    TensorBinding[] outputs = interpreter.outputs();
-    for (int i = 0; i < outputs.length; i++) {
-      named.put(outputs[i].name(), results[i]);
-    }
-    return named;
+    return outputNames.name(results);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

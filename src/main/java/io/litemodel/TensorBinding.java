@@ -1,5 +1,8 @@
 package io.litemodel;
 
+import io.litemodel.internal.core.CallContract;
+import io.litemodel.internal.core.CallTensor;
+import io.litemodel.internal.core.NameIndex;
 import io.litemodel.internal.presets.LiteModelShim;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,9 +23,10 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * <p>TensorFlow Lite may move tensor memory whenever tensors are (re)allocated, so the views are rebuilt by
  * {@link #refresh} after every allocation; between allocations, reading and writing costs no JNI crossing at all.
  * On LiteRT's GPU path the memory is LiteRT's host staging buffer instead, bound by {@link #bindHost} (float32).
- * The conversion loops touch only primitives and the cached views: no allocation.
+ * The conversion loops touch only primitives and the cached views: no allocation. The call contract's checks
+ * ({@link CallContract}) read it as a {@link CallTensor}.
  */
-final class TensorBinding {
+final class TensorBinding implements CallTensor {
   private final int index;
   private final String name;
   private final String tensorName;
@@ -179,7 +183,8 @@ final class TensorBinding {
     return stableAddress;
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 
@@ -202,6 +207,23 @@ final class TensorBinding {
     return rowElements;
   }
 
+  /** @return {@link #rowElements()}: always known, at the shape the tensor is allocated at */
+  @Override
+  public long elementsPerRow() {
+    return rowElements;
+  }
+
+  /** @return the allocated shape and the declared one, e.g. {@code [1, 256], declared [-1, 256]} */
+  @Override
+  public String shapeText() {
+    return Arrays.toString(shape) + ", declared " + Arrays.toString(shapeSignature);
+  }
+
+  @Override
+  public String declaredShapeText() {
+    return Arrays.toString(shapeSignature);
+  }
+
   int[] shapeView() {
     return shape;
   }
@@ -220,20 +242,32 @@ final class TensorBinding {
     return bytes;
   }
 
+  /**
+   * @param kind {@code "input"} or {@code "output"}, for messages
+   * @return the names {@code bindings} are addressed by: signature names, and tensor names that shadow none of them
+   */
+  static NameIndex nameIndex(TensorBinding[] bindings, String kind) {
+    String[] names = new String[bindings.length];
+    String[] tensorNames = new String[bindings.length];
+    for (int i = 0; i < bindings.length; i++) {
+      names[i] = bindings[i].name;
+      tensorNames[i] = bindings[i].tensorName;
+    }
+    return new NameIndex(kind, names, tensorNames);
+  }
+
   TensorSpec spec() {
     return new TensorSpec(index, name, tensorName, shape, shapeSignature, dataType, scale, zeroPoint, byteSize);
   }
 
   /** Throws unless the float API can convert this tensor's type. */
   void requireFloatConvertible() {
-    String problem = floatApiProblem();
-    if (problem != null) {
-      throw new IllegalArgumentException(problem);
-    }
+    CallContract.requireFloat(this);
   }
 
   /** @return why the float API cannot read or write this tensor, or null when it can */
-  String floatApiProblem() {
+  @Override
+  public String floatApiProblem() {
     if (!dataType.isFloatConvertible()) {
       return "tensor '" + name + "' holds " + dataType
           + ", which the float API cannot convert; use setInputBytes()/getOutputBytes() for raw access";
@@ -244,15 +278,6 @@ final class TensorBinding {
           + "no float meaning; use setInputBytes()/getOutputBytes() for raw access";
     }
     return null;
-  }
-
-  /**
-   * @param kind "input" or "output", for the message
-   * @return the exception for an array of {@code given} values where {@code expected} were needed
-   */
-  IllegalArgumentException lengthMismatch(String kind, int expected, int given) {
-    return new IllegalArgumentException(kind + " '" + name + "' expects " + expected + " values (shape "
-        + Arrays.toString(shape) + ", declared " + Arrays.toString(shapeSignature) + "), given " + given);
   }
 
   /** Drops the cached views (after a failed reallocation), so any use fails cleanly until the next refresh. */

@@ -13,6 +13,8 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorElementCo
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorType;
 
 import io.litemodel.LiteModelException;
+import io.litemodel.internal.core.BatchSteps;
+import io.litemodel.internal.core.RowBatches;
 import io.litemodel.internal.presets.TfShim;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -27,11 +29,15 @@ import org.tensorflow.internal.c_api.TF_Tensor;
  * batch size and reused), the run's argument arrays, a status, and reusable views for reading outputs. A session is
  * thread-safe; this state is not, so each thread (and each replica) gets its own. Steady-state calls allocate nothing
  * on the Java heap: outputs are read through {@link TfShim} and mutable pointer views instead of the mapping's
- * per-call {@code Pointer} objects.
+ * per-call {@code Pointer} objects. It is also the {@link BatchSteps} of {@link RowBatches} on a model's only input
+ * and output.
  */
-final class TfCall {
+final class TfCall implements BatchSteps {
   private final TfGraphSession owner;
+  /** What runs, for messages (built once: the hot path must not concatenate). */
+  private final String what;
   private final TfEndpoint[] inputs;
+  private final TfEndpoint[] outputs;
   private final int outputCount;
   private final long tensorDataFunction;
   private final TF_Status status = TF_NewStatus();
@@ -48,9 +54,14 @@ final class TfCall {
   private int batch = -1;
   private boolean freed;
 
-  TfCall(TfGraphSession owner, TfEndpoint[] inputs, TfEndpoint[] outputs) {
+  /**
+   * @param what what runs, for messages (e.g. {@code signature 'serving_default' of /models/mlp})
+   */
+  TfCall(TfGraphSession owner, String what, TfEndpoint[] inputs, TfEndpoint[] outputs) {
     this.owner = owner;
+    this.what = what;
     this.inputs = inputs;
+    this.outputs = outputs;
     this.outputCount = outputs.length;
     this.tensorDataFunction = TfNatives.tensorDataFunction();
     this.inputOps = operations(owner, inputs);
@@ -122,7 +133,7 @@ final class TfCall {
    *
    * @throws LiteModelException with TensorFlow's message when the run fails
    */
-  void run(String what) {
+  void run() {
     TF_SessionRun(owner.session, null, inputOps, inputValues, inputs.length, outputOps, outputValues, outputCount,
         (PointerPointer<?>) null, 0, null, status);
     if (TF_GetCode(status) != 0) {
@@ -162,6 +173,60 @@ final class TfCall {
     }
     read(output, from, scratch, 0, length);
     target.put(to, scratch, 0, length);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The batch loop's steps, on input 0 and output 0
+
+  @Override
+  public void prepareRows(int rows) {
+    prepare(rows);
+  }
+
+  @Override
+  public void writeRow(float[] row, int to) {
+    write(0, row, 0, to, row.length);
+  }
+
+  @Override
+  public void writeRows(FloatBuffer source, int from, int length) {
+    write(0, source, from, 0, length);
+  }
+
+  @Override
+  public void clearRows(int from, int length) {
+    clear(0, from, length);
+  }
+
+  /**
+   * Runs a chunk and checks that the output holds its rows (the batch loop reads them at row offsets).
+   *
+   * @throws IllegalStateException if the output does not hold {@code rows} rows of its declared row size
+   */
+  @Override
+  public void invokeRows(int rows) {
+    run();
+    TfEndpoint out = outputs[0];
+    long produced = outputElements(0, out.key);
+    if (produced != rows * out.elementsPerRow()) {
+      throw new IllegalStateException("output '" + out.key + "' has " + produced + " values for " + rows
+          + " rows; its signature " + out.shapeText() + " promises " + out.elementsPerRow() + " per row");
+    }
+  }
+
+  @Override
+  public void readRow(int from, float[] target) {
+    read(0, from, target, 0, target.length);
+  }
+
+  @Override
+  public void readRows(FloatBuffer target, int to, int length) {
+    read(0, 0, target, to, length);
+  }
+
+  @Override
+  public void releaseRows() {
+    releaseOutputs();
   }
 
   /** Deletes the output tensors of the last run (TensorFlow allocates new ones on every run). */

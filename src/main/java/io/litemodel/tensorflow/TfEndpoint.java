@@ -2,14 +2,16 @@ package io.litemodel.tensorflow;
 
 import io.litemodel.DataType;
 import io.litemodel.TensorSpec;
+import io.litemodel.internal.core.CallTensor;
 import java.util.Arrays;
 
 /**
  * One input or output of a loaded TensorFlow graph: the name users address it by, the graph operation and output
  * index it stands for, its element type (TensorFlow's {@code TF_DataType} code) and its declared shape ({@code -1}
- * for a dynamic dimension; null when even the rank is unknown).
+ * for a dynamic dimension; null when even the rank is unknown). The call contract's checks read it as a
+ * {@link CallTensor}.
  */
-final class TfEndpoint {
+final class TfEndpoint implements CallTensor {
   /** {@code TF_FLOAT}: the only element type this runtime feeds and reads. */
   static final int TF_FLOAT = 1;
 
@@ -18,13 +20,28 @@ final class TfEndpoint {
   final int outputIndex;
   final int dtype;
   final long[] dims;
+  /** The values in one row, or -1 when a dimension after the batch is not known. */
+  private final long row;
+  /** Why the float API cannot feed or read this endpoint (it is not float32), or null. */
+  private final String floatProblem;
 
-  TfEndpoint(String key, String operation, int outputIndex, int dtype, long[] dims) {
+  /**
+   * @param role {@code "input"} or {@code "output"}, for messages
+   */
+  TfEndpoint(String key, String operation, int outputIndex, int dtype, long[] dims, String role) {
     this.key = key;
     this.operation = operation;
     this.outputIndex = outputIndex;
     this.dtype = dtype;
     this.dims = dims == null ? null : dims.clone();
+    this.row = rowElements(this.dims);
+    this.floatProblem = dtype == TF_FLOAT ? null : role + " '" + key + "' is " + dataType()
+        + "; the TensorFlow runtime feeds and reads FLOAT32 tensors only";
+  }
+
+  @Override
+  public String name() {
+    return key;
   }
 
   /** @return the tensor name in TensorFlow's {@code operation:index} form */
@@ -38,7 +55,18 @@ final class TfEndpoint {
   }
 
   /** @return the values in one row (all dimensions after the first), or -1 when one of them is not known */
-  long rowElements() {
+  @Override
+  public long elementsPerRow() {
+    return row;
+  }
+
+  /** @return TensorFlow's message when this endpoint is not float32, else null */
+  @Override
+  public String floatApiProblem() {
+    return floatProblem;
+  }
+
+  private static long rowElements(long[] dims) {
     if (dims == null) {
       return -1;
     }
@@ -99,8 +127,17 @@ final class TfEndpoint {
     return TensorSpec.unquantized(index, key, tensorName(), shape, signature, dataType());
   }
 
-  /** @return the shape as text, e.g. {@code [-1, 256]}, or {@code <unknown rank>} */
-  String shapeText() {
+  /**
+   * @return the declared shape as text, e.g. {@code [-1, 256]}, or {@code <unknown rank>}: the shape a message names,
+   *     since tensors are fed at the declared shape with the batch filled in
+   */
+  @Override
+  public String shapeText() {
+    return declaredShapeText();
+  }
+
+  @Override
+  public String declaredShapeText() {
     return dims == null ? "<unknown rank>" : Arrays.toString(dims);
   }
 }

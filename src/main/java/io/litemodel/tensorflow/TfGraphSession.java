@@ -216,7 +216,7 @@ final class TfGraphSession {
           dims = null;
         }
       }
-      return new TfEndpoint(key, operation, index, dtype, dims);
+      return new TfEndpoint(key, operation, index, dtype, dims, role);
     } finally {
       TF_DeleteStatus(status);
     }

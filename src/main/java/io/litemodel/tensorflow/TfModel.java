@@ -3,6 +3,9 @@ package io.litemodel.tensorflow;
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModelException;
 import io.litemodel.TensorSpec;
+import io.litemodel.internal.core.CallContract;
+import io.litemodel.internal.core.NameIndex;
+import io.litemodel.internal.core.RowBatches;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -12,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Semantics</b> are LiteModel's: {@code predictSingle} runs one record of a single-input, single-output model,
  * {@code predict} runs a batch in one session run (chunks of the fixed batch, zero-padded, when the first dimension
- * is fixed), {@code run} takes whole tensors by input position. Inputs and outputs must be float32. Input tensors are
- * allocated once per batch size and reused.
+ * is fixed), {@code run} takes whole tensors by input position; the checks and their messages are the ones every
+ * runtime shares. Inputs and outputs must be float32. Input tensors are allocated once per batch size and reused.
  *
  * <p><b>Threads:</b> a TensorFlow session is thread-safe, so one instance serves many threads at once
  * ({@link #threadSafe()} is true); each thread gets its own input tensors on first use. {@link #replicate()} shares
@@ -48,6 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TfModel implements InferenceModel {
   private static final Cleaner CLEANER = Cleaner.create();
+  /** What a model that predictSingle/predict cannot run offers instead, for the message. */
+  private static final String OTHER_WAYS = "run(...)";
 
   private final String source;
   private final TfGraphSession session;
@@ -57,10 +61,12 @@ public final class TfModel implements InferenceModel {
   private final String signature;
   private final TfOptions options;
   private final Placement placement;
+  /** -1 when every input's first dimension is dynamic, else the fixed batch size. */
   private final int fixedBatch;
-  private final String description; // for error messages, built once: the hot path must not concatenate
-  private final long[] inputRows;
-  private final long[] outputRows;
+  /** Why predictSingle/predict cannot run this model, or null. */
+  private final String singleProblem;
+  private final NameIndex inputNames;
+  private final NameIndex outputNames;
   private final ThreadLocal<TfCall> calls;
   private final Resources resources;
   private final Cleaner.Cleanable cleanable;
@@ -79,9 +85,9 @@ public final class TfModel implements InferenceModel {
     this.options = options;
     this.placement = placement;
     this.fixedBatch = fixedBatch(inputs);
-    this.description = signature == null ? "frozen graph " + source : "signature '" + signature + "' of " + source;
-    this.inputRows = rows(inputs);
-    this.outputRows = rows(outputs);
+    this.singleProblem = CallContract.singleProblem(inputs, outputs, OTHER_WAYS);
+    this.inputNames = new NameIndex("input", keys(inputs), null);
+    this.outputNames = new NameIndex("output", keys(outputs), null);
     this.resources = new Resources(session);
     this.calls = ThreadLocal.withInitial(this::newCall);
     this.cleanable = CLEANER.register(this, resources);
@@ -197,7 +203,8 @@ public final class TfModel implements InferenceModel {
   }
 
   private TfCall newCall() {
-    TfCall call = new TfCall(session, inputs, outputs);
+    String what = signature == null ? "frozen graph " + source : "signature '" + signature + "' of " + source;
+    TfCall call = new TfCall(session, what, inputs, outputs);
     resources.calls.add(call);
     return call;
   }
@@ -243,25 +250,12 @@ public final class TfModel implements InferenceModel {
 
   @Override
   public int inputIndex(String name) {
-    return indexOf(inputs, name, "input");
+    return inputNames.indexOf(name);
   }
 
   @Override
   public int outputIndex(String name) {
-    return indexOf(outputs, name, "output");
-  }
-
-  private int indexOf(TfEndpoint[] endpoints, String name, String role) {
-    for (int i = 0; i < endpoints.length; i++) {
-      if (endpoints[i].key.equals(name)) {
-        return i;
-      }
-    }
-    List<String> names = new ArrayList<>();
-    for (TfEndpoint endpoint : endpoints) {
-      names.add(endpoint.key);
-    }
-    throw new IllegalArgumentException("no " + role + " named '" + name + "'; the " + role + "s are " + names);
+    return outputNames.indexOf(name);
   }
 
   @Override
@@ -309,10 +303,10 @@ public final class TfModel implements InferenceModel {
     Objects.requireNonNull(output, "output");
     TfCall call = enter();
     try {
-      int inRow = singleInputRow();
-      requireSingleOutput();
+      CallContract.throwIfProblem(singleProblem);
+      int inRow = CallContract.requireKnownRow("input", inputs[0]);
       if (input.length != inRow) {
-        throw lengthMismatch(inputs[0], "input", inRow, input.length);
+        throw CallContract.lengthMismatch("input", inputs[0], inRow, input.length);
       }
       int fed = fixedBatch < 0 ? 1 : fixedBatch;
       call.prepare(fed);
@@ -320,11 +314,12 @@ public final class TfModel implements InferenceModel {
       if (fed > 1) {
         call.clear(0, inRow, (fed - 1) * inRow);
       }
-      call.run(what());
+      call.run();
       try {
+        // The output row is read from what ran, so a model whose output row is not declared still runs here.
         long outRow = call.outputElements(0, outputs[0].key) / fed;
         if (output.length != outRow) {
-          throw lengthMismatch(outputs[0], "output", outRow, output.length);
+          throw CallContract.lengthMismatch("output", outputs[0], outRow, output.length);
         }
         call.read(0, 0, output, 0, output.length);
       } finally {
@@ -338,7 +333,8 @@ public final class TfModel implements InferenceModel {
   /** Predicts one record and returns a new array with the result (allocates that array and nothing else). */
   @Override
   public float[] predictSingle(float[] input) {
-    float[] output = new float[(int) requireKnownRow(outputs[0], outputRows[0], "output")];
+    CallContract.throwIfProblem(singleProblem);
+    float[] output = new float[CallContract.requireKnownRow("output", outputs[0])];
     predictSingle(input, output);
     return output;
   }
@@ -353,28 +349,17 @@ public final class TfModel implements InferenceModel {
   @Override
   public float[][] predict(float[][] rows) {
     Objects.requireNonNull(rows, "rows");
-    requirePositiveBatch(rows.length);
-    int inRow = checkedSingleInputRow();
-    for (int r = 0; r < rows.length; r++) {
-      if (rows[r] == null || rows[r].length != inRow) {
-        throw new IllegalArgumentException("row " + r + " has " + (rows[r] == null ? "no" : rows[r].length)
-            + " values; input '" + inputs[0].key + "' expects " + inRow + " per row (shape "
-            + inputs[0].shapeText() + ")");
-      }
+    TfCall call = enter();
+    try {
+      CallContract.throwIfProblem(singleProblem);
+      CallContract.requirePositiveBatch(rows.length);
+      int inRow = CallContract.requireKnownRow("input", inputs[0]);
+      CallContract.requireRows(rows, inputs[0], inRow);
+      int outRow = CallContract.requireKnownRow("output", outputs[0]);
+      return RowBatches.predict(rows, chunk(rows.length), inRow, outRow, call);
+    } finally {
+      exit();
     }
-    int outRow = (int) requireKnownRow(outputs[0], outputRows[0], "output");
-    FloatBuffer in = FloatBuffer.allocate(rows.length * inRow);
-    for (float[] row : rows) {
-      in.put(row);
-    }
-    in.flip();
-    FloatBuffer out = FloatBuffer.allocate(rows.length * outRow);
-    predict(in, out, rows.length);
-    float[][] result = new float[rows.length][outRow];
-    for (int r = 0; r < rows.length; r++) {
-      out.get(r * outRow, result[r]);
-    }
-    return result;
   }
 
   /**
@@ -389,47 +374,21 @@ public final class TfModel implements InferenceModel {
     Objects.requireNonNull(output, "output");
     TfCall call = enter();
     try {
-      requirePositiveBatch(rows);
-      int inRow = singleInputRow();
-      requireSingleOutput();
-      int outRow = (int) requireKnownRow(outputs[0], outputRows[0], "output");
-      long needIn = (long) rows * inRow;
-      if (input.remaining() < needIn) {
-        throw new IllegalArgumentException("input buffer has " + input.remaining() + " values remaining; " + rows
-            + " rows of input '" + inputs[0].key + "' need " + needIn);
-      }
-      long needOut = (long) rows * outRow;
-      if (output.remaining() < needOut) {
-        throw new IllegalArgumentException("output buffer has " + output.remaining() + " values remaining; "
-            + rows + " rows of output '" + outputs[0].key + "' need " + needOut);
-      }
-      int chunk = fixedBatch < 0 ? rows : fixedBatch;
-      int inPos = input.position();
-      int outPos = output.position();
-      for (int start = 0; start < rows; start += chunk) {
-        int count = Math.min(chunk, rows - start);
-        call.prepare(chunk);
-        call.write(0, input, inPos + start * inRow, 0, count * inRow);
-        if (count < chunk) {
-          call.clear(0, count * inRow, (chunk - count) * inRow);
-        }
-        call.run(what());
-        try {
-          long produced = call.outputElements(0, outputs[0].key);
-          if (produced != (long) chunk * outRow) {
-            throw new IllegalStateException("output '" + outputs[0].key + "' has " + produced + " values for "
-                + chunk + " rows; its signature " + outputs[0].shapeText() + " promises " + outRow + " per row");
-          }
-          call.read(0, 0, output, outPos + start * outRow, count * outRow);
-        } finally {
-          call.releaseOutputs();
-        }
-      }
-      input.position(inPos + (int) needIn);
-      output.position(outPos + (int) needOut);
+      CallContract.throwIfProblem(singleProblem);
+      CallContract.requirePositiveBatch(rows);
+      int inRow = CallContract.requireKnownRow("input", inputs[0]);
+      int outRow = CallContract.requireKnownRow("output", outputs[0]);
+      CallContract.requireRemaining("input", input, rows, inputs[0], inRow);
+      CallContract.requireRemaining("output", output, rows, outputs[0], outRow);
+      RowBatches.predict(input, output, rows, chunk(rows), inRow, outRow, call);
     } finally {
       exit();
     }
+  }
+
+  /** @return the rows one session run takes: all of them, or the fixed batch */
+  private int chunk(int rows) {
+    return fixedBatch < 0 ? rows : fixedBatch;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -448,22 +407,16 @@ public final class TfModel implements InferenceModel {
     Objects.requireNonNull(outputs, "outputs");
     TfCall call = enter();
     try {
-      if (inputs.length != this.inputs.length || outputs.length != this.outputs.length) {
-        throw new IllegalArgumentException("model has " + this.inputs.length + " inputs and " + this.outputs.length
-            + " outputs; given " + inputs.length + " and " + outputs.length);
-      }
-      int batch = batchFor(inputs);
-      call.prepare(batch);
+      CallContract.requireCounts(this.inputs, this.outputs, inputs, outputs);
+      call.prepare(CallContract.batchRows(inputs, this.inputs, fixedBatch));
       for (int i = 0; i < inputs.length; i++) {
         call.write(i, inputs[i], 0, 0, inputs[i].length);
       }
-      call.run(what());
+      call.run();
       try {
         for (int i = 0; i < outputs.length; i++) {
-          long produced = call.outputElements(i, this.outputs[i].key);
-          if (outputs[i] == null || outputs[i].length != produced) {
-            throw lengthMismatch(this.outputs[i], "output", produced, outputs[i] == null ? 0 : outputs[i].length);
-          }
+          CallContract.requireLength("output", this.outputs[i], call.outputElements(i, this.outputs[i].key),
+              outputs[i]);
           call.read(i, 0, outputs[i], 0, outputs[i].length);
         }
       } finally {
@@ -474,32 +427,6 @@ public final class TfModel implements InferenceModel {
     }
   }
 
-  private int batchFor(float[][] data) {
-    int batch = -1;
-    for (int i = 0; i < data.length; i++) {
-      TfEndpoint in = inputs[i];
-      requireFloat(in, "input");
-      if (data[i] == null) {
-        throw new IllegalArgumentException("no data for input '" + in.key + "'");
-      }
-      long row = requireKnownRow(in, inputRows[i], "input");
-      if (row == 0 || data[i].length == 0 || data[i].length % row != 0) {
-        throw lengthMismatch(in, "input", row, data[i].length);
-      }
-      int rows = (int) (data[i].length / row);
-      if (fixedBatch >= 0 && rows != fixedBatch) {
-        throw new IllegalArgumentException("input '" + in.key + "' has a fixed batch of " + fixedBatch
-            + " rows (shape " + in.shapeText() + "); given " + rows);
-      }
-      if (batch >= 0 && rows != batch) {
-        throw new IllegalArgumentException("inputs disagree on the batch size: input '" + in.key + "' has " + rows
-            + " rows, the first input " + batch);
-      }
-      batch = rows;
-    }
-    return batch;
-  }
-
   /**
    * Runs the model by input name. Convenient, not allocation-free: returns a new map of new arrays, in the model's
    * output order.
@@ -507,26 +434,14 @@ public final class TfModel implements InferenceModel {
   @Override
   public Map<String, float[]> run(Map<String, float[]> inputs) {
     Objects.requireNonNull(inputs, "inputs");
-    float[][] ordered = new float[this.inputs.length][];
-    for (Map.Entry<String, float[]> entry : inputs.entrySet()) {
-      ordered[inputIndex(entry.getKey())] = entry.getValue();
-    }
-    for (int i = 0; i < ordered.length; i++) {
-      if (ordered[i] == null) {
-        throw new IllegalArgumentException("missing input '" + this.inputs[i].key + "'; given " + inputs.keySet());
-      }
-    }
-    int batch = batchFor(ordered);
+    float[][] ordered = inputNames.order(inputs);
+    int batch = CallContract.batchRows(ordered, this.inputs, fixedBatch);
     float[][] results = new float[outputs.length][];
     for (int i = 0; i < outputs.length; i++) {
-      results[i] = new float[(int) (requireKnownRow(outputs[i], outputRows[i], "output") * batch)];
+      results[i] = new float[CallContract.requireKnownRow("output", outputs[i]) * batch];
     }
     run(ordered, results);
-    Map<String, float[]> named = new LinkedHashMap<>();
-    for (int i = 0; i < outputs.length; i++) {
-      named.put(outputs[i].key, results[i]);
-    }
-    return named;
+    return outputNames.name(results);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -582,61 +497,7 @@ public final class TfModel implements InferenceModel {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Checks
-
-  private String what() {
-    return description;
-  }
-
-  private int singleInputRow() {
-    if (inputs.length != 1) {
-      throw new IllegalArgumentException("predictSingle/predict need a model with one input; this one has "
-          + inputs.length + " (use run)");
-    }
-    requireFloat(inputs[0], "input");
-    return (int) requireKnownRow(inputs[0], inputRows[0], "input");
-  }
-
-  private int checkedSingleInputRow() {
-    if (closed) {
-      throw new IllegalStateException("this TensorFlow model (" + source + ") is closed");
-    }
-    return singleInputRow();
-  }
-
-  private void requireSingleOutput() {
-    if (outputs.length != 1) {
-      throw new IllegalArgumentException("predictSingle/predict need a model with one output; this one has "
-          + outputs.length + " (use run)");
-    }
-  }
-
-  private static void requireFloat(TfEndpoint endpoint, String role) {
-    if (endpoint.dtype != TfEndpoint.TF_FLOAT) {
-      throw new IllegalArgumentException(role + " '" + endpoint.key + "' is " + endpoint.dataType()
-          + "; the TensorFlow runtime feeds and reads FLOAT32 tensors only");
-    }
-  }
-
-  private static long requireKnownRow(TfEndpoint endpoint, long row, String role) {
-    if (row < 0) {
-      throw new IllegalArgumentException(role + " '" + endpoint.key + "' has shape " + endpoint.shapeText()
-          + ": dimensions other than the batch must be known to size a row");
-    }
-    return row;
-  }
-
-  private static void requirePositiveBatch(int rows) {
-    if (rows <= 0) {
-      throw new IllegalArgumentException("batch size must be positive, got " + rows);
-    }
-  }
-
-  private static IllegalArgumentException lengthMismatch(TfEndpoint endpoint, String role, long expected,
-      long given) {
-    return new IllegalArgumentException(role + " '" + endpoint.key + "' expects " + expected + " values (shape "
-        + endpoint.shapeText() + "); given " + given);
-  }
+  // Construction helpers
 
   private static int fixedBatch(TfEndpoint[] inputs) {
     for (TfEndpoint input : inputs) {
@@ -647,12 +508,12 @@ public final class TfModel implements InferenceModel {
     return -1;
   }
 
-  private static long[] rows(TfEndpoint[] endpoints) {
-    long[] rows = new long[endpoints.length];
+  private static String[] keys(TfEndpoint[] endpoints) {
+    String[] keys = new String[endpoints.length];
     for (int i = 0; i < endpoints.length; i++) {
-      rows[i] = endpoints[i].rowElements();
+      keys[i] = endpoints[i].key;
     }
-    return rows;
+    return keys;
   }
 
   @Override

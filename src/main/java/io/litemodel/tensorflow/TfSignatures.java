@@ -64,7 +64,8 @@ final class TfSignatures {
       int colon = name.lastIndexOf(':');
       String operation = colon < 0 ? name : name.substring(0, colon);
       int index = colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
-      endpoints.add(new TfEndpoint(entry.getKey(), operation, index, info.getDtypeValue(), dims(info)));
+      endpoints.add(new TfEndpoint(entry.getKey(), operation, index, info.getDtypeValue(), dims(info),
+          outputs ? "output" : "input"));
     }
     return endpoints;
   }

@@ -92,10 +92,10 @@ class TfModelErrorsTest {
     try (TfModel model = TfModel.loadSavedModel(path("seed_mlp_savedmodel"))) {
       IllegalArgumentException in = assertThrows(IllegalArgumentException.class,
           () -> model.predictSingle(new float[255], new float[32]));
-      assertEquals("input 'input' expects 256 values (shape [-1, 256]); given 255", in.getMessage());
+      assertEquals("input 'input' expects 256 values (shape [-1, 256]), given 255", in.getMessage());
       IllegalArgumentException out = assertThrows(IllegalArgumentException.class,
           () -> model.predictSingle(new float[256], new float[31]));
-      assertEquals("output 'output_0' expects 32 values (shape [-1, 32]); given 31", out.getMessage());
+      assertEquals("output 'output_0' expects 32 values (shape [-1, 32]), given 31", out.getMessage());
       IllegalArgumentException row = assertThrows(IllegalArgumentException.class,
           () -> model.predict(new float[][] {new float[256], new float[3]}));
       assertEquals("row 1 has 3 values; input 'input' expects 256 per row (shape [-1, 256])", row.getMessage());
@@ -107,10 +107,10 @@ class TfModelErrorsTest {
       assertEquals("batch size must be positive, got 0", zero.getMessage());
       IllegalArgumentException partial = assertThrows(IllegalArgumentException.class,
           () -> model.run(new float[][] {new float[300]}, new float[][] {new float[32]}));
-      assertEquals("input 'input' expects 256 values (shape [-1, 256]); given 300", partial.getMessage());
+      assertEquals("input 'input' expects 256 values (shape [-1, 256]), given 300", partial.getMessage());
       IllegalArgumentException outputs = assertThrows(IllegalArgumentException.class,
           () -> model.run(new float[][] {new float[512]}, new float[][] {new float[32]}));
-      assertEquals("output 'output_0' expects 64 values (shape [-1, 32]); given 32", outputs.getMessage());
+      assertEquals("output 'output_0' expects 64 values (shape [-1, 32]), given 32", outputs.getMessage());
       IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
           () -> model.run(Map.of("features", new float[256])));
       assertEquals("no input named 'features'; the inputs are [input]", missing.getMessage());
