@@ -192,14 +192,4 @@ public abstract sealed class Accelerator
 
   /** @return the kind, as {@link ExecutionReport#accelerator()} reports it */
   public abstract Kind kind();
-
-  /**
-   * Builds the runtime that runs {@code model} on this accelerator (a TensorFlow Lite interpreter with this kind's
-   * delegates first and XNNPACK after them when the options enable it, or LiteRT's compiled model for the GPU), with
-   * what runs where and why recorded for the {@link ExecutionReport}. Each kind says here how it is applied, so adding
-   * a kind is adding one type.
-   *
-   * @throws LiteModelException when the accelerator cannot be used (see each kind for which status)
-   */
-  abstract ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options);
 }

@@ -1,7 +1,5 @@
 package io.litemodel;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,27 +36,6 @@ public final class AutoAccelerator extends Accelerator {
    */
   public AutoAccelerator withCpuFallback(boolean allowed) {
     return new AutoAccelerator(gpu.withCpuFallback(allowed));
-  }
-
-  /** Tries the GPU; a GPU that is unavailable (for any reason) leaves the model on the CPU, with a note why. */
-  @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    List<String> notes = new ArrayList<>();
-    try {
-      LiteRtInterpreter onGpu = LiteRtInterpreter.create(model, options, gpu, notes);
-      if (onGpu.gpuTookSomething()) {
-        return onGpu;
-      }
-      onGpu.close();
-      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
-          "LiteRT's GPU accelerator took no operator of this model that LiteRT reported");
-    } catch (LiteModelException e) {
-      if (e.status() != LiteModelException.Status.ACCELERATOR_UNAVAILABLE) {
-        throw e;
-      }
-      notes.add("AUTO chose the CPU, GPU not used: " + e.getMessage());
-      return AcceleratorResolver.onCpu(model, options, notes);
-    }
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.litemodel;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -173,11 +172,6 @@ public final class GpuDelegateAccelerator extends Accelerator {
 
   String modelToken() {
     return modelToken;
-  }
-
-  @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    return AcceleratorResolver.delegated(model, options, Kind.GPU_DELEGATE, () -> List.of(GpuDelegate.create(this)));
   }
 
   /**

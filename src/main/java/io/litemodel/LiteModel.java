@@ -70,7 +70,7 @@ public final class LiteModel implements InferenceModel {
     this.source = source;
     int subgraph = model.graph().primarySubgraph(options.signature());
     long storedBytes = InterpreterShapes.checkStored(model.graph(), subgraph, options.memoryBudget(), source);
-    this.interpreter = AcceleratorResolver.create(model, options);
+    this.interpreter = RuntimeFactory.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
     try {
       this.shapes = new InterpreterShapes(interpreter, model, options.signature(), subgraph, options.memoryBudget(),

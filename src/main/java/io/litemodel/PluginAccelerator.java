@@ -3,7 +3,6 @@ package io.litemodel;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -47,12 +46,6 @@ public final class PluginAccelerator extends Accelerator {
   /** @return the options passed to the plugin, in the order given */
   public Map<String, String> pluginOptions() {
     return pluginOptions;
-  }
-
-  @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    return AcceleratorResolver.delegated(model, options, Kind.PLUGIN,
-        () -> List.of(PluginDelegate.create(library, pluginOptions)));
   }
 
   @Override
