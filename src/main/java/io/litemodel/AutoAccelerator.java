@@ -1,7 +1,5 @@
 package io.litemodel;
 
-import java.util.Objects;
-
 /**
  * AUTO: LiteRT's GPU accelerator ({@link GpuAccelerator}) when it is usable on a hardware GPU, otherwise the CPU, with
  * {@link ExecutionReport#notes()} saying why the GPU was not used. A software Vulkan device (SwiftShader, lavapipe) is
@@ -10,13 +8,12 @@ import java.util.Objects;
  * never tried automatically either. Immutable. Get one from {@link Accelerator#auto()}.
  */
 public final class AutoAccelerator extends Accelerator {
-  static final AutoAccelerator DEFAULTS = new AutoAccelerator(GpuAccelerator.DEFAULTS);
+  static final AutoAccelerator DEFAULTS = new AutoAccelerator();
 
-  private final GpuAccelerator gpu;
+  // Set only by the with-methods, on a fresh copy, before the instance is returned: instances never change.
+  private GpuAccelerator gpu = GpuAccelerator.DEFAULTS;
 
-  private AutoAccelerator(GpuAccelerator gpu) {
-    this.gpu = gpu;
-  }
+  private AutoAccelerator() {}
 
   /** @return {@link Accelerator.Kind#AUTO} */
   @Override
@@ -35,21 +32,13 @@ public final class AutoAccelerator extends Accelerator {
    * @return a copy with this option set
    */
   public AutoAccelerator withCpuFallback(boolean allowed) {
-    return new AutoAccelerator(gpu.withCpuFallback(allowed));
+    AutoAccelerator copy = copy();
+    copy.gpu = gpu.withCpuFallback(allowed);
+    return copy;
   }
 
   @Override
   public String toString() {
     return "AUTO(GPU if a hardware Vulkan device runs it, else CPU; cpuFallback=" + gpu.cpuFallback() + ")";
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof AutoAccelerator that && gpu.equals(that.gpu);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(Kind.AUTO, gpu);
   }
 }

@@ -52,15 +52,4 @@ public final class PluginAccelerator extends Accelerator {
   public String toString() {
     return "PLUGIN(" + library + (pluginOptions.isEmpty() ? "" : ", " + pluginOptions) + ")";
   }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof PluginAccelerator that && library.equals(that.library)
-        && pluginOptions.equals(that.pluginOptions);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(library, pluginOptions);
-  }
 }

@@ -7,8 +7,8 @@ import java.util.List;
  * Builds the runtime under a {@link LiteModel} from its settings: one switch over {@link Accelerator.Kind} decides,
  * for every kind, which runtime runs the model and which delegates it gets, and records what runs and why for the
  * {@link ExecutionReport}. Loading only goes down: {@link LiteModel} asks this factory, the factory reads the
- * settings and builds a runtime; the settings types never build anything. Adding a kind is one settings type and
- * one case here (javac finds a missing case: the switch has no default).
+ * settings and builds a runtime; the settings types never build anything. Adding a kind is one settings type, one
+ * case here and one table in {@link OptionsCodec} (javac finds the missing case: the switches have no default).
  */
 final class RuntimeFactory {
   private RuntimeFactory() {}
