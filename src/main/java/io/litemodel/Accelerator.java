@@ -10,7 +10,9 @@ import java.util.Map;
  * provides ({@link GpuDelegateAccelerator}), a delegate plugin ({@link PluginAccelerator}: library and options), or
  * AUTO ({@link AutoAccelerator}: the GPU when a hardware GPU runs it, else the CPU). Each {@code with} method returns a
  * new instance; an option that does not apply to a kind does not exist on its type. The model's API is the same on
- * every kind: only where it runs changes.
+ * every kind: only where it runs changes. These types are settings only: they describe where to run, and
+ * {@link LiteModel#load(Path, LiteModel.Options)} builds the runtime they describe. Two instances with the same
+ * settings are {@code equals}.
  *
  * <pre>{@code
  * LiteModel.Options options = LiteModel.Options.defaults().withAccelerator(Accelerator.auto());
@@ -32,7 +34,7 @@ import java.util.Map;
  * ({@code LD_LIBRARY_PATH}, {@code ldconfig}). Delegates (the GPU delegate, plugins) are applied first; when XNNPACK is
  * enabled in the options it is applied after them and takes the operators they left.
  */
-public abstract sealed class Accelerator
+public abstract sealed class Accelerator extends Settings
     permits CpuAccelerator, GpuAccelerator, GpuDelegateAccelerator, PluginAccelerator, AutoAccelerator {
   /** System property naming the GPU delegate library (a path) for {@link #gpuDelegate()}, when none is given. */
   public static final String GPU_LIBRARY_PROPERTY = "litemodel.gpu.delegate";
@@ -192,14 +194,4 @@ public abstract sealed class Accelerator
 
   /** @return the kind, as {@link ExecutionReport#accelerator()} reports it */
   public abstract Kind kind();
-
-  /**
-   * Builds the runtime that runs {@code model} on this accelerator (a TensorFlow Lite interpreter with this kind's
-   * delegates first and XNNPACK after them when the options enable it, or LiteRT's compiled model for the GPU), with
-   * what runs where and why recorded for the {@link ExecutionReport}. Each kind says here how it is applied, so adding
-   * a kind is adding one type.
-   *
-   * @throws LiteModelException when the accelerator cannot be used (see each kind for which status)
-   */
-  abstract ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options);
 }

@@ -1,9 +1,5 @@
 package io.litemodel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-
 /**
  * AUTO: LiteRT's GPU accelerator ({@link GpuAccelerator}) when it is usable on a hardware GPU, otherwise the CPU, with
  * {@link ExecutionReport#notes()} saying why the GPU was not used. A software Vulkan device (SwiftShader, lavapipe) is
@@ -12,13 +8,12 @@ import java.util.Objects;
  * never tried automatically either. Immutable. Get one from {@link Accelerator#auto()}.
  */
 public final class AutoAccelerator extends Accelerator {
-  static final AutoAccelerator DEFAULTS = new AutoAccelerator(GpuAccelerator.DEFAULTS);
+  static final AutoAccelerator DEFAULTS = new AutoAccelerator();
 
-  private final GpuAccelerator gpu;
+  // Set only by the with-methods, on a fresh copy, before the instance is returned: instances never change.
+  private GpuAccelerator gpu = GpuAccelerator.DEFAULTS;
 
-  private AutoAccelerator(GpuAccelerator gpu) {
-    this.gpu = gpu;
-  }
+  private AutoAccelerator() {}
 
   /** @return {@link Accelerator.Kind#AUTO} */
   @Override
@@ -37,42 +32,13 @@ public final class AutoAccelerator extends Accelerator {
    * @return a copy with this option set
    */
   public AutoAccelerator withCpuFallback(boolean allowed) {
-    return new AutoAccelerator(gpu.withCpuFallback(allowed));
-  }
-
-  /** Tries the GPU; a GPU that is unavailable (for any reason) leaves the model on the CPU, with a note why. */
-  @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    List<String> notes = new ArrayList<>();
-    try {
-      LiteRtInterpreter onGpu = LiteRtInterpreter.create(model, options, gpu, notes);
-      if (onGpu.gpuTookSomething()) {
-        return onGpu;
-      }
-      onGpu.close();
-      throw new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE,
-          "LiteRT's GPU accelerator took no operator of this model that LiteRT reported");
-    } catch (LiteModelException e) {
-      if (e.status() != LiteModelException.Status.ACCELERATOR_UNAVAILABLE) {
-        throw e;
-      }
-      notes.add("AUTO chose the CPU, GPU not used: " + e.getMessage());
-      return AcceleratorResolver.onCpu(model, options, notes);
-    }
+    AutoAccelerator copy = copy();
+    copy.gpu = gpu.withCpuFallback(allowed);
+    return copy;
   }
 
   @Override
   public String toString() {
     return "AUTO(GPU if a hardware Vulkan device runs it, else CPU; cpuFallback=" + gpu.cpuFallback() + ")";
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof AutoAccelerator that && gpu.equals(that.gpu);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(Kind.AUTO, gpu);
   }
 }

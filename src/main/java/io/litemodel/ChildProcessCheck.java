@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <p>This catches what LiteModel's own checks cannot foresee (a bug in TensorFlow Lite, XNNPACK or a delegate plugin
  * that a valid-looking model triggers), at the price of starting a JVM per load: see the "Untrusted models" section
  * of docs/bad-input.md for the measured cost. The child uses the caller's Java runtime and class path, so it runs
- * the same LiteModel and TensorFlow Lite; GPU tuning options are not carried (the child uses the GPU defaults).
+ * the same LiteModel and TensorFlow Lite, and every option, the accelerator's included, crosses to it as text
+ * ({@link OptionsCodec}).
  */
 final class ChildProcessCheck {
   /** Exit status of the child when the model loaded and ran. */
@@ -95,7 +94,7 @@ final class ChildProcessCheck {
     command.add(System.getProperty("java.class.path"));
     command.add(ChildProcessCheck.class.getName());
     command.add(model.toAbsolutePath().toString());
-    command.addAll(encode(options));
+    command.addAll(OptionsCodec.encode(options));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output;
@@ -163,106 +162,14 @@ final class ChildProcessCheck {
     }
   }
 
-  /** @return the options as {@code key=value} arguments for the child */
-  static List<String> encode(LiteModel.Options options) {
-    List<String> args = new ArrayList<>();
-    args.add("threads=" + options.threads());
-    args.add("xnnpack=" + options.xnnpack());
-    args.add("xnnpackFlags=" + options.xnnpackFlags());
-    args.add("xnnpackCleared=" + options.xnnpackClearedFlags());
-    args.add("weightsCache=" + options.weightsCache());
-    args.add("memoryBudget=" + options.memoryBudget());
-    if (options.signature() != null) {
-      args.add("signature=" + options.signature());
-    }
-    Accelerator accelerator = options.accelerator();
-    args.add("accelerator=" + accelerator.kind());
-    if (accelerator instanceof GpuAccelerator gpu) {
-      args.add("softwareAdapter=" + gpu.softwareAdapter());
-      args.add("cpuFallback=" + gpu.cpuFallback());
-    }
-    if (accelerator instanceof AutoAccelerator auto) {
-      args.add("cpuFallback=" + auto.gpuAccelerator().cpuFallback());
-    }
-    if (accelerator instanceof GpuDelegateAccelerator delegate) {
-      for (Map.Entry<String, String> setting : delegate.settings().entrySet()) {
-        args.add("gpuDelegate=" + setting.getKey() + "=" + setting.getValue());
-      }
-    }
-    if (accelerator instanceof PluginAccelerator plugin) {
-      args.add("plugin=" + plugin.library());
-      for (Map.Entry<String, String> option : plugin.pluginOptions().entrySet()) {
-        args.add("pluginOption=" + option.getKey() + "=" + option.getValue());
-      }
-    }
-    return args;
-  }
-
-  /** @return the options {@link #encode} wrote */
-  static LiteModel.Options decode(List<String> args) {
-    LiteModel.Options options = LiteModel.Options.defaults();
-    Map<String, String> pluginOptions = new LinkedHashMap<>();
-    String kind = "CPU";
-    String plugin = null;
-    Map<String, String> gpuDelegate = new LinkedHashMap<>();
-    boolean softwareAdapter = false;
-    boolean cpuFallback = true;
-    long flags = 0;
-    long cleared = 0;
-    for (String arg : args) {
-      int equals = arg.indexOf('=');
-      String key = arg.substring(0, equals);
-      String value = arg.substring(equals + 1);
-      switch (key) {
-        case "threads" -> options = options.withThreads(Integer.parseInt(value));
-        case "xnnpack" -> options = options.withXnnpack(Boolean.parseBoolean(value));
-        case "xnnpackFlags" -> flags = Long.parseLong(value);
-        case "xnnpackCleared" -> cleared = Long.parseLong(value);
-        case "weightsCache" -> options = options.withWeightsCache(Boolean.parseBoolean(value));
-        case "memoryBudget" -> options = options.withMemoryBudget(Long.parseLong(value));
-        case "signature" -> options = options.withSignature(value);
-        case "accelerator" -> kind = value;
-        case "plugin" -> plugin = value;
-        case "softwareAdapter" -> softwareAdapter = Boolean.parseBoolean(value);
-        case "cpuFallback" -> cpuFallback = Boolean.parseBoolean(value);
-        case "gpuDelegate" -> {
-          int split = value.indexOf('=');
-          gpuDelegate.put(value.substring(0, split), value.substring(split + 1));
-        }
-        case "pluginOption" -> {
-          int split = value.indexOf('=');
-          pluginOptions.put(value.substring(0, split), value.substring(split + 1));
-        }
-        default -> throw new IllegalArgumentException("unknown option " + arg);
-      }
-    }
-    for (Accelerator.XnnpackFlag flag : Accelerator.XnnpackFlag.values()) {
-      if ((flags & flag.bit()) != 0) {
-        options = options.withXnnpackFlag(flag, true);
-      }
-      if ((cleared & flag.bit()) != 0) {
-        options = options.withXnnpackFlag(flag, false);
-      }
-    }
-    // No default: a new accelerator kind fails to compile here until the child knows how to rebuild it.
-    Accelerator accelerator = switch (Accelerator.Kind.valueOf(kind)) {
-      case CPU -> Accelerator.cpu();
-      case GPU -> Accelerator.gpu().withSoftwareAdapter(softwareAdapter).withCpuFallback(cpuFallback);
-      case GPU_DELEGATE -> GpuDelegateAccelerator.fromSettings(gpuDelegate);
-      case AUTO -> Accelerator.auto().withCpuFallback(cpuFallback);
-      case PLUGIN -> Accelerator.plugin(Path.of(plugin), pluginOptions);
-    };
-    return options.withAccelerator(accelerator);
-  }
-
   /**
    * The child: loads the model with the options given, runs it on zeros, and exits {@link #SURVIVED}, or
    * {@link #REFUSED} when loading failed cleanly. A crash ends it by a signal, which the parent reports.
    *
-   * @param args the model file, then {@link #encode encoded} options
+   * @param args the model file, then the options as {@link OptionsCodec#encode} wrote them
    */
   public static void main(String[] args) {
-    LiteModel.Options options = decode(List.of(args).subList(1, args.length));
+    LiteModel.Options options = OptionsCodec.decode(List.of(args).subList(1, args.length));
     try (LiteModel model = LiteModel.load(Path.of(args[0]), options.withChildProcessCheck(false))) {
       exercise(model);
       System.out.println("survived");

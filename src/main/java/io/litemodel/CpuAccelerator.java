@@ -1,7 +1,5 @@
 package io.litemodel;
 
-import java.util.List;
-
 /**
  * The CPU: TensorFlow Lite's kernels, with the XNNPACK delegate unless disabled in {@link LiteModel.Options}. It
  * has no options of its own. Get it from {@link Accelerator#cpu()}.
@@ -15,11 +13,6 @@ public final class CpuAccelerator extends Accelerator {
   @Override
   public Kind kind() {
     return Kind.CPU;
-  }
-
-  @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    return AcceleratorResolver.onCpu(model, options, List.of());
   }
 
   @Override

@@ -1,7 +1,5 @@
 package io.litemodel;
 
-import java.util.Objects;
-
 /**
  * LiteRT's GPU accelerator: the model is compiled by LiteRT (the successor of TensorFlow Lite) for WebGPU, which Dawn
  * runs over Vulkan, on the GPU's own Vulkan driver. Strict: building a model fails with
@@ -26,15 +24,13 @@ import java.util.Objects;
  * Immutable; each {@code with} method returns a new instance.
  */
 public final class GpuAccelerator extends Accelerator {
-  static final GpuAccelerator DEFAULTS = new GpuAccelerator(false, true);
+  static final GpuAccelerator DEFAULTS = new GpuAccelerator();
 
-  private final boolean softwareAdapter;
-  private final boolean cpuFallback;
+  // Set only by the with-methods, on a fresh copy, before the instance is returned: instances never change.
+  private boolean softwareAdapter;
+  private boolean cpuFallback = true;
 
-  private GpuAccelerator(boolean softwareAdapter, boolean cpuFallback) {
-    this.softwareAdapter = softwareAdapter;
-    this.cpuFallback = cpuFallback;
-  }
+  private GpuAccelerator() {}
 
   /** @return {@link Accelerator.Kind#GPU} */
   @Override
@@ -48,7 +44,9 @@ public final class GpuAccelerator extends Accelerator {
    * @return a copy with this option set
    */
   public GpuAccelerator withSoftwareAdapter(boolean allowed) {
-    return new GpuAccelerator(allowed, cpuFallback);
+    GpuAccelerator copy = copy();
+    copy.softwareAdapter = allowed;
+    return copy;
   }
 
   /**
@@ -57,7 +55,9 @@ public final class GpuAccelerator extends Accelerator {
    * @return a copy with this option set
    */
   public GpuAccelerator withCpuFallback(boolean allowed) {
-    return new GpuAccelerator(softwareAdapter, allowed);
+    GpuAccelerator copy = copy();
+    copy.cpuFallback = allowed;
+    return copy;
   }
 
   /** @return true when a software Vulkan device may be used */
@@ -75,32 +75,11 @@ public final class GpuAccelerator extends Accelerator {
    *     {@link Accelerator#auto()} needs to choose the GPU
    */
   public static boolean hardwareAvailable() {
-    try {
-      LiteRtRuntime.ensureBound();
-    } catch (LiteModelException e) {
-      return false;
-    }
-    return LiteRtRuntime.vulkanDevices().stream().anyMatch(VulkanDevice::hardware);
-  }
-
-  @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    return LiteRtInterpreter.create(model, options, this, new java.util.ArrayList<>());
+    return LiteRtRuntime.hardwareDeviceListed(); // a question about this machine, asked of the runtime that knows
   }
 
   @Override
   public String toString() {
     return "GPU(LiteRT, softwareAdapter=" + softwareAdapter + ", cpuFallback=" + cpuFallback + ")";
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof GpuAccelerator that && softwareAdapter == that.softwareAdapter
-        && cpuFallback == that.cpuFallback;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(Kind.GPU, softwareAdapter, cpuFallback);
   }
 }

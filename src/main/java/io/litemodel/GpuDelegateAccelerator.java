@@ -1,7 +1,6 @@
 package io.litemodel;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,21 +28,6 @@ public final class GpuDelegateAccelerator extends Accelerator {
   private String modelToken;
 
   private GpuDelegateAccelerator() {}
-
-  private GpuDelegateAccelerator copy() {
-    GpuDelegateAccelerator copy = new GpuDelegateAccelerator();
-    copy.library = library;
-    copy.precisionLossAllowed = precisionLossAllowed;
-    copy.maxPartitions = maxPartitions;
-    copy.usage = usage;
-    copy.priority1 = priority1;
-    copy.priority2 = priority2;
-    copy.priority3 = priority3;
-    copy.backend = backend;
-    copy.serializationDir = serializationDir;
-    copy.modelToken = modelToken;
-    return copy;
-  }
 
   /** @return {@link Accelerator.Kind#GPU_DELEGATE} */
   @Override
@@ -175,72 +159,10 @@ public final class GpuDelegateAccelerator extends Accelerator {
     return modelToken;
   }
 
-  @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    return AcceleratorResolver.delegated(model, options, Kind.GPU_DELEGATE, () -> List.of(GpuDelegate.create(this)));
-  }
-
-  /**
-   * @return every option set on this instance as text, for {@link #fromSettings} in another process (the child-process
-   *     check); options left at the library's defaults are absent
-   */
-  java.util.Map<String, String> settings() {
-    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
-    if (library != null) {
-      settings.put("library", library.toString());
-    }
-    if (precisionLossAllowed != null) {
-      settings.put("precisionLossAllowed", precisionLossAllowed.toString());
-    }
-    if (usage != null) {
-      settings.put("usage", usage.name());
-    }
-    if (priority1 != null) {
-      settings.put("priorities", priority1.name() + "/" + priority2.name() + "/" + priority3.name());
-    }
-    settings.put("backend", backend.name());
-    if (maxPartitions > 0) {
-      settings.put("maxPartitions", Integer.toString(maxPartitions));
-    }
-    if (serializationDir != null) {
-      settings.put("serializationDir", serializationDir.toString());
-      settings.put("modelToken", modelToken);
-    }
-    return settings;
-  }
-
-  /** @return the accelerator {@link #settings()} described */
-  static GpuDelegateAccelerator fromSettings(java.util.Map<String, String> settings) {
-    GpuDelegateAccelerator gpu = DEFAULTS;
-    for (java.util.Map.Entry<String, String> entry : settings.entrySet()) {
-      String value = entry.getValue();
-      gpu = switch (entry.getKey()) {
-        case "library" -> gpu.withLibrary(Path.of(value));
-        case "precisionLossAllowed" -> gpu.withPrecisionLossAllowed(Boolean.parseBoolean(value));
-        case "usage" -> gpu.withUsage(Accelerator.GpuUsage.valueOf(value));
-        case "priorities" -> {
-          String[] three = value.split("/");
-          yield gpu.withPriorities(Accelerator.GpuPriority.valueOf(three[0]),
-              Accelerator.GpuPriority.valueOf(three[1]), Accelerator.GpuPriority.valueOf(three[2]));
-        }
-        case "backend" -> gpu.withBackend(Accelerator.GpuBackend.valueOf(value));
-        case "maxPartitions" -> gpu.withMaxDelegatedPartitions(Integer.parseInt(value));
-        case "serializationDir" -> gpu.withSerialization(Path.of(value), settings.get("modelToken"));
-        case "modelToken" -> gpu; // read with serializationDir
-        default -> throw new IllegalArgumentException("unknown GPU delegate setting " + entry.getKey());
-      };
-    }
-    return gpu;
-  }
-
+  /** @return the options that differ from the library's defaults, as {@code GPU_DELEGATE(option=value, ...)} */
   @Override
   public String toString() {
-    return describe(Kind.GPU_DELEGATE);
-  }
-
-  /** @return the options that differ from the library's defaults, as {@code KIND(option=value, ...)} */
-  String describe(Kind kind) {
-    StringBuilder text = new StringBuilder(kind.name()).append('(');
+    StringBuilder text = new StringBuilder(Kind.GPU_DELEGATE.name()).append('(');
     if (library != null) {
       text.append("library=").append(library).append(", ");
     }
@@ -261,20 +183,5 @@ public final class GpuDelegateAccelerator extends Accelerator {
       text.append("serialization=").append(serializationDir).append('#').append(modelToken).append(", ");
     }
     return text.append("backend=").append(backend).append(')').toString();
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof GpuDelegateAccelerator that && Objects.equals(library, that.library)
-        && Objects.equals(precisionLossAllowed, that.precisionLossAllowed) && maxPartitions == that.maxPartitions
-        && usage == that.usage && priority1 == that.priority1 && priority2 == that.priority2
-        && priority3 == that.priority3 && backend == that.backend
-        && Objects.equals(serializationDir, that.serializationDir) && Objects.equals(modelToken, that.modelToken);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(library, precisionLossAllowed, maxPartitions, usage, priority1, priority2, priority3, backend,
-        serializationDir, modelToken);
   }
 }

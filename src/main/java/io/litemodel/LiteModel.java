@@ -71,7 +71,7 @@ public final class LiteModel implements InferenceModel {
     this.source = source;
     int subgraph = model.graph().primarySubgraph(options.signature());
     long storedBytes = InterpreterShapes.checkStored(model.graph(), subgraph, options.memoryBudget(), source);
-    this.interpreter = AcceleratorResolver.create(model, options);
+    this.interpreter = RuntimeFactory.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
     try {
       this.shapes = new InterpreterShapes(interpreter, model, options.signature(), subgraph, options.memoryBudget(),
@@ -680,14 +680,15 @@ public final class LiteModel implements InferenceModel {
 
   /**
    * How to build a {@link LiteModel}: threads, accelerator, XNNPACK settings, signature. Immutable; each {@code with}
-   * method returns a new instance.
+   * method returns a new instance. Settings only: {@link LiteModel#load(Path, Options)} builds what they describe. Two
+   * instances with the same settings are {@code equals}.
    *
    * <pre>{@code
    * LiteModel.Options options = LiteModel.Options.defaults().withThreads(2).withSignature("serving_default");
    * LiteModel.Options gpu = LiteModel.Options.defaults().withAccelerator(Accelerator.auto());
    * }</pre>
    */
-  public static final class Options {
+  public static final class Options extends Settings {
     /** The default memory budget: 1 GiB of tensor memory per instance (see {@link #withMemoryBudget(long)}). */
     public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
     private static final Options DEFAULTS = new Options();
@@ -704,20 +705,6 @@ public final class LiteModel implements InferenceModel {
     private boolean childProcessCheck;
 
     private Options() {}
-
-    private Options copy() {
-      Options copy = new Options();
-      copy.threads = threads;
-      copy.xnnpack = xnnpack;
-      copy.xnnpackFlags = xnnpackFlags;
-      copy.xnnpackCleared = xnnpackCleared;
-      copy.weightsCache = weightsCache;
-      copy.accelerator = accelerator;
-      copy.signature = signature;
-      copy.memoryBudget = memoryBudget;
-      copy.childProcessCheck = childProcessCheck;
-      return copy;
-    }
 
     /**
      * @return one thread, the CPU with XNNPACK and this build's default flags, no weights cache, the main graph, a

@@ -143,6 +143,19 @@ final class LiteRtRuntime {
   }
 
   /**
+   * @return true when LiteRT's natives are found and the Vulkan loader lists a hardware device (what
+   *     {@link GpuAccelerator#hardwareAvailable()} answers)
+   */
+  static boolean hardwareDeviceListed() {
+    try {
+      ensureBound();
+    } catch (LiteModelException e) {
+      return false;
+    }
+    return vulkanDevices().stream().anyMatch(VulkanDevice::hardware);
+  }
+
+  /**
    * Lists the Vulkan devices the process sees (through the system's or LD_LIBRARY_PATH's libvulkan.so.1).
    *
    * @return the devices, in the loader's order; empty when there is no Vulkan loader or driver

@@ -4,13 +4,14 @@ import java.util.List;
 
 /**
  * The runtime under one {@link LiteModel}: tensors bound for Java, invocation, resizing, state and the execution
- * report. TensorFlow Lite's interpreter ({@link NativeInterpreter}) is one; LiteRT's compiled model on its GPU
- * accelerator ({@link LiteRtInterpreter}) is the other. {@link InterpreterShapes} and {@link InterpreterCalls} work on
- * this face only, so the batch rules, the memory budget and the copy loops are the same whichever runtime runs.
+ * report. Each runtime (TensorFlow Lite's interpreter, LiteRT's compiled model on its GPU accelerator) implements it,
+ * and {@link RuntimeFactory} picks one; this face names none of them, so a runtime is added without touching it.
+ * {@link InterpreterShapes} and {@link InterpreterCalls} work on this face only, so the batch rules, the memory budget
+ * and the copy loops are the same whichever runtime runs.
  *
  * <p>Not thread-safe: {@link LiteModel} serializes every call with its {@link CallGate}.
  */
-abstract sealed class ModelInterpreter permits NativeInterpreter, LiteRtInterpreter {
+abstract class ModelInterpreter {
   /** @return the bound inputs, in the model's order (the same objects for the interpreter's whole life) */
   abstract TensorBinding[] inputs();
 

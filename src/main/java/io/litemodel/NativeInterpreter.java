@@ -617,7 +617,7 @@ final class NativeInterpreter extends ModelInterpreter {
     return buildErrors;
   }
 
-  /** Records what this interpreter runs on and why, for {@link #report()}; set once by the resolver. */
+  /** Records what this interpreter runs on and why, for {@link #report()}; set once by {@link RuntimeFactory}. */
   void describeResolution(Accelerator.Kind kind, List<String> resolutionNotes) {
     this.runsOn = kind;
     this.notes = List.copyOf(resolutionNotes);

@@ -3,7 +3,6 @@ package io.litemodel;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -50,24 +49,7 @@ public final class PluginAccelerator extends Accelerator {
   }
 
   @Override
-  ModelInterpreter createInterpreter(ModelHandle model, LiteModel.Options options) {
-    return AcceleratorResolver.delegated(model, options, Kind.PLUGIN,
-        () -> List.of(PluginDelegate.create(library, pluginOptions)));
-  }
-
-  @Override
   public String toString() {
     return "PLUGIN(" + library + (pluginOptions.isEmpty() ? "" : ", " + pluginOptions) + ")";
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof PluginAccelerator that && library.equals(that.library)
-        && pluginOptions.equals(that.pluginOptions);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(library, pluginOptions);
   }
 }

@@ -9,6 +9,9 @@ import org.bytedeco.javacpp.Pointer;
  * (it runs TensorFlow Lite's reference kernels), so LiteModel creates this delegate explicitly.
  */
 final class XnnpackDelegate implements NativeDelegate {
+  /** The XNNPACK delegate's kernel name in the execution plan. */
+  static final String KERNEL_NAME = "TfLiteXNNPackDelegate";
+
   private final int threads;
   private final boolean sharedWeights;
   private final NativeScope owned = new NativeScope();

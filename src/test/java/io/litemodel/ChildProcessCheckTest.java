@@ -59,7 +59,8 @@ class ChildProcessCheckTest {
         .withXnnpackFlag(Accelerator.XnnpackFlag.QU8, false).withWeightsCache(true).withSignature("add")
         .withMemoryBudget(5L << 20).withAccelerator(Accelerator.plugin(Path.of("/x/plugin.so"),
             Map.of("name", "a=b", "max_nodes", "2")));
-    LiteModel.Options decoded = ChildProcessCheck.decode(ChildProcessCheck.encode(options));
+    LiteModel.Options decoded = OptionsCodec.decode(OptionsCodec.encode(options));
+    assertEquals(options, decoded);
     assertEquals(options.toString(), decoded.toString());
     PluginAccelerator sent = (PluginAccelerator) options.accelerator();
     PluginAccelerator received = (PluginAccelerator) decoded.accelerator();
@@ -78,7 +79,7 @@ class ChildProcessCheckTest {
             .withBackend(Accelerator.GpuBackend.OPENCL).withMaxDelegatedPartitions(3)
             .withSerialization(Path.of("/x/cache"), "token-1"))) {
       LiteModel.Options options = LiteModel.Options.defaults().withAccelerator(accelerator);
-      assertEquals(accelerator, ChildProcessCheck.decode(ChildProcessCheck.encode(options)).accelerator(),
+      assertEquals(accelerator, OptionsCodec.decode(OptionsCodec.encode(options)).accelerator(),
           accelerator.toString());
     }
   }

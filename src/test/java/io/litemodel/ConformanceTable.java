@@ -85,7 +85,7 @@ final class ConformanceTable {
     int total = report.delegatedNodes() + cpu;
     StringBuilder text = new StringBuilder();
     if (report.partitions() > 0) {
-      boolean xnnpackOnly = report.partitionNames().stream().allMatch(AcceleratorResolver.XNNPACK_KERNEL::equals);
+      boolean xnnpackOnly = report.partitionNames().stream().allMatch(XnnpackDelegate.KERNEL_NAME::equals);
       text.append(xnnpackOnly ? "XNNPACK " : String.join(" + ", report.delegates()) + " ")
           .append(report.delegatedNodes()).append('/').append(total).append(" nodes (")
           .append(report.partitions()).append(report.partitions() == 1 ? " partition)" : " partitions)");

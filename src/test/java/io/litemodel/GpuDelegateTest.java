@@ -73,7 +73,7 @@ class GpuDelegateTest {
       ExecutionReport report = model.executionReport();
       assertEquals(Accelerator.Kind.GPU_DELEGATE, report.accelerator());
       assertEquals(1, report.partitionsOf(TestDelegatePlugin.GPU_STAND_IN_KERNEL), report.toString());
-      assertTrue(report.partitionsOf(AcceleratorResolver.XNNPACK_KERNEL) >= 1, report.toString());
+      assertTrue(report.partitionsOf(XnnpackDelegate.KERNEL_NAME) >= 1, report.toString());
       assertTrue(maxAbsDiff(expected, model.predictSingle(input)) <= 1e-5f);
     }
   }

@@ -109,7 +109,7 @@ class PluginDelegateTest {
     try (LiteModel model = LiteModel.load(model("seed_mlp"), options)) {
       ExecutionReport report = model.executionReport();
       assertEquals(5, report.partitionsOf(TestDelegatePlugin.KERNEL), report.toString());
-      assertTrue(report.partitionsOf(AcceleratorResolver.XNNPACK_KERNEL) >= 1, report.toString());
+      assertTrue(report.partitionsOf(XnnpackDelegate.KERNEL_NAME) >= 1, report.toString());
       assertTrue(report.fullyDelegated(), report.toString());
       assertTrue(maxDiff(cpu("seed_mlp", rows), model.predict(rows)) <= 1e-5f);
     }
