@@ -22,11 +22,8 @@ final class InterpreterShapes {
 
   private final ModelInterpreter interpreter;
   private final TensorBinding[] inputs;
-  /** The model: its graph for the memory estimate, its safety preparation for shapes not checked at load. */
-  private final ModelHandle model;
+  /** The model's graph, for the memory estimate. */
   private final ModelGraph graph;
-  /** The signature that runs, or null for the main graph. */
-  private final String signature;
   /** The subgraph that runs (the main graph, or the selected signature's): the one the memory estimate reads. */
   private final int subgraph;
   private final long memoryBudget;
@@ -49,13 +46,11 @@ final class InterpreterShapes {
   /**
    * @param storedBytes the memory estimate of the interpreter's first allocation (the stored input shapes)
    */
-  InterpreterShapes(ModelInterpreter interpreter, ModelHandle model, String signature, int subgraph,
-      long memoryBudget, String source, long storedBytes) {
+  InterpreterShapes(ModelInterpreter interpreter, ModelGraph graph, int subgraph, long memoryBudget, String source,
+      long storedBytes) {
     this.interpreter = interpreter;
     this.inputs = interpreter.inputs();
-    this.model = model;
-    this.graph = model.graph();
-    this.signature = signature;
+    this.graph = graph;
     this.subgraph = subgraph;
     this.memoryBudget = memoryBudget;
     this.source = source;
@@ -307,15 +302,6 @@ final class InterpreterShapes {
     applyShapes("a replica's input shapes");
   }
 
-  /** @return the inputs' names as the safety preparation addresses them: signature names, or tensor names */
-  private String[] shapeNames() {
-    String[] names = new String[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      names[i] = signature != null ? inputs[i].name() : inputs[i].tensorName();
-    }
-    return names;
-  }
-
   private boolean shapesAllocatable() {
     for (int i = 0; i < inputs.length; i++) {
       if (!InputShapes.allocatable(resizeDims[i], inputs[i].shapeSignatureView())) {
@@ -334,7 +320,7 @@ final class InterpreterShapes {
   private void applyShapes(String what) {
     TensorMemory.Estimate estimate = checkShapes(resizeDims, what);
     currentBatch = 0;
-    model.checkShapes(signature, shapeNames(), resizeDims);
+    interpreter.checkShapes(resizeDims);
     if (allocatedBytes > SHRINK_ABOVE_BYTES && estimate.bytes() * 4 < allocatedBytes
         && !graph.hasResourceVariables()) {
       interpreter.rebuildForShrink();

@@ -74,8 +74,8 @@ public final class LiteModel implements InferenceModel {
     this.interpreter = RuntimeFactory.create(model, options);
     this.cleanable = CLEANER.register(this, new Releaser(interpreter));
     try {
-      this.shapes = new InterpreterShapes(interpreter, model, options.signature(), subgraph, options.memoryBudget(),
-          source, storedBytes);
+      this.shapes = new InterpreterShapes(interpreter, model.graph(), subgraph, options.memoryBudget(), source,
+          storedBytes);
       this.calls = new InterpreterCalls(interpreter, shapes);
       this.inputNames = TensorBinding.nameIndex(interpreter.inputs(), "input");
       this.outputNames = TensorBinding.nameIndex(interpreter.outputs(), "output");

@@ -401,6 +401,16 @@ final class LiteRtInterpreter extends ModelInterpreter {
   }
 
   /**
+   * Nothing to check, and no TensorFlow Lite interpreter to build for it: a model whose stored shapes its operators
+   * rejected at load never reaches LiteRT ({@link #refuseBeforeCompiling}), and for every other model the load-time
+   * safety preparation stands for every shape, as on the CPU path ({@link NativeInterpreter#checkShapes}).
+   */
+  @Override
+  void checkShapes(int[][] dimsPerInput) {
+    // See the method comment.
+  }
+
+  /**
    * Only the batch dimension can change on LiteRT's GPU path, by the same count for every input whose batch is
    * dynamic: the buffers are remade for it.
    *

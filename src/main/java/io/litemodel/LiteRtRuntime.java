@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.core.LoadOnce;
 import io.litemodel.internal.presets.LiteRtShim;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,9 +31,9 @@ final class LiteRtRuntime {
   /** Where that jar keeps them. */
   static final String RESOURCE_FOLDER = "/io/litemodel/litert/linux-x86_64/";
 
-  private static final Object LOCK = new Object();
-  private static volatile Path directory; // set once bound
-  private static LiteModelException failure; // guarded by LOCK
+  /** Binds once; its value is the folder LiteRT was loaded from. */
+  private static final LoadOnce<Path, LiteModelException> BOUND =
+      new LoadOnce<>(LiteModelException.class, LiteRtRuntime::bind);
 
   private LiteRtRuntime() {}
 
@@ -43,43 +44,34 @@ final class LiteRtRuntime {
    * @throws LiteModelException with {@link LiteModelException.Status#ACCELERATOR_UNAVAILABLE} and the fix
    */
   static Path ensureBound() {
-    Path bound = directory;
-    if (bound != null) {
-      return bound;
-    }
-    synchronized (LOCK) {
-      if (directory != null) {
-        return directory;
+    return BOUND.get();
+  }
+
+  /**
+   * The binding action, run under {@link #BOUND}'s lock; each {@link LiteModelException} it throws is the one every
+   * later attempt rethrows.
+   */
+  private static Path bind() {
+    try {
+      Path dir = configuredDirectory();
+      Path library = dir.resolve(LIBRARY);
+      if (!Files.isRegularFile(library)) {
+        throw unavailable(library + " does not exist. " + howToFetch());
       }
-      if (failure != null) {
-        throw failure;
+      if (!Files.isRegularFile(dir.resolve(GPU_ACCELERATOR_LIBRARY))) {
+        throw unavailable(dir.resolve(GPU_ACCELERATOR_LIBRARY) + " does not exist: LiteRT's GPU accelerator "
+            + "belongs beside " + LIBRARY + ". " + howToFetch());
       }
-      try {
-        Path dir = configuredDirectory();
-        Path library = dir.resolve(LIBRARY);
-        if (!Files.isRegularFile(library)) {
-          throw unavailable(library + " does not exist. " + howToFetch());
+      Loader.load(LiteRtShim.class);
+      try (BytePointer error = new BytePointer(1024)) {
+        if (LiteRtShim.lm_lrt_bind(library.toString(), error, (int) error.capacity()) != 0) {
+          throw unavailable("binding LiteRT failed: " + NativeText.of(error));
         }
-        if (!Files.isRegularFile(dir.resolve(GPU_ACCELERATOR_LIBRARY))) {
-          throw unavailable(dir.resolve(GPU_ACCELERATOR_LIBRARY) + " does not exist: LiteRT's GPU accelerator "
-              + "belongs beside " + LIBRARY + ". " + howToFetch());
-        }
-        Loader.load(LiteRtShim.class);
-        try (BytePointer error = new BytePointer(1024)) {
-          if (LiteRtShim.lm_lrt_bind(library.toString(), error, (int) error.capacity()) != 0) {
-            throw unavailable("binding LiteRT failed: " + NativeText.of(error));
-          }
-        }
-        directory = dir;
-        return dir;
-      } catch (LiteModelException e) {
-        failure = e;
-        throw e;
-      } catch (UnsatisfiedLinkError e) {
-        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
-            "LiteModel's LiteRT shim (jniLiteRtShim) could not be loaded: " + e.getMessage(), e);
-        throw failure;
       }
+      return dir;
+    } catch (UnsatisfiedLinkError e) {
+      throw new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+          "LiteModel's LiteRT shim (jniLiteRtShim) could not be loaded: " + e.getMessage(), e);
     }
   }
 

@@ -1,8 +1,6 @@
 package io.litemodel;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,11 +11,10 @@ import java.util.List;
  * model is before any interpreter is built: which subgraph runs, which subgraphs are control-flow bodies or init
  * graphs, which operators are custom, and what shapes the tensors declare.
  *
- * <p>Hand-written because it needs a few dozen fields of the schema and nothing else; generated schema classes would
- * be a dependency and a code generator for that. Field numbers follow {@code tensorflow/lite/schema/schema.fbs}
- * (a field's slot in the vtable is {@code 4 + 2 * number}). It is read only after the flatbuffer verifier and
- * {@code tflite::Verify} accepted the bytes, and every read is bounds-checked by {@link ByteBuffer} anyway: a model
- * that still points outside itself fails with {@link LiteModelException.Status#INVALID_MODEL}.
+ * <p>Read through {@link FlatbufferReader} (which follows and bounds-checks every offset), with field numbers as in
+ * {@code tensorflow/lite/schema/schema.fbs}. It is read only after the flatbuffer verifier and {@code tflite::Verify}
+ * accepted the bytes; a model that still points outside itself fails with
+ * {@link LiteModelException.Status#INVALID_MODEL}.
  */
 final class ModelGraph {
   /** Builtin code of operators whose code lives in {@link OperatorCode#customName()}. */
@@ -261,112 +258,106 @@ final class ModelGraph {
     return roles;
   }
 
-  /** Reads the tables; one instance per model. */
+  /** Walks the schema's tables through one {@link FlatbufferReader}; one instance per model. */
   private static final class Reader {
-    private final ByteBuffer bytes;
+    private final FlatbufferReader in;
 
     Reader(ByteBuffer model) {
-      this.bytes = model.slice().order(ByteOrder.LITTLE_ENDIAN);
+      this.in = new FlatbufferReader(model);
     }
 
     ModelGraph read() {
-      int root = indirect(0);
+      int root = in.root();
       List<OperatorCode> codes = new ArrayList<>();
-      int codeVector = vector(root, MODEL_OPERATOR_CODES);
-      for (int i = 0; i < length(codeVector); i++) {
-        int code = element(codeVector, i);
-        int deprecated = int8(code, CODE_DEPRECATED_BUILTIN, 0);
-        int builtin = int32(code, CODE_BUILTIN, 0);
+      int codeVector = in.vector(root, MODEL_OPERATOR_CODES);
+      for (int i = 0; i < in.length(codeVector); i++) {
+        int code = in.element(codeVector, i);
+        int deprecated = in.int8(code, CODE_DEPRECATED_BUILTIN, 0);
+        int builtin = in.int32(code, CODE_BUILTIN, 0);
         // TensorFlow Lite's GetBuiltinCode: the larger of the two fields (old files set only the deprecated one).
-        codes.add(new OperatorCode(Math.max(builtin, deprecated), string(code, CODE_CUSTOM),
-            int32(code, CODE_VERSION, 1)));
+        codes.add(new OperatorCode(Math.max(builtin, deprecated), in.string(code, CODE_CUSTOM),
+            in.int32(code, CODE_VERSION, 1)));
       }
       List<Subgraph> graphs = new ArrayList<>();
-      int subgraphVector = vector(root, MODEL_SUBGRAPHS);
-      for (int s = 0; s < length(subgraphVector); s++) {
-        graphs.add(subgraph(s, element(subgraphVector, s)));
+      int subgraphVector = in.vector(root, MODEL_SUBGRAPHS);
+      for (int s = 0; s < in.length(subgraphVector); s++) {
+        graphs.add(subgraph(s, in.element(subgraphVector, s)));
       }
-      int bufferVector = vector(root, MODEL_BUFFERS);
-      long[] sizes = new long[length(bufferVector)];
+      int bufferVector = in.vector(root, MODEL_BUFFERS);
+      long[] sizes = new long[in.length(bufferVector)];
       for (int b = 0; b < sizes.length; b++) {
-        int buffer = element(bufferVector, b);
-        int data = vector(buffer, BUFFER_DATA);
+        int buffer = in.element(bufferVector, b);
+        int data = in.vector(buffer, BUFFER_DATA);
         // Large models (over 2 GB) keep buffers outside the flatbuffer, with an offset and a size instead.
-        sizes[b] = data != 0 ? length(data) : uint64(buffer, BUFFER_SIZE);
+        sizes[b] = data != 0 ? in.length(data) : in.uint64(buffer, BUFFER_SIZE);
       }
       List<Signature> signatures = new ArrayList<>();
-      int signatureVector = vector(root, MODEL_SIGNATURE_DEFS);
-      for (int s = 0; s < length(signatureVector); s++) {
-        int signature = element(signatureVector, s);
+      int signatureVector = in.vector(root, MODEL_SIGNATURE_DEFS);
+      for (int s = 0; s < in.length(signatureVector); s++) {
+        int signature = in.element(signatureVector, s);
         List<String> inputNames = new ArrayList<>();
         List<String> outputNames = new ArrayList<>();
-        int[] inputTensors = tensorMaps(vector(signature, SIGNATURE_INPUTS), inputNames);
-        int[] outputTensors = tensorMaps(vector(signature, SIGNATURE_OUTPUTS), outputNames);
-        String key = string(signature, SIGNATURE_KEY);
-        signatures.add(new Signature(key == null ? "" : key, (int) uint32(signature, SIGNATURE_SUBGRAPH_INDEX),
+        int[] inputTensors = tensorMaps(in.vector(signature, SIGNATURE_INPUTS), inputNames);
+        int[] outputTensors = tensorMaps(in.vector(signature, SIGNATURE_OUTPUTS), outputNames);
+        String key = in.string(signature, SIGNATURE_KEY);
+        signatures.add(new Signature(key == null ? "" : key, (int) in.uint32(signature, SIGNATURE_SUBGRAPH_INDEX),
             List.copyOf(inputNames), inputTensors, List.copyOf(outputNames), outputTensors));
       }
       return new ModelGraph(List.copyOf(codes), List.copyOf(graphs), sizes, List.copyOf(signatures));
     }
 
     private int[] tensorMaps(int vector, List<String> names) {
-      int[] tensors = new int[length(vector)];
+      int[] tensors = new int[in.length(vector)];
       for (int m = 0; m < tensors.length; m++) {
-        int map = element(vector, m);
-        String name = string(map, TENSOR_MAP_NAME);
+        int map = in.element(vector, m);
+        String name = in.string(map, TENSOR_MAP_NAME);
         names.add(name == null ? "" : name);
-        tensors[m] = (int) uint32(map, TENSOR_MAP_TENSOR_INDEX);
+        tensors[m] = (int) in.uint32(map, TENSOR_MAP_TENSOR_INDEX);
       }
       return tensors;
     }
 
     private Subgraph subgraph(int index, int table) {
       List<Tensor> tensors = new ArrayList<>();
-      int tensorVector = vector(table, SUBGRAPH_TENSORS);
-      for (int t = 0; t < length(tensorVector); t++) {
-        tensors.add(tensor(t, element(tensorVector, t)));
+      int tensorVector = in.vector(table, SUBGRAPH_TENSORS);
+      for (int t = 0; t < in.length(tensorVector); t++) {
+        tensors.add(tensor(t, in.element(tensorVector, t)));
       }
       List<Operator> operators = new ArrayList<>();
-      int operatorVector = vector(table, SUBGRAPH_OPERATORS);
-      for (int o = 0; o < length(operatorVector); o++) {
-        operators.add(operator(o, element(operatorVector, o)));
+      int operatorVector = in.vector(table, SUBGRAPH_OPERATORS);
+      for (int o = 0; o < in.length(operatorVector); o++) {
+        operators.add(operator(o, in.element(operatorVector, o)));
       }
-      String name = string(table, SUBGRAPH_NAME);
-      return new Subgraph(index, name == null ? "" : name, List.copyOf(tensors), ints(vector(table, SUBGRAPH_INPUTS)),
-          ints(vector(table, SUBGRAPH_OUTPUTS)), List.copyOf(operators));
+      String name = in.string(table, SUBGRAPH_NAME);
+      return new Subgraph(index, name == null ? "" : name, List.copyOf(tensors),
+          in.ints(in.vector(table, SUBGRAPH_INPUTS)), in.ints(in.vector(table, SUBGRAPH_OUTPUTS)),
+          List.copyOf(operators));
     }
 
     private Tensor tensor(int index, int table) {
-      int[] shape = ints(vector(table, TENSOR_SHAPE));
-      int signatureVector = vector(table, TENSOR_SHAPE_SIGNATURE);
-      int[] signature = signatureVector == 0 ? null : ints(signatureVector);
+      int[] shape = in.ints(in.vector(table, TENSOR_SHAPE));
+      int signatureVector = in.vector(table, TENSOR_SHAPE_SIGNATURE);
+      int[] signature = signatureVector == 0 ? null : in.ints(signatureVector);
       float[] scales = new float[0];
       long[] zeroPoints = new long[0];
       int quantizedDimension = 0;
-      int quantization = table(table, TENSOR_QUANTIZATION);
+      int quantization = in.table(table, TENSOR_QUANTIZATION);
       if (quantization != 0) {
-        int scaleVector = vector(quantization, QUANT_SCALE);
-        scales = new float[length(scaleVector)];
-        for (int i = 0; i < scales.length; i++) {
-          scales[i] = bytes.getFloat(scaleVector + 4 + 4 * i);
-        }
-        int zeroVector = vector(quantization, QUANT_ZERO_POINT);
-        zeroPoints = new long[length(zeroVector)];
-        for (int i = 0; i < zeroPoints.length; i++) {
-          zeroPoints[i] = bytes.getLong(zeroVector + 4 + 8 * i);
-        }
-        quantizedDimension = int32(quantization, QUANT_DIMENSION, 0);
+        scales = in.floats(in.vector(quantization, QUANT_SCALE));
+        zeroPoints = in.longs(in.vector(quantization, QUANT_ZERO_POINT));
+        quantizedDimension = in.int32(quantization, QUANT_DIMENSION, 0);
       }
-      String name = string(table, TENSOR_NAME);
-      return new Tensor(index, name == null ? "" : name, int8(table, TENSOR_TYPE, 0), shape, signature,
-          (int) uint32(table, TENSOR_BUFFER), int8(table, TENSOR_IS_VARIABLE, 0) != 0, scales, zeroPoints,
-          quantizedDimension, table(table, TENSOR_SPARSITY) != 0);
+      String name = in.string(table, TENSOR_NAME);
+      return new Tensor(index, name == null ? "" : name, in.int8(table, TENSOR_TYPE, 0), shape, signature,
+          (int) in.uint32(table, TENSOR_BUFFER), in.int8(table, TENSOR_IS_VARIABLE, 0) != 0, scales, zeroPoints,
+          quantizedDimension, in.table(table, TENSOR_SPARSITY) != 0);
     }
 
     private Operator operator(int index, int table) {
-      int opcodeIndex = (int) uint32(table, OP_OPCODE_INDEX);
-      return new Operator(index, opcodeIndex, ints(vector(table, OP_INPUTS)), ints(vector(table, OP_OUTPUTS)),
-          calledSubgraphs(table), vector(table, OP_CUSTOM_OPTIONS) != 0, padding(table));
+      int opcodeIndex = (int) in.uint32(table, OP_OPCODE_INDEX);
+      return new Operator(index, opcodeIndex, in.ints(in.vector(table, OP_INPUTS)),
+          in.ints(in.vector(table, OP_OUTPUTS)), calledSubgraphs(table), in.vector(table, OP_CUSTOM_OPTIONS) != 0,
+          padding(table));
     }
 
     /**
@@ -374,13 +365,13 @@ final class ModelGraph {
      * 1), DepthwiseConv2DOptions (2), Pool2DOptions (5), TransposeConvOptions (49), Conv3DOptions (106).
      */
     private int padding(int table) {
-      int options = table(table, OP_BUILTIN_OPTIONS);
-      int type = uint8(table, OP_BUILTIN_OPTIONS - 1);
+      int options = in.table(table, OP_BUILTIN_OPTIONS);
+      int type = in.uint8(table, OP_BUILTIN_OPTIONS - 1);
       if (options == 0) {
         return Operator.NO_PADDING;
       }
       return switch (type) {
-        case 1, 2, 5, 49, 106 -> int8(options, 0, 0);
+        case 1, 2, 5, 49, 106 -> in.int8(options, 0, 0);
         default -> Operator.NO_PADDING;
       };
     }
@@ -391,16 +382,16 @@ final class ModelGraph {
      * layout of each of those option types, which all keep their subgraph indices as int32 fields.
      */
     private int[] calledSubgraphs(int table) {
-      int options = table(table, OP_BUILTIN_OPTIONS);
-      int options2 = table(table, OP_BUILTIN_OPTIONS_2);
-      int type = uint8(table, OP_BUILTIN_OPTIONS - 1);
-      int type2 = uint8(table, OP_BUILTIN_OPTIONS_2 - 1);
+      int options = in.table(table, OP_BUILTIN_OPTIONS);
+      int options2 = in.table(table, OP_BUILTIN_OPTIONS_2);
+      int type = in.uint8(table, OP_BUILTIN_OPTIONS - 1);
+      int type2 = in.uint8(table, OP_BUILTIN_OPTIONS_2 - 1);
       if (options != 0) {
         switch (type) {
           case 92, 93: // IfOptions (then, else), WhileOptions (cond, body)
-            return new int[] {int32(options, 0, -1), int32(options, 1, -1)};
+            return new int[] {in.int32(options, 0, -1), in.int32(options, 1, -1)};
           case 103: // CallOnceOptions (init)
-            return new int[] {int32(options, 0, -1)};
+            return new int[] {in.int32(options, 0, -1)};
           default:
             break;
         }
@@ -408,107 +399,16 @@ final class ModelGraph {
       if (options2 != 0) {
         switch (type2) {
           case 15: // StablehloWhileOptions (cond, body)
-            return new int[] {int32(options2, 0, -1), int32(options2, 1, -1)};
+            return new int[] {in.int32(options2, 0, -1), in.int32(options2, 1, -1)};
           case 21: // StableHLOCompositeOptions (name, decomposition_subgraph_index, ...)
-            return new int[] {int32(options2, 1, -1)};
+            return new int[] {in.int32(options2, 1, -1)};
           case 23: // StablehloCaseOptions (branch_subgraph_indices)
-            return ints(vector(options2, 0));
+            return in.ints(in.vector(options2, 0));
           default:
             break;
         }
       }
       return new int[0];
-    }
-
-    /** @return the absolute position of field {@code index} of the table at {@code table}, or 0 when absent */
-    private int field(int table, int index) {
-      if (table == 0) {
-        return 0;
-      }
-      int vtable = table - bytes.getInt(table);
-      int vtableSize = Short.toUnsignedInt(bytes.getShort(vtable));
-      int slot = 4 + 2 * index;
-      if (slot + 2 > vtableSize) {
-        return 0;
-      }
-      int offset = Short.toUnsignedInt(bytes.getShort(vtable + slot));
-      return offset == 0 ? 0 : table + offset;
-    }
-
-    private int indirect(int position) {
-      long target = position + Integer.toUnsignedLong(bytes.getInt(position));
-      if (target >= bytes.limit()) {
-        throw new IndexOutOfBoundsException("offset " + target);
-      }
-      return (int) target;
-    }
-
-    private int table(int table, int index) {
-      int position = field(table, index);
-      return position == 0 ? 0 : indirect(position);
-    }
-
-    private int vector(int table, int index) {
-      return table(table, index);
-    }
-
-    private int length(int vector) {
-      if (vector == 0) {
-        return 0;
-      }
-      int length = bytes.getInt(vector);
-      if (length < 0 || length > bytes.limit()) {
-        throw new IndexOutOfBoundsException("vector of " + length);
-      }
-      return length;
-    }
-
-    private int element(int vector, int k) {
-      return indirect(vector + 4 + 4 * k);
-    }
-
-    private int[] ints(int vector) {
-      int[] values = new int[length(vector)];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = bytes.getInt(vector + 4 + 4 * i);
-      }
-      return values;
-    }
-
-    private int int8(int table, int index, int absent) {
-      int position = field(table, index);
-      return position == 0 ? absent : bytes.get(position);
-    }
-
-    private int uint8(int table, int index) {
-      int position = field(table, index);
-      return position == 0 ? 0 : Byte.toUnsignedInt(bytes.get(position));
-    }
-
-    private int int32(int table, int index, int absent) {
-      int position = field(table, index);
-      return position == 0 ? absent : bytes.getInt(position);
-    }
-
-    private long uint32(int table, int index) {
-      int position = field(table, index);
-      return position == 0 ? 0 : Integer.toUnsignedLong(bytes.getInt(position));
-    }
-
-    private long uint64(int table, int index) {
-      int position = field(table, index);
-      return position == 0 ? 0 : bytes.getLong(position);
-    }
-
-    private String string(int table, int index) {
-      int position = table(table, index);
-      if (position == 0) {
-        return null;
-      }
-      int length = length(position);
-      byte[] text = new byte[length];
-      bytes.get(position + 4, text);
-      return new String(text, StandardCharsets.UTF_8);
     }
   }
 }

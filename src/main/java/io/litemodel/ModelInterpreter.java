@@ -44,6 +44,14 @@ abstract class ModelInterpreter {
   abstract void refreshDynamicOutputs();
 
   /**
+   * Checks, before {@link #resize} applies them, that the model's operators accept its inputs at
+   * {@code dimsPerInput}, where the load-time safety preparation could not (see {@link ModelHandle#deferredCheck()}).
+   *
+   * @throws LiteModelException with {@link LiteModelException.Status#INVALID_MODEL} when they reject them
+   */
+  abstract void checkShapes(int[][] dimsPerInput);
+
+  /**
    * Resizes every input to {@code dimsPerInput} and reallocates, refreshing every binding.
    *
    * @throws LiteModelException when the runtime rejects the shapes (the bindings are then dropped)

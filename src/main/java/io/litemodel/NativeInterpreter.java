@@ -416,6 +416,22 @@ final class NativeInterpreter extends ModelInterpreter {
     return signatureKey;
   }
 
+  /**
+   * Runs the model's safety preparation at {@code dimsPerInput} ({@link ModelHandle#checkShapes}) when its stored
+   * shapes could not be checked at load; otherwise that load-time check stands for every shape, and this does nothing.
+   */
+  @Override
+  void checkShapes(int[][] dimsPerInput) {
+    if (model.deferredCheck() == null) {
+      return;
+    }
+    String[] names = new String[inputs.length]; // as the preparation addresses them: signature or tensor names
+    for (int i = 0; i < inputs.length; i++) {
+      names[i] = signatureKey != null ? inputs[i].name() : inputs[i].tensorName();
+    }
+    model.checkShapes(signatureKey, names, dimsPerInput);
+  }
+
   /** @return why tensors are not allocated yet (a resize is needed first), or null when they are */
   @Override
   String allocationProblem() {

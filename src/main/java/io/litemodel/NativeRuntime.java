@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.core.LoadOnce;
 import io.litemodel.internal.presets.LiteModelShim;
 import org.bytedeco.javacpp.BytePointer;
 import java.util.Arrays;
@@ -16,12 +17,14 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  * artifact gives one clear message instead of a trail of {@link UnsatisfiedLinkError}s.
  */
 final class NativeRuntime {
-  private static final Object LOCK = new Object();
-  private static volatile boolean loaded;
-  private static LiteModelException failure;
-  private static String tfliteVersion;
-  /** Where JavaCPP loaded TensorFlow Lite from; null until loaded. */
-  private static volatile String tflitePath; // written under LOCK
+  /** Loads once; its value is the TensorFlow Lite version string of the loaded library. */
+  private static final LoadOnce<String, LiteModelException> NATIVES =
+      new LoadOnce<>(LiteModelException.class, NativeRuntime::load);
+  /**
+   * Where JavaCPP loaded TensorFlow Lite from; null until loaded. Set before the shim binds (a failed bind keeps it:
+   * the log level still reaches the library that did load), so it is not part of {@link #NATIVES}' value.
+   */
+  private static volatile String tflitePath;
 
   private NativeRuntime() {}
 
@@ -31,53 +34,48 @@ final class NativeRuntime {
    * @throws LiteModelException with {@link LiteModelException.Status#NATIVE_LIBRARY_UNAVAILABLE} and a fix
    */
   static void ensureLoaded() {
-    if (loaded) {
-      return;
+    NATIVES.get();
+  }
+
+  /**
+   * The loading action, run under {@link #NATIVES}' lock: a failure is thrown as the {@link LiteModelException} that
+   * every later attempt rethrows; a bad {@link NativeLog#PROPERTY} value is not remembered (nothing was loaded).
+   *
+   * @return the TensorFlow Lite version string
+   */
+  private static String load() {
+    String platform = Loader.getPlatform();
+    NativeLog log = NativeLog.current(); // a bad property value fails here, before anything is loaded
+    String unsupported = unsupportedPlatformMessage(platform);
+    if (unsupported != null) { // before any load, which would fail with a platform-specific link error
+      throw new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE, unsupported);
     }
-    synchronized (LOCK) {
-      if (loaded) {
-        return;
+    boolean tfliteLoaded = false;
+    try {
+      String path = Loader.load(tensorflowlite.class);
+      if (path == null) {
+        throw new UnsatisfiedLinkError("JavaCPP found no jnitensorflowlite library");
       }
-      if (failure != null) {
-        throw failure;
-      }
-      String platform = Loader.getPlatform();
-      NativeLog log = NativeLog.current(); // a bad property value fails here, before anything is loaded
-      String unsupported = unsupportedPlatformMessage(platform);
-      if (unsupported != null) { // before any load, which would fail with a platform-specific link error
-        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE, unsupported);
-        throw failure;
-      }
-      boolean tfliteLoaded = false;
-      try {
-        String path = Loader.load(tensorflowlite.class);
-        if (path == null) {
-          throw new UnsatisfiedLinkError("JavaCPP found no jnitensorflowlite library");
+      tfliteLoaded = true;
+      Loader.load(LiteModelShim.class);
+      // Before lm_bind: its XNNPACK layout probe is what logs TensorFlow Lite's first line.
+      LiteModelShim.lm_log_set_severity(path, log.severity);
+      tflitePath = path;
+      try (BytePointer error = new BytePointer(512)) {
+        if (LiteModelShim.lm_bind(path, error, (int) error.capacity()) != 0) {
+          throw new UnsatisfiedLinkError("binding to " + path + " failed: " + NativeText.of(error));
         }
-        tfliteLoaded = true;
-        Loader.load(LiteModelShim.class);
-        // Before lm_bind: its XNNPACK layout probe is what logs TensorFlow Lite's first line.
-        LiteModelShim.lm_log_set_severity(path, log.severity);
-        tflitePath = path;
-        try (BytePointer error = new BytePointer(512)) {
-          if (LiteModelShim.lm_bind(path, error, (int) error.capacity()) != 0) {
-            throw new UnsatisfiedLinkError("binding to " + path + " failed: " + NativeText.of(error));
-          }
-        }
-        tfliteVersion = tensorflowlite.TfLiteVersion().getString();
-        loaded = true;
-      } catch (UnsatisfiedLinkError | RuntimeException e) {
-        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
-            tfliteLoaded ? shimUnusableMessage(platform, e) : unavailableMessage(platform, e), e);
-        throw failure;
       }
+      return tensorflowlite.TfLiteVersion().getString();
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      throw new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+          tfliteLoaded ? shimUnusableMessage(platform, e) : unavailableMessage(platform, e), e);
     }
   }
 
   /** @return the TensorFlow Lite version string of the loaded library */
   static String tfliteVersion() {
-    ensureLoaded();
-    return tfliteVersion;
+    return NATIVES.get();
   }
 
   /**
@@ -85,12 +83,12 @@ final class NativeRuntime {
    * {@link NativeLog#current()} when it loads them).
    */
   static void applyNativeLog(NativeLog level) {
-    synchronized (LOCK) { // waits for a load in progress, which would otherwise apply the level it read earlier
+    NATIVES.runSettled(() -> { // waits for a load in progress, which would otherwise apply the level it read earlier
       String path = tflitePath;
       if (path != null) {
         LiteModelShim.lm_log_set_severity(path, level.severity);
       }
-    }
+    });
   }
 
   /** @return TensorFlow Lite's log threshold now ({@code tflite::LogSeverity}), or -1 if unknown or not loaded */

@@ -2,6 +2,7 @@ package io.litemodel.tensorflow;
 
 import io.litemodel.BuildVersions;
 import io.litemodel.LiteModelException;
+import io.litemodel.internal.core.LoadOnce;
 import io.litemodel.internal.presets.TfShim;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -14,10 +15,9 @@ final class TfNatives {
   /** The class of TF Java's C API mapping; looked up by name so that this class loads without it. */
   static final String MAPPING_CLASS = "org.tensorflow.internal.c_api.global.tensorflow";
 
-  private static final Object LOCK = new Object();
-  private static volatile boolean loaded;
-  private static LiteModelException failure; // written under LOCK
-  private static long tensorDataFunction; // written under LOCK before loaded
+  /** Loads once; its value is the address of {@code TF_TensorData}. */
+  private static final LoadOnce<Long, LiteModelException> NATIVES =
+      new LoadOnce<>(LiteModelException.class, TfNatives::load);
 
   private TfNatives() {}
 
@@ -27,44 +27,43 @@ final class TfNatives {
    * @throws LiteModelException with {@link LiteModelException.Status#NATIVE_LIBRARY_UNAVAILABLE} naming the artifact
    */
   static void ensureLoaded() {
-    if (loaded) {
-      return;
-    }
-    synchronized (LOCK) {
-      if (loaded) {
-        return;
+    NATIVES.get();
+  }
+
+  /**
+   * The loading action, run under {@link #NATIVES}' lock; each failure is thrown as the {@link LiteModelException}
+   * that every later attempt rethrows.
+   *
+   * @return the address of {@code TF_TensorData}
+   */
+  private static Long load() {
+    String platform = Loader.getPlatform();
+    try {
+      Class<?> mapping = Class.forName(MAPPING_CLASS, true, TfNatives.class.getClassLoader());
+      Loader.load(mapping);
+      Loader.load(TfShim.class);
+      Pointer function = Loader.addressof("TF_TensorData");
+      if (function == null || function.isNull()) {
+        throw new UnsatisfiedLinkError("TF_TensorData not found in the loaded TensorFlow library");
       }
-      if (failure != null) {
-        throw failure;
-      }
-      String platform = Loader.getPlatform();
-      try {
-        Class<?> mapping = Class.forName(MAPPING_CLASS, true, TfNatives.class.getClassLoader());
-        Loader.load(mapping);
-        Loader.load(TfShim.class);
-        Pointer function = Loader.addressof("TF_TensorData");
-        if (function == null || function.isNull()) {
-          throw new UnsatisfiedLinkError("TF_TensorData not found in the loaded TensorFlow library");
-        }
-        tensorDataFunction = function.address();
-        loaded = true;
-      } catch (ClassNotFoundException | NoClassDefFoundError e) {
-        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
-            missingMessage(platform, "the TensorFlow C API classes are not on the class path (" + e.getMessage()
-                + ")"), e);
-        throw failure;
-      } catch (UnsatisfiedLinkError | RuntimeException e) {
-        failure = new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
-            missingMessage(platform, "the TensorFlow natives for " + platform + " could not be loaded ("
-                + e.getMessage() + ")"), e);
-        throw failure;
-      }
+      return function.address();
+    } catch (ClassNotFoundException | NoClassDefFoundError e) {
+      throw new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+          missingMessage(platform, "the TensorFlow C API classes are not on the class path (" + e.getMessage()
+              + ")"), e);
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      throw new LiteModelException(LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE,
+          missingMessage(platform, "the TensorFlow natives for " + platform + " could not be loaded ("
+              + e.getMessage() + ")"), e);
     }
   }
 
-  /** @return the address of {@code TF_TensorData}; valid after {@link #ensureLoaded()} */
+  /**
+   * @return the address of {@code TF_TensorData} (loading the natives first if needed)
+   * @throws LiteModelException as {@link #ensureLoaded()}
+   */
   static long tensorDataFunction() {
-    return tensorDataFunction;
+    return NATIVES.get();
   }
 
   /** The message for missing natives: what failed, and the exact Maven coordinates that fix it. */
