@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 /**
  * A fixed set of model replicas sharing one loaded copy of the weights, for serving many threads: each call borrows
  * a replica for its duration. Works over any {@link InferenceModel} (a {@link LiteModel}, the TensorFlow runtime's
- * model, ...), and is one itself, so that the batch pipeline or Spark can run on a pool like on any model.
+ * model, ...), and is one itself, so that the batch pipeline runs on a pool like on any model.
  *
  * <pre>{@code
  * try (LiteModelPool<LiteModel> pool = LiteModelPool.create(Path.of("models/seed_mlp.tflite"), 4)) {
@@ -49,8 +49,8 @@ import java.util.function.UnaryOperator;
  * stream its own model or replica, and call {@link LiteModel#resetState()} between streams.
  *
  * <p><b>Lifetime.</b> The pool owns its replicas. {@link #replicate()} gives another handle on the same replicas
- * (the batch pipeline and Spark replicate the model they are given, one per thread); the replicas close when the last
- * handle closes.
+ * (the batch pipeline, like Spark's executor cache, replicates the model it is given, one per thread, and closes each
+ * replica); the replicas close when the last handle closes.
  *
  * @param <M> the replicas' type: {@link LiteModel} for pools that {@link #create} loads, or that are built
  *     {@link #around(LiteModel, int) around} one; {@link InferenceModel} for any other model

@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@link #predict(FloatBuffer, FloatBuffer, int)}, {@link #predict(float[][])}, {@link #run(float[][], float[][])},
  * {@link #run(Map)}) need no coalescing: each borrows one of a few replicas kept for them
  * ({@link Options#withWholeBatchReplicas(int)}) and runs as it is, allocation-free where the method is. So the batch
- * pipeline and Spark, which call {@code predict} with their own batches, run on a batcher as on a pool.
+ * pipeline, which calls {@code predict} with its own batches, runs on a batcher as on a pool.
  *
  * <p><b>Errors.</b> If a batch fails, every caller in it gets a {@link LiteModelException} (the model's status, or
  * {@code ERROR}) whose cause is the model's exception. An interrupted caller whose result has not come gets
@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and runner, with inference threads one per core for callers that run their own record, and the whole-batch
  * replicas), and closes them all when it closes. Load the model with {@code withWeightsCache(true)} so that those
  * replicas share one copy of the packed weights. {@link #replicate()} gives another handle on the same batcher (the
- * batch pipeline and Spark replicate the model they are given); the batcher closes when the last handle does.
+ * batch pipeline replicates the model it is given); the batcher closes when the last handle does.
  */
 public final class MicroBatcher implements InferenceModel {
   private final Coalescer core;
@@ -423,7 +423,7 @@ public final class MicroBatcher implements InferenceModel {
 
     /**
      * @param count replicas for calls that bring a whole batch ({@code predict}, {@code run}, as the batch pipeline
-     *     and Spark make): such calls need no coalescing, so each borrows one of these replicas, as from a
+     *     and Spark's transform make): such calls need no coalescing, so each borrows one of these replicas, as from a
      *     {@link LiteModelPool}, and runs its rows as they are; at most this many run at once. Default 1.
      */
     public Options withWholeBatchReplicas(int count) {

@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * How many handles on one shared serving core are open: the handle that built the core holds the first share,
  * {@code replicate()} adds one per handle, and the handle that drops the last share closes the core. The same rule
- * as the TensorFlow runtime's session shares, so that the batch pipeline and Spark, which replicate the model they
- * are given and close each replica on their own schedule, never close the core under another handle.
+ * as the TensorFlow runtime's session shares, so that the batch pipeline (or Spark's executor cache), which
+ * replicates the model it is given and closes each replica on its own schedule, never closes the core under another
+ * handle.
  */
 final class Shares {
   private final AtomicInteger open = new AtomicInteger(1);
