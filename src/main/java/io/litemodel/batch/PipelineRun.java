@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * acquisition (at most {@value #MAX_CLAIM}, fewer when the batch is small, so every thread still gets a share of each
  * batch). On JDK 17 every contended {@code ReentrantLock} acquisition that has to park allocates a queue node, so
  * taking the lock once per item would make a fast, in-memory source allocate on every item; one acquisition per
- * chunk divides that, and the lock traffic, by the chunk size. An inference thread that helps claims one item at a time,
- * with {@code tryLock} (which never parks), so that it looks for a full batch again after every item.
+ * chunk divides that, and the lock traffic, by the chunk size. An inference thread that helps claims one item at a
+ * time, with {@code tryLock} (which never parks), so that it looks for a full batch again after every item.
  *
  * <p><b>Delivery runs on its own thread</b>, under {@link #deliveryLock}, so a slow consumer does not hold up
  * inference: the model keeps running batches while the consumer works through earlier ones, until every buffer of

@@ -111,7 +111,8 @@ final class Coalescer {
     this.runners = new BatchWorker[runners];
     this.combinerBusy = new AtomicIntegerArray(combiners.length);
     // Combining callers run their own record when nothing else is waiting: no separate direct replicas needed.
-    this.direct = new InferenceModel[options.callerRuns() && !combining ? Runtime.getRuntime().availableProcessors() : 0];
+    this.direct =
+        new InferenceModel[options.callerRuns() && !combining ? Runtime.getRuntime().availableProcessors() : 0];
     this.directBusy = new AtomicIntegerArray(direct.length);
     List<InferenceModel> forWholeBatches = new ArrayList<>(options.wholeBatchReplicas());
     try {
