@@ -29,7 +29,8 @@ import java.util.Objects;
  * <p><b>Thread safety: an instance is not thread-safe.</b> Like a TensorFlow Lite interpreter, it must be used by
  * one thread at a time. Overlapping calls from two threads are detected (a single compare-and-set per call) and the
  * late one fails with {@link IllegalStateException}; memory is never corrupted. To serve many threads, give each its
- * own {@link #replicate() replica} (replicas share the model bytes), or use a {@link LiteModelPool}.
+ * own {@link #replicate() replica} (replicas share the model bytes), or use a
+ * {@code io.litemodel.serving.LiteModelPool}.
  *
  * <p><b>Lifetime:</b> {@link #close()} releases every native resource, exactly once; later calls on the instance
  * fail with {@link IllegalStateException}. A {@link Cleaner} releases an instance that was never closed, once it is
@@ -453,8 +454,8 @@ public final class LiteModel implements InferenceModel {
    * {@link #resizeInput(int, int...)} are kept). For stateless models it changes nothing.
    *
    * <p>State belongs to one instance: each {@link #replicate() replica} carries its own, and a
-   * {@link LiteModelPool} hands any replica to any caller, so a stream of calls that depends on state must keep to one
-   * instance (and call this between streams).
+   * {@code io.litemodel.serving.LiteModelPool} hands any replica to any caller, so a stream of calls that depends on
+   * state must keep to one instance (and call this between streams).
    */
   public void resetState() {
     gate.enter();
@@ -762,9 +763,9 @@ public final class LiteModel implements InferenceModel {
 
     /**
      * @param enabled share XNNPACK's packed weights between this model and all its {@link LiteModel#replicate()
-     *     replicas} (and a {@link LiteModelPool}'s), instead of each replica packing its own copy. Saves memory in
-     *     proportion to the model's weights times the replica count; default off. Replicas built with this off
-     *     keep their own copy.
+     *     replicas} (and a {@code io.litemodel.serving.LiteModelPool}'s), instead of each replica packing its own
+     *     copy. Saves memory in proportion to the model's weights times the replica count; default off. Replicas
+     *     built with this off keep their own copy.
      */
     public Options withWeightsCache(boolean enabled) {
       Options copy = copy();

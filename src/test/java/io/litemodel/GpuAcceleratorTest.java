@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.litemodel.serving.LiteModelPool;
+import io.litemodel.serving.MicroBatcher;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -365,9 +367,9 @@ class GpuAcceleratorTest {
     try (LiteModel cpu = LiteModel.load(model("seed_mlp"))) {
       expected = cpu.predict(rows);
     }
-    try (LiteModelPool pool = LiteModelPool.create(model("seed_mlp"), SOFTWARE, 2);
+    try (LiteModelPool<LiteModel> pool = LiteModelPool.create(model("seed_mlp"), SOFTWARE, 2);
         LiteModel shared = LiteModel.load(model("seed_mlp"), SOFTWARE);
-        io.litemodel.batch.MicroBatcher batcher = io.litemodel.batch.MicroBatcher.around(shared)) {
+        MicroBatcher batcher = MicroBatcher.around(shared)) {
       java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
       try {
         List<java.util.concurrent.Future<Float>> worst = new java.util.ArrayList<>();

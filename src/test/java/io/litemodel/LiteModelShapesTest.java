@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litemodel.serving.LiteModelPool;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
@@ -148,7 +149,8 @@ class LiteModelShapesTest {
   void replicasStartWithTheCurrentShapes() {
     try (LiteModel model = LiteModel.load(SemanticsModels.path("dynamic_unallocatable"))) {
       model.resizeInput(0, 3, 7);
-      try (LiteModel replica = model.replicate(); LiteModelPool pool = LiteModelPool.around(model.replicate(), 2)) {
+      try (LiteModel replica = model.replicate();
+          LiteModelPool<LiteModel> pool = LiteModelPool.around(model.replicate(), 2)) {
         assertArrayEquals(new int[] {3, 7}, replica.inputs().get(0).shape());
         replica.resizeInput(0, 1, 2); // and each resizes on its own
         assertArrayEquals(new int[] {3, 7}, model.inputs().get(0).shape());

@@ -23,16 +23,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Per-item cost of claiming.</b> A worker claims up to {@link #claimChunk} consecutive slots per lock
  * acquisition (at most {@value #MAX_CLAIM}, fewer when the batch is small, so every thread still gets a share of each
  * batch). On JDK 17 every contended {@code ReentrantLock} acquisition that has to park allocates a queue node, so
- * taking the lock once per item made a fast, in-memory source allocate on every item; one acquisition per chunk
- * divides that, and the lock traffic, by the chunk size. An inference thread that helps claims one item at a time,
- * with {@code tryLock} (which never parks), so that it looks for a full batch again after every item.
+ * taking the lock once per item would make a fast, in-memory source allocate on every item; one acquisition per
+ * chunk divides that, and the lock traffic, by the chunk size. An inference thread that helps claims one item at a
+ * time, with {@code tryLock} (which never parks), so that it looks for a full batch again after every item.
  *
  * <p><b>Delivery runs on its own thread</b>, under {@link #deliveryLock}, so a slow consumer does not hold up
  * inference: the model keeps running batches while the consumer works through earlier ones, until every buffer of
  * the ring holds a batch that waits for delivery. That is the memory bound (the ring's size, fixed when the
  * predictor is built); past it, preprocessing and then inference wait for the consumer. The consumer's time shows
- * up as {@link PipelineStats#deliveryBusy()}. (Delivery used to run on the inference thread, which then stood idle
- * for every consumer call.)
+ * up as {@link PipelineStats#deliveryBusy()}. Run on an inference thread instead, delivery would leave that thread
+ * idle for every consumer call.
  */
 final class PipelineRun<T> {
   private static final int CLAIMED = 0;

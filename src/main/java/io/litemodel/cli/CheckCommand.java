@@ -68,7 +68,7 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     CommandLine cli = spec.commandLine();
-    boolean tensorFlow = ModelOpener.kindOf(modelOptions.model).tensorFlow();
+    boolean tensorFlow = modelOptions.tensorFlow();
     modelOptions.validate(cli);
     Path json = sidecarPath != null ? sidecarPath : ModelSidecar.pathFor(modelOptions.model);
     if (tensorFlow && sidecarPath == null) {

@@ -2,11 +2,11 @@ package io.litemodel.cli;
 
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
-import io.litemodel.LiteModelPool;
-import io.litemodel.batch.MicroBatcher;
 import io.litemodel.load.LoadGenerator;
 import io.litemodel.load.LoadResult;
 import io.litemodel.load.LoadTarget;
+import io.litemodel.serving.LiteModelPool;
+import io.litemodel.serving.MicroBatcher;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ final class ConcurrentLatency {
         }
         case pool -> {
           int size = Runtime.getRuntime().availableProcessors();
-          LiteModelPool pool = LiteModelPool.create(path, shared, size);
+          LiteModelPool<LiteModel> pool = LiteModelPool.create(path, shared, size);
           resources.add(pool);
           target = caller -> pool::predictSingle;
           name = "pool of " + size;

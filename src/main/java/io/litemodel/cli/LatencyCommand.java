@@ -3,7 +3,7 @@ package io.litemodel.cli;
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.TensorSpec;
-import io.litemodel.batch.MicroBatcher;
+import io.litemodel.serving.MicroBatcher;
 import io.litemodel.tensorflow.TfModel;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -4,6 +4,9 @@ import io.litemodel.Accelerator;
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.NativeLog;
+import io.litemodel.open.ModelFormat;
+import io.litemodel.open.Models;
+import io.litemodel.open.OpenOptions;
 import io.litemodel.tensorflow.DevicePlacement;
 import io.litemodel.tensorflow.TfOptions;
 import java.nio.file.Files;
@@ -19,7 +22,7 @@ import picocli.CommandLine.ParameterException;
  * The options every command that loads a model shares ({@code --model}, {@code --threads}, {@code --no-xnnpack},
  * {@code --isolate}, {@code --memory-budget}, {@code --verbose}), as a picocli mixin, with their validation and their
  * translation into {@link LiteModel.Options}. {@code --model} may also be a SavedModel directory or a frozen graph
- * {@code .pb} (then {@code --input-op}/{@code --output-op}), which the TensorFlow runtime opens ({@link ModelOpener}).
+ * {@code .pb} (then {@code --input-op}/{@code --output-op}), which the TensorFlow runtime opens ({@link Models#open}).
  */
 final class ModelOptions {
   @Option(names = "--model", required = true, paramLabel = "MODEL",
@@ -97,22 +100,22 @@ final class ModelOptions {
     if (!Files.exists(model)) {
       throw new ParameterException(commandLine, "--model: no such file: " + model);
     }
-    ModelOpener.Kind kind = ModelOpener.kindOf(model);
-    if (kind == ModelOpener.Kind.FROZEN_GRAPH && (inputOps.isEmpty() || outputOps.isEmpty())) {
+    ModelFormat format = ModelFormat.of(model);
+    if (format == ModelFormat.FROZEN_GRAPH && (inputOps.isEmpty() || outputOps.isEmpty())) {
       throw new ParameterException(commandLine, "--model " + model + " is a frozen graph: give its --input-op and "
           + "--output-op operation names");
     }
-    if (kind != ModelOpener.Kind.FROZEN_GRAPH && !(inputOps.isEmpty() && outputOps.isEmpty())) {
+    if (format != ModelFormat.FROZEN_GRAPH && !(inputOps.isEmpty() && outputOps.isEmpty())) {
       throw new ParameterException(commandLine, "--input-op and --output-op apply to frozen graph .pb models only");
     }
-    if (kind != ModelOpener.Kind.SAVED_MODEL && (signature != null || !tags.isEmpty())) {
+    if (format != ModelFormat.SAVED_MODEL && (signature != null || !tags.isEmpty())) {
       throw new ParameterException(commandLine, "--signature and --tag apply to SavedModel directories only");
     }
     DevicePlacement placement = placement(commandLine);
-    if (softwareGpu && (kind.tensorFlow() || placement != DevicePlacement.GPU)) {
+    if (softwareGpu && (format.tensorFlow() || placement != DevicePlacement.GPU)) {
       throw new ParameterException(commandLine, "--software-gpu applies to --device gpu with a .tflite model");
     }
-    if (kind.tensorFlow() && (noXnnpack || isolate)) {
+    if (format.tensorFlow() && (noXnnpack || isolate)) {
       throw new ParameterException(commandLine, (noXnnpack ? "--no-xnnpack" : "--isolate")
           + " applies to .tflite models only; " + model + " opens on the TensorFlow runtime");
     }
@@ -131,7 +134,7 @@ final class ModelOptions {
 
   /** @return true when {@code --model} opens on the TensorFlow runtime */
   boolean tensorFlow() {
-    return ModelOpener.kindOf(model).tensorFlow();
+    return ModelFormat.of(model).tensorFlow();
   }
 
   /** @return the TensorFlow runtime options these flags ask for (threads for both of its pools) */
@@ -154,7 +157,8 @@ final class ModelOptions {
    * @return the loaded model
    */
   InferenceModel open(LiteModel.Options liteOptions) {
-    return ModelOpener.open(model, liteOptions, toTfOptions(), inputOps, outputOps);
+    return Models.open(model, OpenOptions.defaults().withLite(liteOptions).withTensorFlow(toTfOptions())
+        .withFrozenGraphOps(inputOps, outputOps));
   }
 
   /** @return the options these flags ask for */

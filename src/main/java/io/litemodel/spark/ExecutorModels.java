@@ -1,6 +1,7 @@
 package io.litemodel.spark;
 
 import io.litemodel.InferenceModel;
+import io.litemodel.open.Models;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -149,8 +150,7 @@ final class ExecutorModels {
       Path local;
       if (source.shipsBytes()) {
         try {
-          copy = Files.createTempFile("litemodel-spark-", ".model");
-          Files.write(copy, source.bytes());
+          copy = source.writeLocalCopy("litemodel-spark-");
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write the shipped model to a local file on executor " + host()
               + ": " + e.getMessage(), e);
@@ -172,7 +172,7 @@ final class ExecutorModels {
           }
         }
       }
-      return source.opener().open(local);
+      return Models.open(local);
     }
 
     synchronized void giveBack(InferenceModel replica) {

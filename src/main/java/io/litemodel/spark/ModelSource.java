@@ -1,5 +1,7 @@
 package io.litemodel.spark;
 
+import io.litemodel.open.ModelFormat;
+import io.litemodel.open.Models;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -17,70 +19,59 @@ import java.util.UUID;
  * ({@link ExecutorModels}): tasks of one job share one loaded model per executor JVM, and a changed model file is
  * never mistaken for the cached one. A path source is checked on the executor: a missing file, or one whose hash
  * differs from the driver's, fails the task with a message that says which.
+ *
+ * <p>Executors open the model with {@link Models#open(Path)}, which picks the runtime from the path: a
+ * {@code .tflite} file on TensorFlow Lite, a SavedModel directory on the TensorFlow runtime (which the executors then
+ * need on their class path). Shipped bytes are written to a local file of the same format.
  */
 public final class ModelSource implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String id;
   private final String sha256;
   private final byte[] bytes;
   private final String path;
-  private final ModelOpener opener;
+  /** The format of shipped bytes, which names their local copy so that it opens with the right runtime. */
+  private final ModelFormat format;
 
-  private ModelSource(String sha256, byte[] bytes, String path, ModelOpener opener) {
+  private ModelSource(String sha256, byte[] bytes, String path, ModelFormat format) {
     this.id = UUID.randomUUID().toString();
     this.sha256 = sha256;
     this.bytes = bytes;
     this.path = path;
-    this.opener = Objects.requireNonNull(opener, "opener");
+    this.format = format;
   }
 
   /**
-   * Ships a TensorFlow Lite model file's bytes to the executors (each task carries them; keep this for models of up
-   * to some tens of MB, and use {@link #atPath} beyond).
-   *
-   * @throws UncheckedIOException if the file cannot be read
-   */
-  public static ModelSource shipBytes(Path file) {
-    return shipBytes(file, ModelOpener.tfLite());
-  }
-
-  /**
-   * Ships a single-file model's bytes, opened on each executor by {@code opener} (from a local copy).
+   * Ships a single-file model's bytes to the executors (each task carries them; keep this for models of up to some
+   * tens of MB, and use {@link #atPath} beyond), each of which opens a local copy with {@link Models#open(Path)}.
    *
    * @throws UncheckedIOException if the file cannot be read
    * @throws IllegalArgumentException if {@code file} is a directory (ship those {@link #atPath})
    */
-  public static ModelSource shipBytes(Path file, ModelOpener opener) {
+  public static ModelSource shipBytes(Path file) {
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(file + " is a directory; only single-file models ship as bytes: put it "
           + "where every executor can read it and use ModelSource.atPath");
     }
     try {
       byte[] bytes = Files.readAllBytes(file);
-      return new ModelSource(ModelHash.of(bytes), bytes, null, opener);
+      return new ModelSource(ModelHash.of(bytes), bytes, null, ModelFormat.of(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model " + file + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * A TensorFlow Lite model at a path that every executor can read. The driver hashes it now when it can read the
-   * path too; executors then check their copy against that hash.
+   * A model file, or a SavedModel directory, at a path that every executor can read, opened there with
+   * {@link Models#open(Path)}. The driver hashes it now when it can read the path too; executors then check their
+   * copy against that hash.
    */
   public static ModelSource atPath(String path) {
-    return atPath(path, ModelOpener.tfLite());
-  }
-
-  /**
-   * A model file or directory (a SavedModel, for a runtime that reads those) at a path that every executor can
-   * read, opened there by {@code opener}.
-   */
-  public static ModelSource atPath(String path, ModelOpener opener) {
     Objects.requireNonNull(path, "path");
     Path local = Path.of(path);
     String hash = Files.exists(local) ? ModelHash.of(local) : null;
-    return new ModelSource(hash, null, path, opener);
+    return new ModelSource(hash, null, path, null);
   }
 
   /** @return the driver-side id: one per source object, shared by every task that carries it */
@@ -103,12 +94,25 @@ public final class ModelSource implements Serializable {
     return path;
   }
 
-  byte[] bytes() {
-    return bytes;
-  }
-
-  ModelOpener opener() {
-    return opener;
+  /**
+   * Writes the shipped bytes to a new temporary file named so that {@link Models#open(Path)} reads its format.
+   *
+   * @param prefix the file name's start, saying who made it
+   * @return the file; the caller deletes it
+   */
+  Path writeLocalCopy(String prefix) throws IOException {
+    Path copy = Files.createTempFile(prefix, format.suffix());
+    try {
+      Files.write(copy, bytes);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(copy); // a full disk, say: leave no partial copy behind
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+    return copy;
   }
 
   /** @return the executor cache key: driver-side id plus model hash */

@@ -3,6 +3,7 @@ package io.litemodel.spark;
 import io.litemodel.InferenceModel;
 import io.litemodel.TensorSpec;
 import io.litemodel.image.Normalization;
+import io.litemodel.open.Models;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +53,8 @@ import org.apache.spark.sql.types.StructType;
  * <p><b>On the executors</b> each JVM loads the model once ({@link ModelSource}, cached per JVM), each task leases
  * a replica for its partition, and rows go through the model in batches of {@link #setBatchSize} (default
  * {@value #DEFAULT_BATCH}) in one allocation-free call per batch. Models with one input and one output, with a
- * batch dimension, are supported; TensorFlow Lite today, any runtime whose {@link ModelOpener} opens a path.
+ * batch dimension, are supported, on any runtime {@link Models#open(java.nio.file.Path)} picks from the model's path
+ * ({@code .tflite} files, SavedModel directories).
  */
 public final class ModelTransformer extends Transformer {
   private static final long serialVersionUID = 1L;
@@ -347,15 +349,14 @@ public final class ModelTransformer extends Transformer {
       Path copy = null;
       try {
         if (source.shipsBytes()) {
-          copy = Files.createTempFile("litemodel-spark-driver-", ".model");
-          Files.write(copy, source.bytes());
+          copy = source.writeLocalCopy("litemodel-spark-driver-");
           local = copy;
         } else if (Files.exists(Path.of(source.path()))) {
           local = Path.of(source.path());
         } else {
           return null; // only executors can read it; they check it
         }
-        try (InferenceModel model = source.opener().open(local)) {
+        try (InferenceModel model = Models.open(local)) {
           return new Signature(model);
         }
       } catch (IOException e) {

@@ -11,6 +11,7 @@ import io.litemodel.LiteModel;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
+import io.litemodel.tensorflow.TfModel;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -312,6 +313,19 @@ class SparkTransformTest {
     Exception error = assertThrows(Exception.class,
         () -> new ModelTransformer(source).transform(featureFrame(5, 20, 1)).collectAsList());
     assertTrue(messages(error).contains("differs from the driver's"), messages(error));
+  }
+
+  @Test
+  void aSavedModelDirectoryAtAPathRunsOnTheTensorFlowRuntime() {
+    Path savedModel = Path.of("models/seed_mlp_savedmodel").toAbsolutePath();
+    List<Row> rows = new ModelTransformer(ModelSource.atPath(savedModel.toString())).setBatchSize(16)
+        .transform(featureFrame(40, 256, 2)).collectAsList();
+    assertEquals(40, rows.size());
+    try (TfModel model = TfModel.loadSavedModel(savedModel)) {
+      for (Row row : rows) {
+        assertArrayEquals(model.predictSingle(features(row.getLong(0), 256)), floats(row, "prediction"), 1e-5f);
+      }
+    }
   }
 
   @Test

@@ -4,7 +4,7 @@ import static io.litemodel.tensorflow.TfTestModels.golden;
 import static io.litemodel.tensorflow.TfTestModels.path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.litemodel.batch.MicroBatcher;
+import io.litemodel.serving.MicroBatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

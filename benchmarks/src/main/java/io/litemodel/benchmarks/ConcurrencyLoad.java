@@ -6,11 +6,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.litemodel.LiteModel;
-import io.litemodel.LiteModelPool;
-import io.litemodel.batch.MicroBatcher;
 import io.litemodel.load.LoadGenerator;
 import io.litemodel.load.LoadResult;
 import io.litemodel.load.LoadTarget;
+import io.litemodel.serving.LiteModelPool;
+import io.litemodel.serving.MicroBatcher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -373,7 +373,7 @@ public final class ConcurrencyLoad {
             + "| callers | rate/s | pool p50 / p99 | batcher p50 / p99 | p50 batcher/pool | p99 batcher/pool | "
             + "A/A: p50 / p99 second pool/pool | behind or failed: pool / batcher / second pool |\n"
             + "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    try (LiteModelPool second = LiteModelPool.create(model, cores)) {
+    try (LiteModelPool<LiteModel> second = LiteModelPool.create(model, cores)) {
       List<Variant> compared = List.of(variants.named(poolName), variants.named("batcher"),
           new Variant(control, caller -> second::predictSingle, () -> { }));
       for (int callers = 1; callers <= 2; callers++) {
@@ -437,7 +437,7 @@ public final class ConcurrencyLoad {
         replicas.forEach(LiteModel::close);
         base.close();
       }));
-      LiteModelPool pool = LiteModelPool.create(model, cores);
+      LiteModelPool<LiteModel> pool = LiteModelPool.create(model, cores);
       all.add(new Variant("pool(" + cores + ")", caller -> pool::predictSingle, pool));
       batcher = MicroBatcher.around(LiteModel.load(model, shared));
       all.add(new Variant("batcher", caller -> batcher::predictSingle, batcher));
@@ -531,7 +531,7 @@ public final class ConcurrencyLoad {
     Duration time = Duration.ofMillis(500);
     Map<String, List<Double>> micros = new LinkedHashMap<>();
     double handOffNanos;
-    try (LiteModelPool pool = LiteModelPool.create(model, replicasN)) {
+    try (LiteModelPool<LiteModel> pool = LiteModelPool.create(model, replicasN)) {
       List<Double> handOff = new ArrayList<>();
       for (int round = 0; round < 5; round++) {
         micros.computeIfAbsent("one replica", k -> new ArrayList<>())

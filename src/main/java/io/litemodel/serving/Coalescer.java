@@ -1,4 +1,4 @@
-package io.litemodel.batch;
+package io.litemodel.serving;
 
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModelException;
@@ -16,19 +16,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Dynamic micro-batching inside the process: {@link #predictSingle(float[], float[])} from any number of threads,
- * with concurrent single-record requests coalesced into one batched invocation of the model, so that many callers
- * pay a batch's cost per row (on seed_mlp, 2 vCPU: 20.8 us for one row alone, 6.1 us per row in a batch of 32)
- * instead of one invocation each.
- *
- * <pre>{@code
- * LiteModel model = LiteModel.load(Path.of("models/seed_mlp.tflite"), LiteModel.Options.defaults()
- *     .withWeightsCache(true)); // the batcher's replicas then share one copy of the packed weights
- * try (MicroBatcher batcher = MicroBatcher.around(model, MicroBatcher.Options.defaults().withMaxBatch(32))) {
- *   // from any thread:
- *   batcher.predictSingle(in, out);
- * }
- * }</pre>
+ * The shared state of a {@link MicroBatcher} and of every handle that {@link MicroBatcher#replicate()} makes on it:
+ * the request ring, the batch runners with their replicas, and the replicas for calls that bring a whole batch.
+ * {@link MicroBatcher} documents the behaviour; this class implements it.
  *
  * <p><b>How.</b> A caller claims a sequence number (one atomic increment), lends its input and output arrays to its
  * slot of a preallocated ring and publishes it. A runner takes every published request it can see, up to the largest
@@ -37,46 +27,26 @@ import java.util.concurrent.locks.LockSupport;
  * requests pile up, so batches grow with the load even with no wait at all. Runners step over sequences that are
  * claimed but not yet published, so a caller descheduled between the two (on a machine with more runnable threads
  * than cores, that happens all the time and lasts a scheduler time slice) delays only its own request and the one
- * a ring lap later that needs its slot; an earlier version that took runs of consecutive sequences from one cursor
- * stalled every later request behind such a caller.
+ * a ring lap later that needs its slot, not every later request.
  *
  * <p>Who runs the batches: by default the callers themselves ("combining", {@code withThreads(0)}). A caller that finds
- * one of the runners (one per core, or {@link Options#withCombiners(int)}) free takes it and runs batches (its own
- * record with whatever else is ready) until its own record is done, then gives the runner back and wakes the caller of
- * the next ready request to take over; a caller that finds every runner busy waits, spinning first and parking later
- * (see {@code Backoff}), for a runner to run its record. A lone caller thus runs its own record at once, with no
- * hand-off; and the cores go to callers that have work instead of to a separate thread that would compete with every
- * caller for the CPU. With one runner per core, though, the callers on the CPUs mostly run their own records, so
- * batches stay small when callers are many and cores few; {@code withCombiners(1)} leaves the other cores to callers to
- * publish while one batch runs, so batches grow, at the price of parking and waking each waiting caller. With
- * {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds nothing queued or
- * running runs its own record on one of a few replicas kept for that.
+ * one of the runners (one per core, or {@link MicroBatcher.Options#withCombiners(int)}) free takes it and runs batches
+ * (its own record with whatever else is ready) until its own record is done, then gives the runner back and wakes the
+ * caller of the next ready request to take over; a caller that finds every runner busy waits, spinning first and
+ * parking later (see {@code Backoff}), for a runner to run its record. A lone caller thus runs its own record at once,
+ * with no hand-off; and the cores go to callers that have work instead of to a separate thread that would compete
+ * with every caller for the CPU. With one runner per core, though, the callers on the CPUs mostly run their own
+ * records, so batches stay small when callers are many and cores few; {@code withCombiners(1)} leaves the other cores
+ * to callers to publish while one batch runs, so batches grow, at the price of parking and waking each waiting
+ * caller. With {@code withThreads(n)}, n dedicated inference threads run the batches instead, and a caller that finds
+ * nothing queued or running runs its own record on one of a few replicas kept for that.
  *
  * <p>The ring is in the manner of the LMAX Disruptor's multi-producer sequencer, written here rather than taken from
  * {@code com.lmax:disruptor} because the batcher needs what that library does not give: consumers that take any
- * published request out of order (its consumers follow sequences in order, which is what let one descheduled caller
- * stall the rest), and a per-request completion that wakes exactly its caller.
- *
- * <p><b>Results</b> are those of {@link InferenceModel#predictSingle(float[], float[])}, provided the model computes
- * each row independently of the others in its batch (true of models without cross-batch operations; not of
- * openWakeWord's melspectrogram, for one, which clips every value at 80 dB below the largest in its whole batch, so a
- * quiet record batched with a loud one comes back changed). Batch sizes are the ones the model can take: with a
- * dynamic batch dimension, powers of two up to the largest batch, each on a replica resized once (padded up from the
- * rows at hand); with a fixed batch dimension, that size, in chunks (the last one padded).
- *
- * <p><b>Errors.</b> If a batch fails, every caller in it gets a {@link LiteModelException} (the model's status, or
- * {@code ERROR}) whose cause is the model's exception. An interrupted caller whose result has not come gets
- * {@code CANCELLED} and keeps its interrupt status. After {@link #close()}, calls get {@link IllegalStateException}.
- *
- * <p><b>Allocation.</b> None per request in steady state, on either side: the ring, the batch buffers and the
- * replicas are made at construction.
- *
- * <p><b>Ownership.</b> The batcher owns the model it is built around and the replicas it makes (one per batch size
- * and runner, and with inference threads one per core for callers that run their own record), and closes them all
- * on {@link #close()}. Load the model with
- * {@code withWeightsCache(true)} so that those replicas share one copy of the packed weights.
+ * published request out of order (its consumers follow sequences in order, so one descheduled caller would stall the
+ * rest), and a per-request completion that wakes exactly its caller.
  */
-public final class MicroBatcher implements AutoCloseable {
+final class Coalescer {
   /** Batches a combiner runs for others after its own record is done, before handing the runner over. */
   private static final int EXTRA_BATCHES = 2;
   private final RequestRing ring;
@@ -101,36 +71,55 @@ public final class MicroBatcher implements AutoCloseable {
   private final AtomicIntegerArray combinerBusy;
   /** Set once every worker has stopped: a caller still waiting then gives up instead of waiting forever. */
   private volatile boolean workersGone;
+  /** Replicas for calls that bring a whole batch ({@code predict}, {@code run}): they need no coalescing. */
+  private final ReplicaLender<InferenceModel> wholeBatches;
+  /** The model's inputs and outputs as it was given (the runners' replicas are resized to their batch sizes). */
+  private final List<TensorSpec> inputs;
+  private final List<TensorSpec> outputs;
+  private final boolean dynamicBatch;
 
-  private MicroBatcher(InferenceModel model, Options options) {
-    TensorSpec in = single(model.inputs(), "input");
-    TensorSpec out = single(model.outputs(), "output");
+  /**
+   * Builds the ring, the runners and every replica, and starts the inference threads. On failure closes the replicas
+   * it made; the caller closes {@code model}.
+   */
+  Coalescer(InferenceModel model, MicroBatcher.Options options) {
+    this.inputs = List.copyOf(model.inputs());
+    this.outputs = List.copyOf(model.outputs());
+    this.dynamicBatch = model.hasDynamicBatch();
+    TensorSpec in = single(inputs, "input");
+    TensorSpec out = single(outputs, "output");
     this.inputRow = in.rowElements();
     this.outputRow = out.rowElements();
     int fixedBatch = model.hasDynamicBatch() ? -1 : Math.max(1, in.shape().length > 1 ? in.shape()[0] : 1);
-    this.sizes = BatchSizes.of(fixedBatch, options.maxBatch);
+    this.sizes = BatchSizes.of(fixedBatch, options.maxBatch());
     long widest = (long) sizes.maxRun() * Math.max(inputRow, outputRow) * Float.BYTES;
     if (widest > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("a batch of " + sizes.maxRun() + " records of " + Math.max(inputRow, outputRow)
           + " values needs " + widest + " bytes, more than one buffer holds (2 GiB); lower withMaxBatch");
     }
     // At least two full batches of slots, so callers can fill the next batch while one runs.
-    int slots = Math.max(options.capacity, 2 * sizes.maxRun());
+    int slots = Math.max(options.capacity(), 2 * sizes.maxRun());
     int capacity = Integer.bitCount(slots) == 1 ? slots : Integer.highestOneBit(slots) << 1;
     this.ring = new RequestRing(capacity, inputRow, outputRow);
     List<InferenceModel> made = new ArrayList<>();
     made.add(model);
-    this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - Math.max(1, options.threads));
-    this.threads = new Thread[options.threads];
-    boolean combining = options.threads == 0;
-    int runners = combining ? options.combiners(Runtime.getRuntime().availableProcessors()) : options.threads;
+    this.callerCores = Math.max(1, Runtime.getRuntime().availableProcessors() - Math.max(1, options.threads()));
+    this.threads = new Thread[options.threads()];
+    boolean combining = options.threads() == 0;
+    int runners = combining ? options.combiners(Runtime.getRuntime().availableProcessors()) : options.threads();
     this.combiners = new BatchWorker[combining ? runners : 0];
     this.runners = new BatchWorker[runners];
     this.combinerBusy = new AtomicIntegerArray(combiners.length);
     // Combining callers run their own record when nothing else is waiting: no separate direct replicas needed.
-    this.direct = new InferenceModel[options.callerRuns && !combining ? Runtime.getRuntime().availableProcessors() : 0];
+    this.direct =
+        new InferenceModel[options.callerRuns() && !combining ? Runtime.getRuntime().availableProcessors() : 0];
     this.directBusy = new AtomicIntegerArray(direct.length);
+    List<InferenceModel> forWholeBatches = new ArrayList<>(options.wholeBatchReplicas());
     try {
+      // Made first, from the model as it was given: whole batches come in any size, so no size is prepared.
+      for (int i = 0; i < options.wholeBatchReplicas(); i++) {
+        forWholeBatches.add(model.replicate());
+      }
       for (int i = 0; i < direct.length; i++) {
         direct[i] = model.replicate();
         made.add(direct[i]);
@@ -146,7 +135,7 @@ public final class MicroBatcher implements AutoCloseable {
           }
           prepare(perSize[i], sizes.size(i));
         }
-        BatchWorker runner = new BatchWorker(ring, closed, sleepers, sizes, perSize, options.maxWaitNanos);
+        BatchWorker runner = new BatchWorker(ring, closed, sleepers, sizes, perSize, options.maxWaitNanos());
         this.runners[t] = runner;
         if (combining) {
           combiners[t] = runner;
@@ -157,9 +146,11 @@ public final class MicroBatcher implements AutoCloseable {
         }
       }
     } catch (RuntimeException | Error e) {
+      forWholeBatches.forEach(InferenceModel::close);
       made.forEach(InferenceModel::close);
       throw e;
     }
+    this.wholeBatches = new ReplicaLender<>(forWholeBatches, "MicroBatcher");
     this.models = List.copyOf(made);
     for (Thread thread : threads) {
       thread.start();
@@ -183,46 +174,40 @@ public final class MicroBatcher implements AutoCloseable {
     return specs.get(0);
   }
 
-  /**
-   * Builds a batcher with default options (see {@link Options#defaults()}) and starts its inference thread.
-   *
-   * @param model a single-input, single-output model; the batcher owns it from now on
-   */
-  public static MicroBatcher around(InferenceModel model) {
-    return around(model, Options.defaults());
+  /** @return the model's inputs as it was given */
+  List<TensorSpec> inputs() {
+    return inputs;
   }
 
-  /**
-   * Builds a batcher and starts its inference threads. On failure the model is closed.
-   *
-   * @param model a single-input, single-output model; the batcher owns it from now on
-   * @throws IllegalArgumentException if the model has several inputs or outputs
-   */
-  public static MicroBatcher around(InferenceModel model, Options options) {
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(options, "options");
-    try {
-      return new MicroBatcher(model, options);
-    } catch (RuntimeException | Error e) {
-      model.close();
-      throw e;
-    }
+  /** @return the model's outputs as it was given */
+  List<TensorSpec> outputs() {
+    return outputs;
+  }
+
+  /** @return whether the model's batch dimension is dynamic */
+  boolean hasDynamicBatch() {
+    return dynamicBatch;
+  }
+
+  /** @return the replicas that calls bringing a whole batch borrow */
+  ReplicaLender<InferenceModel> wholeBatches() {
+    return wholeBatches;
   }
 
   /** @return values per input record */
-  public int inputRow() {
+  int inputRow() {
     return inputRow;
   }
 
   /** @return values per output record */
-  public int outputRow() {
+  int outputRow() {
     return outputRow;
   }
 
   /**
    * @return batches run so far (a statistic, read without synchronization: may lag by the batches in progress)
    */
-  public long batchesRun() {
+  long batchesRun() {
     long total = 0;
     for (BatchWorker runner : runners) {
       total += runner.batches();
@@ -234,7 +219,7 @@ public final class MicroBatcher implements AutoCloseable {
    * @return records run in batches so far (with inference threads, records that callers ran on their own thread
    *     are not counted); divided by {@link #batchesRun()}, the mean batch size
    */
-  public long recordsBatched() {
+  long recordsBatched() {
     long total = 0;
     for (BatchWorker runner : runners) {
       total += runner.records();
@@ -249,9 +234,9 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * @return the most records one invocation runs: with a fixed batch dimension, that size (a runner may still gather
-   *     a multiple of it, up to {@link Options#withMaxBatch(int)}, and run them in chunks of it)
+   *     a multiple of it, up to {@link MicroBatcher.Options#withMaxBatch(int)}, and run them in chunks of it)
    */
-  public int largestBatch() {
+  int largestBatch() {
     return sizes.largest();
   }
 
@@ -265,7 +250,7 @@ public final class MicroBatcher implements AutoCloseable {
    * @throws LiteModelException if the batch failed (the model's exception is the cause), or {@code CANCELLED} if
    *     the thread was interrupted before the result came
    */
-  public void predictSingle(float[] input, float[] output) {
+  void predictSingle(float[] input, float[] output) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
     if (input.length != inputRow) {
@@ -503,7 +488,8 @@ public final class MicroBatcher implements AutoCloseable {
     }
   }
 
-  private static IllegalStateException closedException() {
+  /** @return the exception for a call after {@link #close()} */
+  static IllegalStateException closedException() {
     return new IllegalStateException("this MicroBatcher is closed");
   }
 
@@ -513,8 +499,7 @@ public final class MicroBatcher implements AutoCloseable {
    * {@link IllegalStateException}, and closes the models. Waits for batches in progress; never for a caller that is
    * not running one. Idempotent.
    */
-  @Override
-  public void close() {
+  void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -549,164 +534,9 @@ public final class MicroBatcher implements AutoCloseable {
       }
     }
     models.forEach(InferenceModel::close);
+    wholeBatches.close(); // a replica lent out now closes when its borrower gives it back
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** How the batcher gathers and runs batches. Immutable: each {@code with} method returns a copy. */
-  public static final class Options {
-    /** Default largest batch: seed_mlp's cost per row stops falling much beyond it (6.1 us at 32, 5.5 at 64). */
-    public static final int DEFAULT_MAX_BATCH = 32;
-    /** Default request slots: more than any sensible number of concurrent callers. */
-    public static final int DEFAULT_CAPACITY = 1024;
-    /** Largest batch that may be asked for: far beyond any useful batch, and keeps slot and buffer sizes in range. */
-    private static final int MAX_BATCH_LIMIT = 1 << 16;
-    /** Most request slots that may be asked for (each takes 128 bytes of state and 128 of park flag). */
-    private static final int MAX_CAPACITY = 1 << 20;
-
-    private int maxBatch = DEFAULT_MAX_BATCH;
-    private long maxWaitNanos;
-    private int threads;
-    private int capacity = DEFAULT_CAPACITY;
-    private boolean callerRuns = true;
-    private int combiners;
-
-    private Options() {}
-
-    private Options copy() {
-      Options copy = new Options();
-      copy.maxBatch = maxBatch;
-      copy.maxWaitNanos = maxWaitNanos;
-      copy.threads = threads;
-      copy.capacity = capacity;
-      copy.callerRuns = callerRuns;
-      copy.combiners = combiners;
-      return copy;
-    }
-
-    /**
-     * @return defaults: batches of up to {@value #DEFAULT_MAX_BATCH}, no waiting for more (batches form while the
-     *     previous one runs), no inference thread (callers combine), {@value #DEFAULT_CAPACITY} request slots
-     */
-    public static Options defaults() {
-      return new Options();
-    }
-
-    /**
-     * @param records the most records per batch; with a dynamic batch dimension it is rounded down to a power of
-     *     two, with a fixed one to a multiple of it; at most 65536 (2^16)
-     */
-    public Options withMaxBatch(int records) {
-      if (records < 1 || records > MAX_BATCH_LIMIT) {
-        throw new IllegalArgumentException("max batch must be in 1.." + MAX_BATCH_LIMIT + ", got " + records);
-      }
-      Options copy = copy();
-      copy.maxBatch = records;
-      return copy;
-    }
-
-    /**
-     * @param nanos how long an inference thread that has fewer than the largest batch waits (spinning) for more
-     *     before running; 0 runs at once. Each request may wait this much longer, in exchange for fuller batches.
-     */
-    public Options withMaxWait(long nanos) {
-      if (nanos < 0) {
-        throw new IllegalArgumentException("max wait must be >= 0 ns, got " + nanos);
-      }
-      Options copy = copy();
-      copy.maxWaitNanos = nanos;
-      return copy;
-    }
-
-    /**
-     * @param count inference threads, each with its own model replicas; 0 (the default): none, callers combine,
-     *     taking turns at running batches themselves on one of a few runners (see {@link #withCombiners(int)}),
-     *     which suits machines whose cores are all busy: a separate inference thread would compete with every
-     *     caller for the CPU
-     */
-    public Options withThreads(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("inference threads must be >= 0, got " + count);
-      }
-      Options copy = copy();
-      copy.threads = count;
-      return copy;
-    }
-
-    /**
-     * @param slots request slots (rounded up to a power of two), at most 1048576 (2^20); callers beyond it
-     *     wait for a free slot
-     */
-    public Options withCapacity(int slots) {
-      if (slots < 1 || slots > MAX_CAPACITY) {
-        throw new IllegalArgumentException("capacity must be in 1.." + MAX_CAPACITY + ", got " + slots);
-      }
-      Options copy = copy();
-      copy.capacity = slots;
-      return copy;
-    }
-
-    /**
-     * @param enabled with inference threads: when a call finds no request queued or running, run it on the calling
-     *     thread (on one of the replicas kept for this, one per core) instead of handing it to an inference thread
-     *     and back; on by default, so that a lightly loaded batcher costs what a pool does. Off: every record goes
-     *     through the inference threads. Combining callers always run their own records, so it has no effect there.
-     */
-    public Options withCallerRuns(boolean enabled) {
-      Options copy = copy();
-      copy.callerRuns = enabled;
-      return copy;
-    }
-
-    /**
-     * @param count combining mode (no inference threads): how many callers may run batches at once; 0 (the default):
-     *     one per core. Fewer than the cores leaves cores to callers to publish their records while batches run, so
-     *     batches form, at the price of waking each waiting caller.
-     */
-    public Options withCombiners(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("combiners must be >= 0, got " + count);
-      }
-      Options copy = copy();
-      copy.combiners = count;
-      return copy;
-    }
-
-    /** @return combining runners on a machine with {@code cores} cores */
-    int combiners(int cores) {
-      return combiners > 0 ? combiners : cores;
-    }
-
-    /** @return true when a lone caller runs its record on its own thread */
-    public boolean callerRuns() {
-      return callerRuns;
-    }
-
-    /** @return the most records per batch asked for */
-    public int maxBatch() {
-      return maxBatch;
-    }
-
-    /** @return the batching window in nanoseconds */
-    public long maxWaitNanos() {
-      return maxWaitNanos;
-    }
-
-    /** @return inference threads (0: callers combine) */
-    public int threads() {
-      return threads;
-    }
-
-    /** @return request slots asked for */
-    public int capacity() {
-      return capacity;
-    }
-
-    @Override
-    public String toString() {
-      return "MicroBatcher.Options{maxBatch=" + maxBatch + ", maxWait=" + maxWaitNanos + "ns, threads=" + threads
-          + ", capacity=" + capacity + ", callerRuns=" + callerRuns + ", combiners=" + combiners + "}";
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.litemodel.batch;
+package io.litemodel.serving;
 
 /**
  * The batch sizes a {@link MicroBatcher} invokes a model with. With a dynamic batch dimension: powers of two up to

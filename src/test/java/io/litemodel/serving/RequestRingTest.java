@@ -1,4 +1,4 @@
-package io.litemodel.batch;
+package io.litemodel.serving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.litemodel.batch;
+package io.litemodel.serving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -1315,5 +1315,90 @@ class MicroBatcherTest {
     assertEquals("max wait must be >= 0 ns, got -1", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withCombiners(-1));
     assertEquals("combiners must be >= 0, got -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MicroBatcher.Options.defaults().withWholeBatchReplicas(0));
+    assertEquals("whole-batch replicas must be >= 1, got 0", e.getMessage());
+  }
+
+  /**
+   * The pipeline replicates the batcher (one handle per inference thread) and brings whole batches, which run as
+   * they are on the whole-batch replicas: results equal predictSingle's, and nothing went through the ring.
+   */
+  @Test
+  void theBatchPipelineRunsOnABatcher() {
+    Reference reference = new Reference(MLP, 37, 41);
+    try (MicroBatcher batcher = MicroBatcher.around(LiteModel.load(MLP, LiteModel.Options.defaults()
+        .withWeightsCache(true)), MicroBatcher.Options.defaults().withWholeBatchReplicas(2))) {
+      float[][] outputs = PipelineOver.predict(batcher, reference.inputs, 8, 2);
+      for (int i = 0; i < outputs.length; i++) {
+        assertArrayEquals(reference.outputs[i], outputs[i], 1e-5f, "item " + i);
+      }
+      assertEquals(0, batcher.recordsBatched(), "whole batches skip the ring");
+      assertFalse(batcher.isClosed(), "the pipeline closes its handles, never the batcher it was given");
+      assertArrayEquals(reference.outputs[0], batcher.predictSingle(reference.inputs[0]));
+      assertEquals(1, batcher.recordsBatched());
+    }
+  }
+
+  @Test
+  void aReplicatedHandleKeepsTheBatcherOpenUntilTheLastHandleCloses() {
+    Reference reference = new Reference(MLP, 4, 43);
+    HookedModel model = hooked(MLP);
+    MicroBatcher batcher = MicroBatcher.around(model);
+    MicroBatcher handle = batcher.replicate();
+    assertTrue(handle.threadSafe());
+    assertEquals(batcher.inputs(), handle.inputs());
+    assertEquals(batcher.outputRow(), handle.outputRow());
+    batcher.close();
+    batcher.close();
+    assertTrue(batcher.isClosed());
+    IllegalStateException closed = assertThrows(IllegalStateException.class,
+        () -> batcher.predictSingle(reference.inputs[0], new float[32]));
+    assertEquals("this MicroBatcher is closed", closed.getMessage());
+    closed = assertThrows(IllegalStateException.class, () -> batcher.predict(reference.inputs));
+    assertEquals("this MicroBatcher is closed", closed.getMessage());
+    assertFalse(model.isClosed(), "another handle is open");
+    assertArrayEquals(reference.outputs[1], handle.predictSingle(reference.inputs[1]));
+    float[][] whole = handle.predict(reference.inputs);
+    for (int i = 0; i < whole.length; i++) {
+      assertArrayEquals(reference.outputs[i], whole[i], 1e-5f, "row " + i);
+    }
+    handle.close();
+    assertTrue(model.isClosed(), "the last handle closed the batcher and its model");
+    closed = assertThrows(IllegalStateException.class, handle::replicate);
+    assertEquals("this MicroBatcher is closed", closed.getMessage());
+  }
+
+  /** Whole batches through the batcher allocate nothing per call, like predict on the model itself. */
+  @Test
+  void noAllocationPerWholeBatchCall() {
+    Reference reference = new Reference(MLP, 8, 47);
+    java.nio.FloatBuffer input = java.nio.ByteBuffer.allocateDirect(8 * 256 * Float.BYTES)
+        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    java.nio.FloatBuffer output = java.nio.ByteBuffer.allocateDirect(8 * 32 * Float.BYTES)
+        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    for (float[] row : reference.inputs) {
+      input.put(row);
+    }
+    try (MicroBatcher batcher = MicroBatcher.around(LiteModel.load(MLP))) {
+      int calls = 20_000;
+      for (int i = 0; i < calls; i++) { // warm-up: JIT compilation
+        input.clear();
+        output.clear();
+        batcher.predict(input, output, 8);
+      }
+      long before = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+      for (int i = 0; i < calls; i++) {
+        input.clear();
+        output.clear();
+        batcher.predict(input, output, 8);
+      }
+      long perCallTimes1000 = (THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) * 1000 / calls;
+      assertTrue(perCallTimes1000 < 1000, "a whole-batch call allocated " + perCallTimes1000 / 1000.0 + " B");
+      float[] row = new float[32];
+      for (int r = 0; r < 8; r++) {
+        output.get(r * 32, row);
+        assertArrayEquals(reference.outputs[r], row, 1e-5f, "row " + r);
+      }
+    }
   }
 }

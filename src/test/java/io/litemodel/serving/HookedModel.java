@@ -1,4 +1,4 @@
-package io.litemodel.batch;
+package io.litemodel.serving;
 
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModelException;

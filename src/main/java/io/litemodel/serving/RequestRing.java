@@ -1,4 +1,4 @@
-package io.litemodel.batch;
+package io.litemodel.serving;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicIntegerArray;

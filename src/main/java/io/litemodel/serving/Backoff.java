@@ -1,4 +1,4 @@
-package io.litemodel.batch;
+package io.litemodel.serving;
 
 /**
  * How the {@link MicroBatcher}'s threads wait for each other: spin, then yield, then park. A hand-off between two
