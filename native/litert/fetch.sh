@@ -15,27 +15,11 @@ DIR=${1:?usage: fetch.sh DIR [--swiftshader]}
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 
-# pip from the project's venv when the build names it (env PYTHON; Debian's python3 has no pip of its own).
-pip_python=${PYTHON:-python3}
-"$pip_python" -m pip --version >/dev/null 2>&1 || pip_python=python3
-sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
-
 litert="$DIR/litert"
 if [ ! -f "$litert/.complete-$LITERT_VERSION" ]; then
-  cache="$DIR/download"
-  mkdir -p "$cache"
-  wheel="$cache/$LITERT_WHEEL"
-  if ! sha_ok "$wheel" "$LITERT_WHEEL_SHA256"; then
-    rm -f "$wheel"
-    # PyPI only (not a pip configuration's extra links); the platform/ABI flags select exactly the pinned file.
-    PIP_FIND_LINKS= PIP_CONFIG_FILE=/dev/null "$pip_python" -m pip download --no-deps --only-binary=:all: --no-cache-dir \
-      --index-url https://pypi.org/simple --python-version 3.11 --implementation cp --abi cp311 \
-      --platform manylinux_2_27_x86_64 -d "$cache" "ai-edge-litert==$LITERT_VERSION" >/dev/null
-  fi
-  if ! sha_ok "$wheel" "$LITERT_WHEEL_SHA256"; then
-    echo "fetch.sh: $wheel is missing or its sha256 is not $LITERT_WHEEL_SHA256; refusing to use it." >&2
-    exit 1
-  fi
+  wheel="$DIR/download/$LITERT_WHEEL"
+  "$HERE/../pypi-wheel.sh" "$DIR/download" "$LITERT_WHEEL" "$LITERT_WHEEL_SHA256" "ai-edge-litert==$LITERT_VERSION" \
+    --implementation cp --abi cp311 --platform manylinux_2_27_x86_64
   rm -rf "$litert"
   mkdir -p "$litert"
   python3 - "$wheel" "$litert" <<'PY'

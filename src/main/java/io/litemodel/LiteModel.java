@@ -46,7 +46,7 @@ import java.util.Objects;
  * NaN maps to the zero point and infinities saturate).
  */
 public final class LiteModel implements InferenceModel {
-  // The layers below this facade (see DESIGN.md, "Floors in the Java code"): every public method checks its
+  // The layers below this facade (docs/api.md, "Layers"): every public method checks its
   // arguments, passes the gate, and delegates to one of these.
   private static final Cleaner CLEANER = Cleaner.create();
 
