@@ -25,8 +25,8 @@ latency() { # PREFIX... : runs the latency command, prints its p50 and p99 in us
   echo "Written by \`bash benchmarks/arm64/emulated-latency.sh $calls $rounds\` on $(date -u +%Y-%m-%dT%H:%MZ)," \
     "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg) at the start; $(qemu-aarch64-static --version | head -1);" \
-    "aarch64 JVM: $("$jdk/bin/java" -version 2>&1 | head -1 || qemu-aarch64-static -L /usr/aarch64-linux-gnu \
-      "$jdk/bin/java" -version 2>&1 | head -1). Each round: $calls calls after the command's warm-up, host and" \
+    "aarch64 JVM: $(qemu-aarch64-static -L /usr/aarch64-linux-gnu "$jdk/bin/java" -version 2>&1 | head -1)." \
+    "Each round: $calls calls after the command's warm-up, host and" \
     "emulated runs alternating. **Emulated time is not arm64 speed.**"
   echo
   echo "| round | x86_64 host p50 us | x86_64 host p99 us | linux-arm64 emulated p50 us | emulated p99 us | emulated/host p50 |"
