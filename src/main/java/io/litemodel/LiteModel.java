@@ -3,6 +3,9 @@ package io.litemodel;
 import io.litemodel.internal.core.NameIndex;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -87,6 +90,21 @@ public final class LiteModel implements InferenceModel {
   }
 
   /** Frees the native interpreter; run once by close() or by the Cleaner. Holds no reference to the LiteModel. */
+  /** The serialized form of {@link Options}: their text, decoded again on reading. */
+  private record SerializedOptions(String text) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private Object readResolve() throws InvalidObjectException {
+      try {
+        return OptionsCodec.decode(OptionsCodec.split(text));
+      } catch (IllegalArgumentException e) {
+        InvalidObjectException invalid = new InvalidObjectException("LiteModel.Options: " + e.getMessage());
+        invalid.initCause(e);
+        throw invalid;
+      }
+    }
+  }
+
   private static final class Releaser implements Runnable {
     private final ModelInterpreter interpreter;
 
@@ -689,10 +707,11 @@ public final class LiteModel implements InferenceModel {
    * LiteModel.Options gpu = LiteModel.Options.defaults().withAccelerator(Accelerator.auto());
    * }</pre>
    */
-  public static final class Options extends Settings {
+  public static final class Options extends Settings implements Serializable {
     /** The default memory budget: 1 GiB of tensor memory per instance (see {@link #withMemoryBudget(long)}). */
     public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
     private static final Options DEFAULTS = new Options();
+    private static final long serialVersionUID = 1L;
 
     // Set only by the with-methods, on a fresh copy, before the instance is returned: instances never change.
     private int threads = 1;
@@ -706,6 +725,19 @@ public final class LiteModel implements InferenceModel {
     private boolean childProcessCheck;
 
     private Options() {}
+
+    /**
+     * Serialized as its text form (the one the child-process check uses), so options travel to Spark executors and
+     * come back equal, whatever the accelerator's settings hold (a {@link Path} is not serializable).
+     */
+    private Object writeReplace() {
+      return new SerializedOptions(OptionsCodec.join(OptionsCodec.encode(this)));
+    }
+
+    /** Only the text form is ever written: a stream that holds the fields themselves was forged. */
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+      throw new InvalidObjectException("LiteModel.Options is read from its text form only");
+    }
 
     /**
      * @return one thread, the CPU with XNNPACK and this build's default flags, no weights cache, the main graph, a

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -69,6 +74,23 @@ class OptionsCodecTest {
       // An accelerator alone (the other options at their defaults) crosses too.
       LiteModel.Options alone = LiteModel.Options.defaults().withAccelerator(accelerator);
       assertSameFields(alone, OptionsCodec.decode(OptionsCodec.encode(alone)), "Options");
+    }
+  }
+
+  /** Java serialization (how Spark ships a ModelSource's options) goes through the same text and back. */
+  @Test
+  void everySettingOfEveryKindSurvivesJavaSerialization() throws IOException, ClassNotFoundException {
+    for (Accelerator accelerator : everyKindFullySet()) {
+      LiteModel.Options options = everyOptionSet(accelerator);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(options);
+      }
+      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        LiteModel.Options read = (LiteModel.Options) in.readObject();
+        assertEquals(options, read, accelerator.toString());
+        assertSameFields(options, read, "Options");
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.litemodel.spark;
 
 import io.litemodel.InferenceModel;
 import io.litemodel.open.Models;
+import io.litemodel.open.OpenOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -172,7 +173,7 @@ final class ExecutorModels {
           }
         }
       }
-      return Models.open(local);
+      return Models.open(local, OpenOptions.defaults().withLite(source.options()));
     }
 
     synchronized void giveBack(InferenceModel replica) {

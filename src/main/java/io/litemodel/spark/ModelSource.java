@@ -1,5 +1,6 @@
 package io.litemodel.spark;
 
+import io.litemodel.LiteModel;
 import io.litemodel.open.ModelFormat;
 import io.litemodel.open.Models;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import java.util.UUID;
  * need on their class path). Shipped bytes are written to a local file of the same format.
  */
 public final class ModelSource implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final String id;
   private final String sha256;
@@ -33,13 +34,31 @@ public final class ModelSource implements Serializable {
   private final String path;
   /** The format of shipped bytes, which names their local copy so that it opens with the right runtime. */
   private final ModelFormat format;
+  private final LiteModel.Options options;
 
-  private ModelSource(String sha256, byte[] bytes, String path, ModelFormat format) {
+  private ModelSource(String sha256, byte[] bytes, String path, ModelFormat format, LiteModel.Options options) {
     this.id = UUID.randomUUID().toString();
     this.sha256 = sha256;
     this.bytes = bytes;
     this.path = path;
     this.format = format;
+    this.options = options;
+  }
+
+  /**
+   * The same model, opened on the executors with these TensorFlow Lite options (threads, XNNPACK, accelerator,
+   * memory budget, ...). A new source, with its own cache key: a model loaded with other options is never reused.
+   *
+   * @param options the options for a {@code .tflite} model; a TensorFlow model keeps its runtime's defaults
+   * @return a new source
+   */
+  public ModelSource withOptions(LiteModel.Options options) {
+    return new ModelSource(sha256, bytes, path, format, Objects.requireNonNull(options, "options"));
+  }
+
+  /** @return the TensorFlow Lite options executors open the model with */
+  public LiteModel.Options options() {
+    return options;
   }
 
   /**
@@ -56,7 +75,7 @@ public final class ModelSource implements Serializable {
     }
     try {
       byte[] bytes = Files.readAllBytes(file);
-      return new ModelSource(ModelHash.of(bytes), bytes, null, ModelFormat.of(file));
+      return new ModelSource(ModelHash.of(bytes), bytes, null, ModelFormat.of(file), LiteModel.Options.defaults());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model " + file + ": " + e.getMessage(), e);
     }
@@ -71,7 +90,7 @@ public final class ModelSource implements Serializable {
     Objects.requireNonNull(path, "path");
     Path local = Path.of(path);
     String hash = Files.exists(local) ? ModelHash.of(local) : null;
-    return new ModelSource(hash, null, path, null);
+    return new ModelSource(hash, null, path, null, LiteModel.Options.defaults());
   }
 
   /** @return the driver-side id: one per source object, shared by every task that carries it */

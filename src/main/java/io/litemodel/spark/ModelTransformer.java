@@ -4,6 +4,7 @@ import io.litemodel.InferenceModel;
 import io.litemodel.TensorSpec;
 import io.litemodel.image.Normalization;
 import io.litemodel.open.Models;
+import io.litemodel.open.OpenOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -356,7 +357,7 @@ public final class ModelTransformer extends Transformer {
         } else {
           return null; // only executors can read it; they check it
         }
-        try (InferenceModel model = Models.open(local)) {
+        try (InferenceModel model = Models.open(local, OpenOptions.defaults().withLite(source.options()))) {
           return new Signature(model);
         }
       } catch (IOException e) {

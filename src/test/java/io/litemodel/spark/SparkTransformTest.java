@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litemodel.LiteModel;
+import io.litemodel.LiteModelException;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
@@ -16,7 +17,11 @@ import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +122,30 @@ class SparkTransformTest {
         assertArrayEquals(expected, floats(row, "scores"), 1e-5f, "row " + id);
       }
     }
+  }
+
+  /**
+   * TensorFlow Lite options travel with the source: a memory budget too small for the model refuses it on the driver,
+   * which opens the model for its signature, and the options survive the serialization that takes a source to the
+   * executors, which open it the same way (ExecutorModels).
+   */
+  @Test
+  void optionsTravelWithTheSource() throws Exception {
+    LiteModel.Options tiny = LiteModel.Options.defaults().withThreads(2).withMemoryBudget(1 << 20);
+    ModelSource source = ModelSource.shipBytes(IMAGE_CNN).withOptions(tiny); // its activations need megabytes
+    assertEquals(tiny, source.options());
+    assertEquals(LiteModel.Options.defaults(), ModelSource.shipBytes(MLP).options());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(source);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      assertEquals(tiny, ((ModelSource) in.readObject()).options());
+    }
+    // The driver opens the model for its signature when transform is called: with the source's options.
+    LiteModelException error = assertThrows(LiteModelException.class, () -> new ModelTransformer(source)
+        .setInputCol("features").setOutputCol("scores").transform(featureFrame(4, 224 * 224 * 3, 3)));
+    assertEquals(LiteModelException.Status.MEMORY_BUDGET_EXCEEDED, error.status(), error.getMessage());
   }
 
   @Test
