@@ -74,10 +74,15 @@ public abstract sealed class Accelerator extends Settings
     /** Between the two. */
     BALANCED(2);
 
-    final int code;
+    private final int code;
 
     GpuUsage(int code) {
       this.code = code;
+    }
+
+    /** @return TensorFlow Lite's value for this constant */
+    public int code() {
+      return code;
     }
   }
 
@@ -92,10 +97,15 @@ public abstract sealed class Accelerator extends Settings
     /** Least memory. */
     MIN_MEMORY_USAGE(3);
 
-    final int code;
+    private final int code;
 
     GpuPriority(int code) {
       this.code = code;
+    }
+
+    /** @return TensorFlow Lite's value for this constant */
+    public int code() {
+      return code;
     }
   }
 

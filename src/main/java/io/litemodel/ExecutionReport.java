@@ -43,7 +43,7 @@ public final class ExecutionReport {
     private final List<String> partitionNames;
     private final List<String> cpuOperators;
 
-    Subgraph(int index, String name, Role role, int operators, boolean planned, int partitions,
+    public Subgraph(int index, String name, Role role, int operators, boolean planned, int partitions,
         int delegatedNodes, List<String> partitionNames, List<String> cpuOperators) {
       this.index = index;
       this.name = name;
@@ -135,7 +135,7 @@ public final class ExecutionReport {
    * @param primary the primary subgraph's report
    * @param subgraphs every subgraph's report, by index (the primary one included)
    */
-  ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
+  public ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
       List<Subgraph> subgraphs, List<String> notes) {
     this(accelerator, delegates, planSize, primary, subgraphs, notes, null, null);
   }
@@ -145,7 +145,7 @@ public final class ExecutionReport {
    * @param gpuTookEverything LiteRT's own "fully accelerated" on the GPU path (it decides {@link #fullyDelegated()}
    *     there, whatever the node lists say), or null
    */
-  ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
+  public ExecutionReport(Accelerator.Kind accelerator, List<String> delegates, int planSize, Subgraph primary,
       List<Subgraph> subgraphs, List<String> notes, String gpuAdapter, Boolean gpuTookEverything) {
     this.accelerator = accelerator;
     this.notes = List.copyOf(notes);

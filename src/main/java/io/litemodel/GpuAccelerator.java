@@ -75,7 +75,7 @@ public final class GpuAccelerator extends Accelerator {
    *     {@link Accelerator#auto()} needs to choose the GPU
    */
   public static boolean hardwareAvailable() {
-    return LiteRtRuntime.hardwareDeviceListed(); // a question about this machine, asked of the runtime that knows
+    return Backends.backend().hardwareGpuListed(); // a question about this machine, for the runtime that knows
   }
 
   @Override

@@ -131,31 +131,31 @@ public final class GpuDelegateAccelerator extends Accelerator {
     return library;
   }
 
-  Boolean precisionLossAllowed() {
+  public Boolean precisionLossAllowed() {
     return precisionLossAllowed;
   }
 
-  int maxPartitions() {
+  public int maxPartitions() {
     return maxPartitions;
   }
 
-  Accelerator.GpuUsage usage() {
+  public Accelerator.GpuUsage usage() {
     return usage;
   }
 
-  Accelerator.GpuPriority priority(int which) {
+  public Accelerator.GpuPriority priority(int which) {
     return which == 1 ? priority1 : which == 2 ? priority2 : priority3;
   }
 
-  Accelerator.GpuBackend backend() {
+  public Accelerator.GpuBackend backend() {
     return backend;
   }
 
-  Path serializationDir() {
+  public Path serializationDir() {
     return serializationDir;
   }
 
-  String modelToken() {
+  public String modelToken() {
     return modelToken;
   }
 

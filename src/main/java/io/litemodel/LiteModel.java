@@ -1,19 +1,16 @@
 package io.litemodel;
 
-import io.litemodel.internal.core.NameIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,72 +46,30 @@ import java.util.Objects;
  * NaN maps to the zero point and infinities saturate).
  */
 public final class LiteModel implements InferenceModel {
-  // The layers below this facade (docs/api.md, "Layers"): every public method checks its
-  // arguments, passes the gate, and delegates to one of these.
-  private static final Cleaner CLEANER = Cleaner.create();
+  // A facade (docs/api.md, "Layers"): the backend, found once with ServiceLoader, does the work, so this package
+  // names no runtime class and loading only goes down.
 
-  /** One call at a time, and none after close. */
-  private final CallGate gate = new CallGate("LiteModel");
-  private final ModelHandle model;
+  /** The loaded model; this instance is its only holder, so the backend's Cleaner runs when this is unreachable. */
+  private final LiteModelBackend.Model model;
   private final Options options;
-  private final String source;
-  /** The native interpreter and its tensors; released once, by close() or the Cleaner. */
-  private final ModelInterpreter interpreter;
-  private final Cleaner.Cleanable cleanable;
-  /** The input shapes and batch size the tensors are allocated for. */
-  private final InterpreterShapes shapes;
-  /** Copies values in and out of the tensors and invokes. */
-  private final InterpreterCalls calls;
-  /** The names inputs and outputs are addressed by, and the mapping run(Map) makes with them. */
-  private final NameIndex inputNames;
-  private final NameIndex outputNames;
 
-  private LiteModel(ModelHandle model, Options options, String source) {
+  private LiteModel(LiteModelBackend.Model model, Options options) {
     this.model = model;
     this.options = options;
-    this.source = source;
-    int subgraph = model.graph().primarySubgraph(options.signature());
-    long storedBytes = InterpreterShapes.checkStored(model.graph(), subgraph, options.memoryBudget(), source);
-    this.interpreter = RuntimeFactory.create(model, options);
-    this.cleanable = CLEANER.register(this, new Releaser(interpreter));
-    try {
-      this.shapes = new InterpreterShapes(interpreter, model.graph(), subgraph, options.memoryBudget(), source,
-          storedBytes);
-      this.calls = new InterpreterCalls(interpreter, shapes);
-      this.inputNames = TensorBinding.nameIndex(interpreter.inputs(), "input");
-      this.outputNames = TensorBinding.nameIndex(interpreter.outputs(), "output");
-    } catch (RuntimeException | Error e) {
-      cleanable.clean(); // a half-built instance frees its interpreter now, not when the Cleaner gets to it
-      throw e;
-    }
   }
 
-  /** Frees the native interpreter; run once by close() or by the Cleaner. Holds no reference to the LiteModel. */
-  /** The serialized form of {@link Options}: their text, decoded again on reading. */
+  /** The serialized form of {@link Options}: their text, parsed again on reading. */
   private record SerializedOptions(String text) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private Object readResolve() throws InvalidObjectException {
       try {
-        return OptionsCodec.decode(OptionsCodec.split(text));
+        return Options.parse(text);
       } catch (IllegalArgumentException e) {
         InvalidObjectException invalid = new InvalidObjectException("LiteModel.Options: " + e.getMessage());
         invalid.initCause(e);
         throw invalid;
       }
-    }
-  }
-
-  private static final class Releaser implements Runnable {
-    private final ModelInterpreter interpreter;
-
-    Releaser(ModelInterpreter interpreter) {
-      this.interpreter = interpreter;
-    }
-
-    @Override
-    public void run() {
-      interpreter.close();
     }
   }
 
@@ -204,27 +159,7 @@ public final class LiteModel implements InferenceModel {
   /** @param file the file the bytes were read from, or null (then a child-process check writes a temporary copy) */
   private static LiteModel load(ByteBuffer bytes, Options options, String source, Path file) {
     Objects.requireNonNull(options, "options");
-    if (options.childProcessCheck()) {
-      if (file != null) {
-        ChildProcessCheck.check(file, options, source);
-      } else {
-        ChildProcessCheck.check(bytes, options, source);
-      }
-    }
-    try {
-      ModelHandle handle = ModelHandle.create(bytes, source, options.memoryBudget());
-      try {
-        return new LiteModel(handle, options, source);
-      } finally {
-        handle.release(); // the interpreter holds its own reference
-      }
-    } catch (RuntimeException | OutOfMemoryError e) {
-      LiteModelException translated = NativeFailures.translate(e, "loading model " + source);
-      if (translated == null) {
-        throw e;
-      }
-      throw translated;
-    }
+    return new LiteModel(Backends.backend().load(bytes, options, source, file), options);
   }
 
   /**
@@ -243,25 +178,7 @@ public final class LiteModel implements InferenceModel {
   /** Like {@link #replicate()}, with other options (for example another thread count). */
   public LiteModel replicate(Options replicaOptions) {
     Objects.requireNonNull(replicaOptions, "options");
-    gate.enter();
-    try {
-      LiteModel replica = new LiteModel(model, replicaOptions, source);
-      try {
-        replica.shapes.adopt(shapes.shapesView());
-      } catch (RuntimeException | Error e) {
-        replica.close();
-        throw e;
-      }
-      return replica;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      LiteModelException translated = NativeFailures.translate(e, "replicating model " + source);
-      if (translated == null) {
-        throw e;
-      }
-      throw translated;
-    } finally {
-      gate.exit();
-    }
+    return new LiteModel(model.replicate(replicaOptions), replicaOptions);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -272,28 +189,19 @@ public final class LiteModel implements InferenceModel {
    * @throws LiteModelException if the native libraries cannot be loaded
    */
   public static String tensorFlowLiteVersion() {
-    return NativeRuntime.tfliteVersion();
+    return Backends.backend().tensorFlowLiteVersion();
   }
 
   /** @return the inputs, in the model's order (each a snapshot of the current allocation) */
   @Override
   public List<TensorSpec> inputs() {
-    return specs(interpreter.inputs());
+    return model.inputs();
   }
 
   /** @return the outputs, in the model's order (each a snapshot of the current allocation) */
   @Override
   public List<TensorSpec> outputs() {
-    return specs(interpreter.outputs());
-  }
-
-  private List<TensorSpec> specs(TensorBinding[] bindings) {
-    gate.checkOpen();
-    List<TensorSpec> specs = new ArrayList<>(bindings.length);
-    for (TensorBinding binding : bindings) {
-      specs.add(binding.spec());
-    }
-    return List.copyOf(specs);
+    return model.outputs();
   }
 
   /**
@@ -304,7 +212,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public int inputIndex(String name) {
-    return inputNames.indexOf(name);
+    return model.inputIndex(name);
   }
 
   /**
@@ -314,26 +222,23 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public int outputIndex(String name) {
-    return outputNames.indexOf(name);
+    return model.outputIndex(name);
   }
 
   /** @return the model's signature keys (empty if it declares none) */
   public List<String> signatureKeys() {
-    gate.checkOpen();
-    return interpreter.signatureKeys();
+    return model.signatureKeys();
   }
 
   /** @return the signature this instance runs, or null when it runs the main graph */
   public String signatureKey() {
-    gate.checkOpen();
-    return interpreter.signatureKey();
+    return model.signatureKey();
   }
 
   /** @return true when the batch dimension is dynamic and batches run in one invocation */
   @Override
   public boolean hasDynamicBatch() {
-    gate.checkOpen();
-    return shapes.dynamicBatch();
+    return model.hasDynamicBatch();
   }
 
   /** @return the options this instance was built with */
@@ -343,8 +248,7 @@ public final class LiteModel implements InferenceModel {
 
   /** @return what actually runs: delegates, partitions, and operators left to the CPU kernels */
   public ExecutionReport executionReport() {
-    gate.checkOpen();
-    return interpreter.report();
+    return model.executionReport();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -360,12 +264,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public void predictSingle(float[] input, float[] output) {
-    enterAllocated();
-    try {
-      calls.predictSingle(input, output);
-    } finally {
-      gate.exit();
-    }
+    model.predictSingle(input, output);
   }
 
   /**
@@ -374,16 +273,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public float[] predictSingle(float[] input) {
-    enterAllocated();
-    int outLength;
-    try {
-      outLength = calls.singleOutputRow();
-    } finally {
-      gate.exit();
-    }
-    float[] output = new float[outLength];
-    predictSingle(input, output);
-    return output;
+    return model.predictSingle(input);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -399,13 +289,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public float[][] predict(float[][] rows) {
-    Objects.requireNonNull(rows, "rows");
-    enterAllocated();
-    try {
-      return calls.predict(rows);
-    } finally {
-      gate.exit();
-    }
+    return model.predict(rows);
   }
 
   /**
@@ -418,14 +302,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public void predict(FloatBuffer input, FloatBuffer output, int rows) {
-    Objects.requireNonNull(input, "input");
-    Objects.requireNonNull(output, "output");
-    enterAllocated();
-    try {
-      calls.predict(input, output, rows);
-    } finally {
-      gate.exit();
-    }
+    model.predict(input, output, rows);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -451,13 +328,7 @@ public final class LiteModel implements InferenceModel {
    * @throws LiteModelException if TensorFlow Lite rejects the shape (its operators' checks fail)
    */
   public void resizeInput(int index, int... shape) {
-    Objects.requireNonNull(shape, "shape");
-    gate.enter();
-    try {
-      shapes.resizeInput(calls.input(index), shape);
-    } finally {
-      gate.exit();
-    }
+    model.resizeInput(index, shape);
   }
 
   /** Like {@link #resizeInput(int, int...)}, by input name (signature or tensor name). */
@@ -476,16 +347,7 @@ public final class LiteModel implements InferenceModel {
    * state must keep to one instance (and call this between streams).
    */
   public void resetState() {
-    gate.enter();
-    try {
-      boolean rebuild = model.graph().hasResourceVariables();
-      interpreter.resetState(rebuild);
-      if (rebuild) {
-        shapes.afterRebuild();
-      }
-    } finally {
-      gate.exit();
-    }
+    model.resetState();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -498,13 +360,7 @@ public final class LiteModel implements InferenceModel {
    * @throws IllegalArgumentException if {@code data} does not have exactly the tensor's element count
    */
   public void setInput(int index, float[] data) {
-    Objects.requireNonNull(data, "data");
-    enterAllocated();
-    try {
-      calls.setInput(index, data);
-    } finally {
-      gate.exit();
-    }
+    model.setInput(index, data);
   }
 
   /** Like {@link #setInput(int, float[])}, by name. */
@@ -518,13 +374,7 @@ public final class LiteModel implements InferenceModel {
    * memory) and the buffer's position is left unchanged.
    */
   public void setInputBytes(int index, ByteBuffer data) {
-    Objects.requireNonNull(data, "data");
-    enterAllocated();
-    try {
-      calls.setInputBytes(index, data);
-    } finally {
-      gate.exit();
-    }
+    model.setInputBytes(index, data);
   }
 
   /**
@@ -533,12 +383,7 @@ public final class LiteModel implements InferenceModel {
    * @throws LiteModelException if TensorFlow Lite reports a failure
    */
   public void invoke() {
-    enterAllocated();
-    try {
-      calls.invoke();
-    } finally {
-      gate.exit();
-    }
+    model.invoke();
   }
 
   /**
@@ -547,13 +392,7 @@ public final class LiteModel implements InferenceModel {
    * @throws IllegalArgumentException if {@code data} does not have exactly the tensor's element count
    */
   public void getOutput(int index, float[] data) {
-    Objects.requireNonNull(data, "data");
-    enterAllocated();
-    try {
-      calls.getOutput(index, data);
-    } finally {
-      gate.exit();
-    }
+    model.getOutput(index, data);
   }
 
   /** Like {@link #getOutput(int, float[])}, by name. */
@@ -566,13 +405,7 @@ public final class LiteModel implements InferenceModel {
    * must have at least the tensor's byte size remaining.
    */
   public void getOutputBytes(int index, ByteBuffer data) {
-    Objects.requireNonNull(data, "data");
-    enterAllocated();
-    try {
-      calls.getOutputBytes(index, data);
-    } finally {
-      gate.exit();
-    }
+    model.getOutputBytes(index, data);
   }
 
   /**
@@ -582,14 +415,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public void run(float[][] inputs, float[][] outputs) {
-    Objects.requireNonNull(inputs, "inputs");
-    Objects.requireNonNull(outputs, "outputs");
-    enterAllocated();
-    try {
-      calls.run(inputs, outputs);
-    } finally {
-      gate.exit();
-    }
+    model.run(inputs, outputs);
   }
 
   /**
@@ -601,17 +427,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public Map<String, float[]> run(Map<String, float[]> inputs) {
-    Objects.requireNonNull(inputs, "inputs");
-    float[][] ordered = inputNames.order(inputs);
-    float[][] results;
-    enterAllocated();
-    try {
-      results = calls.outputArraysFor(ordered);
-    } finally {
-      gate.exit();
-    }
-    run(ordered, results);
-    return outputNames.name(results);
+    return model.run(inputs);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -622,17 +438,7 @@ public final class LiteModel implements InferenceModel {
    * JIT compilation of the Java side) are paid before latency matters.
    */
   public void warmUp(int calls) {
-    if (calls < 0) {
-      throw new IllegalArgumentException("calls must be >= 0, got " + calls);
-    }
-    enterAllocated();
-    try {
-      for (int i = 0; i < calls; i++) {
-        this.calls.invoke();
-      }
-    } finally {
-      gate.exit();
-    }
+    model.warmUp(calls);
   }
 
   /**
@@ -642,9 +448,7 @@ public final class LiteModel implements InferenceModel {
    */
   @Override
   public void close() {
-    if (gate.close()) {
-      cleanable.clean();
-    }
+    model.close();
   }
 
   /** @return false: one instance serves one thread at a time (see the class notes); use replicas or a pool */
@@ -656,46 +460,16 @@ public final class LiteModel implements InferenceModel {
   /** @return true once {@link #close()} was called */
   @Override
   public boolean isClosed() {
-    return gate.isClosed();
+    return model.isClosed();
   }
 
   @Override
   public String toString() {
-    if (isClosed()) {
-      return "LiteModel[closed, " + source + "]";
-    }
-    StringBuilder text = new StringBuilder("LiteModel[").append(source).append(", ").append(model.size())
-        .append(" bytes\n");
-    for (TensorBinding binding : interpreter.inputs()) {
-      text.append("  input  ").append(binding.spec()).append('\n');
-    }
-    for (TensorBinding binding : interpreter.outputs()) {
-      text.append("  output ").append(binding.spec()).append('\n');
-    }
-    text.append("  batch: ").append(shapes.describeBatch()).append('\n');
-    if (!signatureKeys().isEmpty()) {
-      text.append("  signatures: ").append(signatureKeys())
-          .append(signatureKey() != null ? ", running '" + signatureKey() + "'" : "").append('\n');
-    }
-    text.append("  threads: ").append(options.threads()).append(", runs on: ").append(interpreter.report())
-        .append(']');
-    return text.toString();
-  }
-
-  /**
-   * Enters a call that touches tensors: like {@link CallGate#enter()}, and fails while a dynamic input still waits
-   * for its first {@link #resizeInput(int, int...)} (one field read).
-   */
-  private void enterAllocated() {
-    gate.enter();
-    String problem = interpreter.allocationProblem();
-    if (problem != null) {
-      gate.exit();
-      throw new IllegalStateException(problem);
-    }
+    return model.describe();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+
 
   /**
    * How to build a {@link LiteModel}: threads, accelerator, XNNPACK settings, signature. Immutable; each {@code with}
@@ -731,12 +505,34 @@ public final class LiteModel implements InferenceModel {
      * come back equal, whatever the accelerator's settings hold (a {@link Path} is not serializable).
      */
     private Object writeReplace() {
-      return new SerializedOptions(OptionsCodec.join(OptionsCodec.encode(this)));
+      return new SerializedOptions(toText());
     }
 
     /** Only the text form is ever written: a stream that holds the fields themselves was forged. */
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
       throw new InvalidObjectException("LiteModel.Options is read from its text form only");
+    }
+
+    /**
+     * Reads options from their text form, as {@link #toText()} writes it.
+     *
+     * @param text {@code name=value} entries separated by commas; the empty text gives {@link #defaults()}
+     * @return the options the text describes
+     * @throws IllegalArgumentException naming the entry when one is unknown or its value is not valid
+     */
+    public static Options parse(String text) {
+      Objects.requireNonNull(text, "text");
+      return OptionsCodec.decode(OptionsCodec.split(text));
+    }
+
+    /**
+     * @return these options as text: one {@code name=value} entry per setting that differs from the defaults (the
+     *     accelerator's kind as {@code accelerator=KIND}, its settings as {@code accelerator.name=value}), joined by
+     *     commas, with {@code \} and {@code ,} inside values escaped by a {@code \}; {@link #parse(String)} reads it
+     *     back to equal options
+     */
+    public String toText() {
+      return OptionsCodec.join(OptionsCodec.encode(this));
     }
 
     /**
@@ -885,12 +681,12 @@ public final class LiteModel implements InferenceModel {
     }
 
     /** @return XNNPACK flags added to the build's defaults */
-    long xnnpackFlags() {
+    public long xnnpackFlags() {
       return xnnpackFlags;
     }
 
     /** @return XNNPACK flags removed from the build's defaults */
-    long xnnpackClearedFlags() {
+    public long xnnpackClearedFlags() {
       return xnnpackCleared;
     }
 

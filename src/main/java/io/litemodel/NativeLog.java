@@ -40,7 +40,7 @@ public enum NativeLog {
   private static volatile NativeLog chosen;
 
   /** TensorFlow Lite's {@code tflite::LogSeverity} value. */
-  final int severity;
+  private final int severity;
 
   NativeLog(int severity) {
     this.severity = severity;
@@ -52,7 +52,7 @@ public enum NativeLog {
    */
   public void apply() {
     chosen = this;
-    NativeRuntime.applyNativeLog(this);
+    Backends.backend().applyNativeLog(this);
   }
 
   /**
@@ -82,6 +82,11 @@ public enum NativeLog {
     }
     throw new IllegalArgumentException(PROPERTY + " must be one of verbose, info, warning, error, silent; got '"
         + text + "'");
+  }
+
+  /** @return TensorFlow Lite's {@code tflite::LogSeverity} value for this level */
+  public int severity() {
+    return severity;
   }
 
   @Override

@@ -19,7 +19,7 @@ public final class TensorSpec {
   private final int zeroPoint;
   private final long byteSize;
 
-  TensorSpec(
+  public TensorSpec(
       int index,
       String name,
       String tensorName,

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.litemodel.internal.tflite.GpuDelegateTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The accelerator choice: value semantics, the GPU-unavailable paths (message, AUTO fallback, report). */
-class AcceleratorTest {
+public class AcceleratorTest {
   @Test
   void valuesAndValidation() {
     assertEquals(Accelerator.Kind.CPU, Accelerator.cpu().kind());

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads which io.litemodel classes a compiled class names, for tests that check which way the layers point. */
-final class ClassReferences {
+public final class ClassReferences {
   /** A class name as the constant pool spells it: in a class entry or inside a descriptor ({@code Lio/...;}). */
   private static final Pattern NAME = Pattern.compile("io/litemodel/[A-Za-z0-9_$/]+");
 
@@ -20,7 +20,7 @@ final class ClassReferences {
    * @return the simple names (nested ones with {@code $}) of the io.litemodel classes {@code type}'s class file
    *     names: in its fields, methods, code and attributes; Javadoc is not in a class file
    */
-  static Set<String> of(Class<?> type) {
+  public static Set<String> of(Class<?> type) {
     String file = type.getName().substring(type.getPackageName().length() + 1) + ".class";
     try (InputStream in = type.getResourceAsStream(file)) {
       if (in == null) {
@@ -30,7 +30,8 @@ final class ClassReferences {
       Matcher names = NAME.matcher(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
       Set<String> found = new TreeSet<>();
       while (names.find()) {
-        found.add(names.group().substring("io/litemodel/".length()));
+        String name = names.group();
+        found.add(name.substring(name.lastIndexOf('/') + 1));
       }
       return found;
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.tflite.XnnpackDelegate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.tflite.ModelHandleTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.litemodel.internal.litert.LiteRtInterpreter;
+import io.litemodel.internal.litert.LiteRtRuntime;
+import io.litemodel.internal.litert.VulkanDevice;
 import io.litemodel.serving.LiteModelPool;
 import io.litemodel.serving.MicroBatcher;
 import java.lang.management.ManagementFactory;

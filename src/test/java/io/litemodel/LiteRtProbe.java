@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.litert.LiteRtRuntimeTest;
 import java.nio.file.Path;
 
 /** Child-JVM program for {@link LiteRtRuntimeTest}: loads seed_mlp on LiteRT's GPU path and prints the outcome. */

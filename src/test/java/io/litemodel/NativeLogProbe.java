@@ -1,5 +1,7 @@
 package io.litemodel;
 
+import io.litemodel.internal.tflite.NativeRuntime;
+
 /** Child-JVM program for {@link NativeLogTest}: loads a model (XNNPACK on), then reports TensorFlow Lite's log level. */
 public final class NativeLogProbe {
   private NativeLogProbe() {}

@@ -20,21 +20,21 @@ class NativeLogTest {
   void silentByDefault() {
     ChildJvm.Result result = ChildJvm.run(List.of(), NativeLogProbe.class, MODEL);
     assertEquals("1", result.value("loaded"), result.output());
-    assertEquals(String.valueOf(NativeLog.SILENT.severity), result.value("severity"), result.output());
+    assertEquals(String.valueOf(NativeLog.SILENT.severity()), result.value("severity"), result.output());
     assertFalse(result.output().contains("INFO:"), result.output());
   }
 
   @Test
   void thePropertyShowsTheNativeLines() {
     ChildJvm.Result result = ChildJvm.run(List.of("-D" + NativeLog.PROPERTY + "=info"), NativeLogProbe.class, MODEL);
-    assertEquals(String.valueOf(NativeLog.INFO.severity), result.value("severity"), result.output());
+    assertEquals(String.valueOf(NativeLog.INFO.severity()), result.value("severity"), result.output());
     assertTrue(result.output().contains(XNNPACK_LINE), result.output());
   }
 
   @Test
   void applyChangesTheLevelOfLoadedNatives() {
     ChildJvm.Result result = ChildJvm.run(List.of(), NativeLogProbe.class, MODEL, "WARNING");
-    assertEquals(String.valueOf(NativeLog.WARNING.severity), result.value("severity_after"), result.output());
+    assertEquals(String.valueOf(NativeLog.WARNING.severity()), result.value("severity_after"), result.output());
     assertEquals("warning", result.value("current"), result.output());
   }
 

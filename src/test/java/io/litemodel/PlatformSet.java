@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Tag;
 public @interface PlatformSet {
 
   /** Call counts for loops in these tests. */
-  final class Calls {
+  public final class Calls {
     private Calls() {}
 
     /**

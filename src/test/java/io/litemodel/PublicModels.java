@@ -22,11 +22,11 @@ import java.util.List;
  */
 public final class PublicModels {
   /** The command that builds the cache, for messages ({@code mvn -Pfull} runs it in generate-test-resources). */
-  static final String GATHER_COMMAND = ".venv/bin/python models/public/gather.py";
+  public static final String GATHER_COMMAND = ".venv/bin/python models/public/gather.py";
 
-  static final Path MANIFEST = Path.of(System.getProperty("litemodel.public.manifest",
+  public static final Path MANIFEST = Path.of(System.getProperty("litemodel.public.manifest",
       "models/public/manifest.json")).toAbsolutePath();
-  static final Path CACHE = Path.of(System.getProperty("litemodel.public.cache", "models/.cache/public"))
+  public static final Path CACHE = Path.of(System.getProperty("litemodel.public.cache", "models/.cache/public"))
       .toAbsolutePath();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -106,7 +106,7 @@ public final class PublicModels {
     }
   }
 
-  static String sha256(Path file) {
+  public static String sha256(Path file) {
     try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file),
         MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(OutputStream.nullOutputStream());

@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * Test access to the reference models in {@code models/}: paths, JSON sidecars written by keras2tflite, and golden
  * vectors stored as {@code .npy} files (format v1.0, little-endian, C order; float32 or int8).
  */
-final class ReferenceModels {
-  static final Path DIR = locate();
+public final class ReferenceModels {
+  public static final Path DIR = locate();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReferenceModels() {}
@@ -26,11 +26,11 @@ final class ReferenceModels {
     return dir;
   }
 
-  static Path model(String name) {
+  public static Path model(String name) {
     return DIR.resolve(name + ".tflite");
   }
 
-  static JsonNode sidecar(String name) {
+  public static JsonNode sidecar(String name) {
     try {
       return JSON.readTree(DIR.resolve(name + ".json").toFile());
     } catch (IOException e) {
@@ -42,7 +42,7 @@ final class ReferenceModels {
    * The golden file of {@code kind} for {@code tensor} (null: the only tensor on that side) and {@code signature}
    * (null: the default), as listed in the sidecar.
    */
-  static Npy golden(String name, String signature, String kind, String tensor) {
+  public static Npy golden(String name, String signature, String kind, String tensor) {
     JsonNode files = sidecar(name).path("golden").path("files");
     for (JsonNode file : files) {
       boolean signatureMatches = signature == null || signature.equals(file.path("signature").asText());
@@ -55,8 +55,8 @@ final class ReferenceModels {
   }
 
   /** A loaded .npy array: its shape and its values widened to float (int8 values as their integer value). */
-  record Npy(int[] shape, float[] values, String dtype) {
-    int rows() {
+  public record Npy(int[] shape, float[] values, String dtype) {
+    public int rows() {
       return shape[0];
     }
 
@@ -64,7 +64,7 @@ final class ReferenceModels {
       return values.length / shape[0];
     }
 
-    float[] row(int r) {
+    public float[] row(int r) {
       float[] row = new float[rowLength()];
       System.arraycopy(values, r * row.length, row, 0, row.length);
       return row;
@@ -91,7 +91,7 @@ final class ReferenceModels {
   }
 
   /** @return the largest absolute difference between two equally long arrays */
-  static float maxAbsDiff(float[] a, float[] b) {
+  public static float maxAbsDiff(float[] a, float[] b) {
     if (a.length != b.length) {
       throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
     }

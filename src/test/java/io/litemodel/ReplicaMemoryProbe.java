@@ -1,5 +1,6 @@
 package io.litemodel;
 
+import io.litemodel.internal.tflite.WeightsCacheTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

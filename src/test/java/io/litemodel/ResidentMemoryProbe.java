@@ -61,7 +61,7 @@ public final class ResidentMemoryProbe {
     kept.close();
   }
 
-  static long residentKib() throws Exception {
+  public static long residentKib() throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));

@@ -9,11 +9,11 @@ import java.nio.file.Path;
  * {@code src/test/python/make_semantics_models.py}) that exercise what the reference models do not: dynamic
  * dimensions, resource variables, control flow, delegate-only custom operators.
  */
-final class SemanticsModels {
+public final class SemanticsModels {
   private SemanticsModels() {}
 
   /** @return the path of {@code <name>.tflite} (or of any file with that name when it has an extension) */
-  static Path path(String name) {
+  public static Path path(String name) {
     String file = name.contains(".") ? name : name + ".tflite";
     URL url = SemanticsModels.class.getResource("semantics/" + file);
     if (url == null) {
@@ -28,7 +28,7 @@ final class SemanticsModels {
   }
 
   /** @return the values of {@code <name>.npy} */
-  static ReferenceModels.Npy npy(String name) {
+  public static ReferenceModels.Npy npy(String name) {
     return ReferenceModels.Npy.read(path(name + ".npy"));
   }
 }

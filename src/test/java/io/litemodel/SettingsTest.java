@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -77,5 +78,17 @@ class SettingsTest {
     for (Class<?> type : Accelerator.class.getPermittedSubclasses()) {
       assertFalse(ClassReferences.of(type).contains("LiteModel"), type.getSimpleName() + " names LiteModel");
     }
+  }
+
+  @Test
+  void optionsReadBackFromTheirText() {
+    LiteModel.Options options = LiteModel.Options.defaults().withThreads(2)
+        .withAccelerator(Accelerator.plugin(Path.of("/x/a,b.so"), Map.of("k", "v\\,w")));
+    assertEquals("", LiteModel.Options.defaults().toText());
+    assertEquals(LiteModel.Options.defaults(), LiteModel.Options.parse(""));
+    assertEquals(options, LiteModel.Options.parse(options.toText()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LiteModel.Options.parse("threads=0"));
+    assertEquals("option threads=0: threads must be >= 1, got 0", e.getMessage());
   }
 }

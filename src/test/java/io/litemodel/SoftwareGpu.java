@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * The software Vulkan device (SwiftShader, from Debian's chromium-common, unpacked by cppbuild.sh) that the GPU tests
  * run LiteRT's GPU path on, and the switch that leaves those tests out.
  */
-final class SoftwareGpu {
+public final class SoftwareGpu {
   private SoftwareGpu() {}
 
   /**
@@ -19,7 +19,7 @@ final class SoftwareGpu {
    * {@code -Dskip.swiftshader=true} (a machine without Debian's archive). Anything else missing is a failure of the
    * test itself.
    */
-  static void assumeAvailable() {
+  public static void assumeAvailable() {
     assumeFalse(Boolean.getBoolean("litemodel.native.skipped"),
         "the native build is skipped (plain build): LiteRT and SwiftShader are fetched by mvn -Pfull");
     assumeFalse(Boolean.getBoolean("litemodel.swiftshader.skipped"),
@@ -27,7 +27,7 @@ final class SoftwareGpu {
   }
 
   /** @return the package build SwiftShader came from, as fetch.sh recorded it (for the test output) */
-  static String version() {
+  public static String version() {
     Path file = Path.of(System.getProperty("litemodel.swiftshader.dir", "(unset)"), "VERSION");
     try {
       return Files.readString(file).strip();

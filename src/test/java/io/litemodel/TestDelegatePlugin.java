@@ -14,16 +14,16 @@ import java.util.List;
  * Finds the test delegate plugin built from {@code native/test_delegate} (path given by the build in the system
  * property {@code litemodel.test.delegate}) and reads its trace files.
  */
-final class TestDelegatePlugin {
+public final class TestDelegatePlugin {
   /** The kernel name the plugin gives its partitions unless told otherwise. */
-  static final String KERNEL = "LiteModelTestDelegate";
+  public static final String KERNEL = "LiteModelTestDelegate";
   /** The kernel name of the plugin's labelled GPU V2 ABI stand-in. */
-  static final String GPU_STAND_IN_KERNEL = "TestGpuDelegateStandIn";
+  public static final String GPU_STAND_IN_KERNEL = "TestGpuDelegateStandIn";
 
   private TestDelegatePlugin() {}
 
   /** @return the plugin library; fails (or, only when the native build was skipped on purpose, aborts) if absent */
-  static Path library() {
+  public static Path library() {
     assumeFalse(Boolean.getBoolean("litemodel.native.skipped"),
         "native build skipped (-Dskip.native=true): the test delegate plugin was not built");
     String property = System.getProperty("litemodel.test.delegate");
@@ -34,7 +34,7 @@ final class TestDelegatePlugin {
   }
 
   /** @return the trace lines written so far (empty if none) */
-  static List<String> trace(Path file) {
+  public static List<String> trace(Path file) {
     try {
       return Files.exists(file) ? Files.readAllLines(file) : List.of();
     } catch (IOException e) {
@@ -42,7 +42,7 @@ final class TestDelegatePlugin {
     }
   }
 
-  static long count(List<String> lines, String prefix) {
+  public static long count(List<String> lines, String prefix) {
     return lines.stream().filter(line -> line.startsWith(prefix)).count();
   }
 }
