@@ -45,7 +45,12 @@ public final class OpenCvImageDecoder implements BgrDecoder {
 
   // IMREAD_COLOR gives 8-bit BGR for grey, colour, 16-bit and alpha inputs alike; ImageIO ignores EXIF orientation,
   // so OpenCV must too for the two decoders to agree.
-  private static final int FLAGS = opencv_imgcodecs.IMREAD_COLOR | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+  // Indexed by log2 of the DCT-domain reduction DecodeScale chooses: full size, 1/2, 1/4, 1/8.
+  private static final int[] FLAGS = {
+    opencv_imgcodecs.IMREAD_COLOR | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION,
+    opencv_imgcodecs.IMREAD_REDUCED_COLOR_2 | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION,
+    opencv_imgcodecs.IMREAD_REDUCED_COLOR_4 | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION,
+    opencv_imgcodecs.IMREAD_REDUCED_COLOR_8 | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION};
 
   private BytePointer encodedBytes;
   private ByteBuffer encodedView;
@@ -55,6 +60,9 @@ public final class OpenCvImageDecoder implements BgrDecoder {
   private final Mat decoded = new Mat();
   private BytePointer decodedData;
   private BufferedImage destination;
+  /** Images ImageIO decoded, copied for {@link #decodeMat}. */
+  private final Mat delegated = new Mat();
+  private BytePointer delegatedData;
   /** For everything that is not a JPEG; see the class notes. */
   private final ImageDecoder others = new ImageDecoder();
   private final JpegStructure structure = new JpegStructure();
@@ -75,6 +83,33 @@ public final class OpenCvImageDecoder implements BgrDecoder {
    */
   @Override
   public BufferedImage decode(Path file) throws IOException {
+    BufferedImage other = decodeInto(file, DecodeScale.EXACT, 0, 0);
+    return other != null ? other : copyOut(decoded.cols(), decoded.rows());
+  }
+
+  /**
+   * Decodes an image file into a reused BGR {@code Mat}, for {@link OpenCvResizer}: no copy into a Java image.
+   *
+   * @param scale at what size to decode a JPEG, given the size it will be resized to
+   * @param height the height the image will be resized to
+   * @param width the width the image will be resized to
+   * @return an 8-bit, 3-channel, continuous BGR {@code Mat}, <b>reused by the next call</b>: the decoded JPEG, or
+   *     the pixels of the image ImageIO decoded (other formats, CMYK), copied into a reused {@code Mat}
+   * @throws IOException if the file cannot be read or is not a decodable image (the message names the file)
+   * @throws IllegalStateException if the decoder is closed
+   */
+  Mat decodeMat(Path file, DecodeScale scale, int height, int width) throws IOException {
+    BufferedImage other = decodeInto(file, scale, height, width);
+    return other != null ? wrap(other) : decoded;
+  }
+
+  /**
+   * Decodes a JPEG into {@link #decoded}, reduced in the DCT domain as {@code scale} says; hands every other file to
+   * ImageIO.
+   *
+   * @return null when the image is in {@link #decoded}, else the image ImageIO decoded
+   */
+  private BufferedImage decodeInto(Path file, DecodeScale scale, int height, int width) throws IOException {
     if (closed) {
       throw new IllegalStateException("decoder is closed");
     }
@@ -94,11 +129,13 @@ public final class OpenCvImageDecoder implements BgrDecoder {
     if (structure.components() == 4) {
       return delegate(file, "CMYK or YCCK JPEG, converted as PIL does");
     }
+    int flags = FLAGS[Integer.numberOfTrailingZeros(
+        scale.reduction(structure.height(), structure.width(), height, width))];
     // Move the right edge of the reused 1-row header over the encoded bytes: no new Mat per file.
     encoded.adjustROI(0, 0, 0, length - encodedLength);
     encodedLength = length;
     boolean failed;
-    try (Mat header = opencv_imgcodecs.imdecode(encoded, FLAGS, decoded)) {
+    try (Mat header = opencv_imgcodecs.imdecode(encoded, flags, decoded)) {
       // imdecode returns a second header of `decoded` on success and an empty Mat on failure, when it leaves
       // `decoded` as it was: still holding the previous image. So success is judged by the returned header.
       failed = header.empty();
@@ -114,7 +151,21 @@ public final class OpenCvImageDecoder implements BgrDecoder {
       throw new IOException("cannot decode image " + file + ": OpenCV gave Mat type " + decoded.type()
           + ", expected 8-bit BGR");
     }
-    return copyOut(decoded.cols(), decoded.rows());
+    return null;
+  }
+
+  /** Copies an image ImageIO decoded (3-byte BGR, rows without padding) into the reused {@link #delegated}. */
+  private Mat wrap(BufferedImage image) {
+    if (delegated.rows() != image.getHeight() || delegated.cols() != image.getWidth()) {
+      delegated.create(image.getHeight(), image.getWidth(), opencv_core.CV_8UC3);
+      if (delegatedData != null) {
+        delegatedData.close();
+      }
+      delegatedData = delegated.data(); // stays valid until the next create() with another size
+    }
+    byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    delegatedData.put(pixels, 0, pixels.length);
+    return delegated;
   }
 
   /**
@@ -203,5 +254,10 @@ public final class OpenCvImageDecoder implements BgrDecoder {
       decodedData = null;
     }
     decoded.close();
+    if (delegatedData != null) {
+      delegatedData.close();
+      delegatedData = null;
+    }
+    delegated.close();
   }
 }

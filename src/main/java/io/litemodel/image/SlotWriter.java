@@ -1,0 +1,23 @@
+package io.litemodel.image;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+
+/**
+ * Decodes an image file and writes it, resized and normalized, into a batch slot: the two ways
+ * {@link ImagePreprocessor} works ({@link ImageIoSlotWriter}, {@link OpenCvSlotWriter}). An interface so that
+ * ImagePreprocessor links OpenCV classes only when OpenCV is chosen.
+ */
+interface SlotWriter extends AutoCloseable {
+  /**
+   * @param file the image file
+   * @param slot at least height * width * channels values, written from index 0 with absolute puts
+   * @throws IOException if the file cannot be read or decoded (the message names the file)
+   */
+  void write(Path file, FloatBuffer slot) throws IOException;
+
+  /** Frees native memory, if any; idempotent. */
+  @Override
+  void close();
+}
