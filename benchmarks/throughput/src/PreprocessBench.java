@@ -95,11 +95,11 @@ public final class PreprocessBench {
     opencv_imgcodecs.imdecode(encoded.get(0), full, decoded).close();
     report("step: resize 8-bit to 224x224 (INTER_LINEAR)", files,
         f -> opencv_imgproc.resize(decoded, resized, size, 0, 0, opencv_imgproc.INTER_LINEAR));
-    report("step: convertTo float + transform (BGR->RGB, scale, offset): the chosen normalization", files, f -> {
+    report("step: convertTo float + transform (BGR->RGB, scale, offset per channel): per-channel normalizations and grey", files, f -> {
       resized.convertTo(floats, opencv_core.CV_32F);
       opencv_core.transform(floats, out, matrix);
     });
-    report("step: cvtColor BGR2RGB 8-bit + convertTo(alpha, beta): the alternative (one scale for all channels)",
+    report("step: cvtColor BGR2RGB 8-bit + convertTo(alpha, beta): normalizations with one scale for all channels",
         files, f -> {
           opencv_imgproc.cvtColor(resized, rgb, opencv_imgproc.COLOR_BGR2RGB);
           rgb.convertTo(out, opencv_core.CV_32F, 2 / 255.0, -1);
