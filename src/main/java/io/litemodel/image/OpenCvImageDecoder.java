@@ -26,11 +26,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Needs {@link #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
  * automatically when it is there).
  *
- * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV
- * reuses its pixels when the size does not change), and copied once into a reused Java {@link BufferedImage}, so the
- * resizer reads plain byte arrays (one ~600 KB copy for a 450x450 image, a few percent of the decode time). What still
- * allocates per file: the {@link FileChannel}, and the {@code Mat} header JavaCPP returns from {@code imdecode} (a
- * small Java object, closed at once).
+ * <p>Per file: the bytes are read straight into a reused native buffer and decoded into a reused {@code Mat} (OpenCV
+ * reuses its pixels when the size does not change). {@link #decode} then copies it once into a reused Java
+ * {@link BufferedImage}; {@link ImagePreprocessor} instead hands the {@code Mat} itself to {@link OpenCvResizer}, and
+ * may have JPEGs decoded at a reduced size in the DCT domain ({@link DecodeScale#AUTO}). What still allocates per
+ * file: the {@link FileChannel}, and the {@code Mat} header JavaCPP returns from {@code imdecode} (a small Java
+ * object, closed at once).
  *
  * <p>Differences from ImageIO on JPEGs: none intended. EXIF orientation is ignored, as ImageIO does; grey images become
  * three equal channels (as with ImageIO); pixels may differ by a few levels where the two decoders' IDCT and chroma
