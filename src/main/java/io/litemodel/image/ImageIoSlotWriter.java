@@ -22,6 +22,11 @@ final class ImageIoSlotWriter implements SlotWriter {
   }
 
   @Override
+  public void write(byte[] encoded, String name, FloatBuffer slot) throws IOException {
+    resizer.resize(decoder.decode(encoded, name), slot);
+  }
+
+  @Override
   public void close() {
     decoder.close();
   }

@@ -169,6 +169,20 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
     writer.write(file, slot);
   }
 
+  /**
+   * Decodes an image already in memory (a Spark {@code binaryFile} row, say), resizes and normalizes it into
+   * {@code slot}, as {@link #write(Path, FloatBuffer)} does for a file, with the same checks.
+   *
+   * @param encoded the image file's bytes (copied; not kept)
+   * @param name what error messages call the image (its path or URI)
+   * @param slot at least {@link #elements()} values, written from index 0 (absolute puts)
+   * @throws IOException if the bytes are not a decodable image (the message names {@code name})
+   * @throws IllegalArgumentException if the slot holds fewer than {@link #elements()} values
+   */
+  public void write(byte[] encoded, String name, FloatBuffer slot) throws IOException {
+    writer.write(encoded, name, slot);
+  }
+
   /** @return the decoder in use: {@link DecoderKind#IMAGEIO} or {@link DecoderKind#OPENCV}, never AUTO */
   public DecoderKind decoder() {
     return decoderKind;

@@ -84,7 +84,7 @@ public final class OpenCvImageDecoder implements BgrDecoder {
    */
   @Override
   public BufferedImage decode(Path file) throws IOException {
-    BufferedImage other = decodeInto(file, DecodeScale.EXACT, 0, 0);
+    BufferedImage other = decodeInto(file, null, null, DecodeScale.EXACT, 0, 0);
     return other != null ? other : copyOut(decoded.cols(), decoded.rows());
   }
 
@@ -100,7 +100,20 @@ public final class OpenCvImageDecoder implements BgrDecoder {
    * @throws IllegalStateException if the decoder is closed
    */
   Mat decodeMat(Path file, DecodeScale scale, int height, int width) throws IOException {
-    BufferedImage other = decodeInto(file, scale, height, width);
+    BufferedImage other = decodeInto(file, null, null, scale, height, width);
+    return other != null ? wrap(other) : decoded;
+  }
+
+  /**
+   * Decodes an image already in memory (a Spark {@code binaryFile} row, say) as {@link #decodeMat(Path, DecodeScale,
+   * int, int)} decodes a file.
+   *
+   * @param encoded the file's bytes (copied into this decoder's native buffer; not kept)
+   * @param name what error messages call the image (its path or URI)
+   * @throws IOException if the bytes are not a decodable image (the message names {@code name})
+   */
+  Mat decodeMat(byte[] encoded, String name, DecodeScale scale, int height, int width) throws IOException {
+    BufferedImage other = decodeInto(null, encoded, name, scale, height, width);
     return other != null ? wrap(other) : decoded;
   }
 
@@ -110,25 +123,27 @@ public final class OpenCvImageDecoder implements BgrDecoder {
    *
    * @return null when the image is in {@link #decoded}, else the image ImageIO decoded
    */
-  private BufferedImage decodeInto(Path file, DecodeScale scale, int height, int width) throws IOException {
+  private BufferedImage decodeInto(Path file, byte[] encodedBytes, String name, DecodeScale scale, int height,
+      int width) throws IOException {
     if (closed) {
       throw new IllegalStateException("decoder is closed");
     }
-    int length = readAll(file);
+    Object what = file != null ? file : name; // what messages call the image
+    int length = file != null ? readAll(file) : copyIn(encodedBytes);
     if (length == 0) {
-      throw new IOException("cannot decode image " + file + ": the file is empty");
+      throw new IOException("cannot decode image " + what + ": the file is empty");
     }
     if (!isJpeg(length)) {
-      return delegate(file, "not a JPEG");
+      return delegate(file, encodedBytes, name, "not a JPEG");
     }
     // imdecode fills a cut JPEG's missing part grey and says so only on stderr: check the structure first.
     try {
       structure.check(encodedView, length);
     } catch (IOException e) {
-      throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot decode image " + what + ": " + e.getMessage(), e);
     }
     if (structure.components() == 4) {
-      return delegate(file, "CMYK or YCCK JPEG, converted as PIL does");
+      return delegate(file, encodedBytes, name, "CMYK or YCCK JPEG, converted as PIL does");
     }
     int flags = FLAGS[Integer.numberOfTrailingZeros(
         scale.reduction(structure.height(), structure.width(), height, width))];
@@ -142,14 +157,14 @@ public final class OpenCvImageDecoder implements BgrDecoder {
       failed = header.empty();
     } catch (RuntimeException e) {
       decodedData = null; // OpenCV may have released the pixels
-      throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot decode image " + what + ": " + e.getMessage(), e);
     }
     if (failed || decoded.empty()) {
       decodedData = null;
-      throw new IOException("cannot decode image " + file + ": OpenCV does not recognise or cannot read the data");
+      throw new IOException("cannot decode image " + what + ": OpenCV does not recognise or cannot read the data");
     }
     if (decoded.type() != opencv_core.CV_8UC3 || !decoded.isContinuous()) {
-      throw new IOException("cannot decode image " + file + ": OpenCV gave Mat type " + decoded.type()
+      throw new IOException("cannot decode image " + what + ": OpenCV gave Mat type " + decoded.type()
           + ", expected 8-bit BGR");
     }
     return null;
@@ -173,9 +188,9 @@ public final class OpenCvImageDecoder implements BgrDecoder {
    * Decodes with the ImageIO decoder, and says so in its error messages: a user who chose OpenCV would otherwise
    * see an ImageIO message ("Error reading PNG image data") without knowing why ImageIO was involved.
    */
-  private BufferedImage delegate(Path file, String why) throws IOException {
+  private BufferedImage delegate(Path file, byte[] encodedBytes, String name, String why) throws IOException {
     try {
-      return others.decode(file);
+      return file != null ? others.decode(file) : others.decode(encodedBytes, name);
     } catch (IOException e) {
       throw new IOException(e.getMessage() + " (decoded with ImageIO: " + why + ")", e);
     }
@@ -203,6 +218,16 @@ public final class OpenCvImageDecoder implements BgrDecoder {
       }
       return encodedView.position();
     }
+  }
+
+  /** Copies bytes already in memory into the native buffer, growing it if needed; returns their length. */
+  private int copyIn(byte[] bytes) {
+    if (bytes.length > encodedView.capacity()) {
+      capacity(bytes.length);
+    }
+    encodedView.clear();
+    encodedView.put(bytes);
+    return bytes.length;
   }
 
   private void capacity(int bytes) {

@@ -28,6 +28,11 @@ final class OpenCvSlotWriter implements SlotWriter {
   }
 
   @Override
+  public void write(byte[] encoded, String name, FloatBuffer slot) throws IOException {
+    resizer.resize(decoder.decodeMat(encoded, name, scale, height, width), slot);
+  }
+
+  @Override
   public void close() {
     decoder.close();
     resizer.close();

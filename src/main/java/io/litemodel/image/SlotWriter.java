@@ -17,6 +17,14 @@ interface SlotWriter extends AutoCloseable {
    */
   void write(Path file, FloatBuffer slot) throws IOException;
 
+  /**
+   * @param encoded an image file's bytes, already in memory (not kept)
+   * @param name what error messages call the image
+   * @param slot as for {@link #write(Path, FloatBuffer)}
+   * @throws IOException if the bytes are not a decodable image (the message names {@code name})
+   */
+  void write(byte[] encoded, String name, FloatBuffer slot) throws IOException;
+
   /** Frees native memory, if any; idempotent. */
   @Override
   void close();

@@ -160,6 +160,31 @@ class ImagePreprocessorTest {
     assertTrue(mean < 3, "mean " + mean + " levels, max " + max);
   }
 
+  /** Bytes already in memory (Spark's binaryFile rows) give what the file gives, on every path; errors name them. */
+  @Test
+  void bytesInMemoryGiveWhatTheFileGives() throws Exception {
+    Path jpeg = photo("memory.jpg", 9);
+    Path png = dir.resolve("memory.png");
+    ImageIO.write(TestImages.pattern(97, 61, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+    for (DecoderKind kind : new DecoderKind[] {DecoderKind.IMAGEIO, DecoderKind.OPENCV}) {
+      for (DecodeScale scale : DecodeScale.values()) {
+        try (ImagePreprocessor preprocessor = new ImagePreprocessor(224, 224, 3, Normalization.unit(), kind, scale)) {
+          for (Path file : new Path[] {jpeg, png}) {
+            FloatBuffer fromFile = FloatBuffer.allocate(preprocessor.elements());
+            FloatBuffer fromBytes = FloatBuffer.allocate(preprocessor.elements());
+            preprocessor.write(file, fromFile);
+            preprocessor.write(java.nio.file.Files.readAllBytes(file), "row 7", fromBytes);
+            assertArrayEquals(fromFile.array(), fromBytes.array(), kind + ", " + scale + ", " + file);
+          }
+          java.io.IOException e = assertThrows(java.io.IOException.class,
+              () -> preprocessor.write(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 1}, "row 8",
+                  FloatBuffer.allocate(preprocessor.elements())));
+          assertTrue(e.getMessage().startsWith("cannot decode image row 8: "), e.getMessage());
+        }
+      }
+    }
+  }
+
   /** ImageIO has no DCT-domain scaling, and other formats than JPEG have none: AUTO changes nothing there. */
   @Test
   void autoScaleChangesNothingForImageIoOrPng() throws Exception {
