@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Interleaved head-to-head: the best Java pipeline configurations, Python tf.data + TFLite (2 interpreter threads)
+# Interleaved head-to-head: the best Java pipeline configurations, Python tf.data + TFLite (2 interpreter threads),
+# each also decoding JPEGs reduced in the DCT domain (Java DecodeScale.AUTO, Python decode_jpeg(ratio=k): fast rows),
 # and Spark local[2], over the same 2000 generated JPEGs, in ROUNDS rounds (default 3) that alternate which side
 # goes first; each round records the load average before each side. Writes benchmarks/results/headtohead.{jsonl,md}
 # (the medians per configuration, every run, and the load), which throughput.md quotes.

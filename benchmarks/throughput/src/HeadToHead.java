@@ -2,6 +2,7 @@ import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
 import io.litemodel.batch.BatchPredictor;
 import io.litemodel.batch.PipelineStats;
+import io.litemodel.image.DecodeScale;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
@@ -25,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  *   java HeadToHead pipeline MODEL DIR [BATCH]  the in-process pipeline rows (OpenCV and ImageIO decoding, batch
- *                                        32/8/4), or only OpenCV at BATCH (for a JFR profile)
+ *                                        32/8/4; OpenCV with DecodeScale.AUTO, the fast row, at batch 4), or only
+ *                                        OpenCV at BATCH (for a JFR profile)
  *   java HeadToHead spark MODEL DIR      Spark local[2] over the folder (binaryFile + ModelTransformer), batch 8/32
  *   java HeadToHead inference MODEL DIR  the profile's inference row: CPU ms per image of one replica, one thread,
  *                                        by batch size (the same preprocessed images at every size)
@@ -55,6 +57,8 @@ public final class HeadToHead {
         for (int batch : new int[] {32, 8, 4}) {
           pipeline(loaded, files, DecoderKind.OPENCV, batch);
         }
+        // The fast row: the same work as tf_round.py's decode_jpeg(ratio=k) row.
+        pipeline(loaded, "Java pipeline", files, DecoderKind.OPENCV, DecodeScale.AUTO, 4);
         pipeline(loaded, files, DecoderKind.IMAGEIO, 8);
       }
     } else if (args[0].equals("inference")) {
@@ -138,9 +142,20 @@ public final class HeadToHead {
 
   /** The same, for any runtime; the row's variant starts with the given label. */
   static void pipeline(InferenceModel model, String label, List<Path> files, DecoderKind decoder, int batch) {
+    pipeline(model, label, files, decoder, DecodeScale.EXACT, batch);
+  }
+
+  /**
+   * The same, decoding JPEGs at {@code scale}; a DecodeScale.AUTO row is named "DCT-domain" as the Python side's
+   * decode_jpeg(ratio=k) row is, so that headtohead_report.py compares fast rows with fast rows.
+   */
+  static void pipeline(InferenceModel model, String label, List<Path> files, DecoderKind decoder, DecodeScale scale,
+      int batch) {
     int cores = Runtime.getRuntime().availableProcessors();
+    String decoding = (decoder == DecoderKind.OPENCV ? "OpenCV" : "ImageIO")
+        + (scale == DecodeScale.AUTO ? " DCT-domain 1/k (DecodeScale.AUTO)" : "");
     try (BatchPredictor<Path> predictor = BatchPredictor.builder(model,
-        ImagePreprocessor.factory(model, Normalization.symmetric(), decoder)).batchSize(batch).workers(0)
+        ImagePreprocessor.factory(model, Normalization.symmetric(), decoder, scale)).batchSize(batch).workers(0)
         .replicas(cores).build()) {
       predictor.run(files.subList(0, Math.min(files.size(), 8 * batch)).iterator(), (i, item, out) -> { });
       long cpu = processCpuNanos();
@@ -149,7 +164,7 @@ public final class HeadToHead {
       System.out.printf(Locale.ROOT, "{\"side\": \"java\", \"variant\": \"%s: workers=0, replicas=%d, %s "
           + "decoding, batch %d\", \"images_per_second\": %.2f, \"images_per_cpu_second\": %.2f, "
           + "\"inference_busy\": %.3f, \"helping\": %.3f}%n",
-          label, cores, decoder == DecoderKind.OPENCV ? "OpenCV" : "ImageIO", batch, stats.itemsPerSecond(),
+          label, cores, decoding, batch, stats.itemsPerSecond(),
           stats.itemsDone() / cpuSeconds, stats.inferenceBusy(), stats.inferenceHelping());
     }
   }

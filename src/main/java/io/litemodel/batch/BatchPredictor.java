@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * try (LiteModel model = LiteModel.load(Path.of("models/image_cnn.tflite"));
  *      BatchPredictor<Path> predictor = BatchPredictor.builder(model, ImagePreprocessor.factory(model,
- *          Normalization.symmetric())).batchSize(32).build()) {
+ *          Normalization.symmetric())).build()) {
  *   float[] row = new float[10];
  *   RunSummary summary = predictor.run(paths.iterator(), (index, path, output) -> {
  *     output.get(row);
@@ -32,12 +32,11 @@ import java.util.function.Supplier;
  * {@link Builder#build()}; the queues are array-backed. What the {@link Preprocessor} itself allocates (an image
  * decoder, say) is its own business.
  *
- * <p><b>Threads.</b> By default the pipeline runs one inference thread (one replica, using the model's own
- * thread count, for a {@link io.litemodel.LiteModel} {@link io.litemodel.LiteModel.Options#threads()}) and {@code cores - 1} preprocessing workers, and the inference
- * thread preprocesses items itself whenever no full batch is waiting. So exactly {@code cores} threads do work and
- * none of them idles while there is work of either kind, which keeps both preprocessing-bound and inference-bound
- * loads near full use of the cores without oversubscribing them. With an inference-heavy model on many cores, more
- * replicas help; each replica is used by exactly one inference thread.
+ * <p><b>Threads.</b> By default ({@link PipelineDefaults}) the pipeline runs one inference thread per core, each
+ * with its own model replica, and no separate preprocessing workers: an inference thread preprocesses items itself
+ * whenever no full batch is waiting. So exactly {@code cores} threads do work, none of them idles while there is
+ * work of either kind, and no item crosses from one thread to another before inference. Set {@code workers} and
+ * {@code replicas} to change the split; each replica is used by exactly one inference thread.
  *
  * <p><b>A slow consumer does not stall inference.</b> Results are delivered on a delivery thread of their own, so the
  * model keeps running while the {@link ResultConsumer} works, until every batch buffer holds a batch waiting for
@@ -91,9 +90,8 @@ public final class BatchPredictor<T> implements AutoCloseable {
     this.ordered = builder.ordered;
     this.inferenceHelps = builder.inferenceHelps;
     this.errorPolicy = builder.errorPolicy;
-    int cores = Runtime.getRuntime().availableProcessors();
-    int replicaCount = builder.replicas > 0 ? builder.replicas : 1;
-    this.workers = builder.workers >= 0 ? builder.workers : Math.max(1, cores - replicaCount);
+    int replicaCount = builder.replicas > 0 ? builder.replicas : PipelineDefaults.replicas();
+    this.workers = builder.workers >= 0 ? builder.workers : PipelineDefaults.workers(replicaCount, inferenceHelps);
     if (workers == 0 && !inferenceHelps) {
       throw new IllegalArgumentException("workers(0) needs inferenceHelps(true): nobody would preprocess");
     }
@@ -315,15 +313,17 @@ public final class BatchPredictor<T> implements AutoCloseable {
   }
 
   /**
-   * Configures a {@link BatchPredictor}. Defaults: batch 32, {@code replicas} 1, {@code workers} = cores - replicas
-   * (at least 1), 2 prefetched batches, ordered, {@link ErrorPolicy#FAIL_FAST}, inference threads help preprocess.
+   * Configures a {@link BatchPredictor}. Defaults, from {@link PipelineDefaults}:
+   * batch {@value PipelineDefaults#BATCH_SIZE}, {@code replicas} = cores, {@code workers} 0 (or, with {@code inferenceHelps(false)},
+   * cores - replicas, at least 1); then 2 prefetched batches, ordered, {@link ErrorPolicy#FAIL_FAST}, inference
+   * threads help preprocess.
    *
    * @param <T> the item type
    */
   public static final class Builder<T> {
     private final InferenceModel model;
     private final Supplier<? extends Preprocessor<? super T>> preprocessors;
-    private int batchSize = 32;
+    private int batchSize = PipelineDefaults.batchSize();
     private int workers = -1;
     private int replicas = -1;
     private int prefetch = 2;

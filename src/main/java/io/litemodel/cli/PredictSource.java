@@ -2,6 +2,7 @@ package io.litemodel.cli;
 
 import io.litemodel.InferenceModel;
 import io.litemodel.batch.Preprocessor;
+import io.litemodel.image.DecodeScale;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
@@ -52,13 +53,14 @@ abstract class PredictSource<T> implements AutoCloseable {
    * Opens {@code input} by kind: a directory of images, or a file ending in {@code .npy} or {@code .csv}.
    *
    * @param decoder how image files are decoded (images only)
+   * @param scale at what size JPEGs are decoded (images only)
    * @throws IllegalArgumentException if the input is none of those or does not fit the model
    * @throws IllegalStateException if {@code decoder} is OPENCV and OpenCV does not load
    */
-  static PredictSource<?> open(Path input, InferenceModel model, Normalization normalization, DecoderKind decoder)
-      throws IOException {
+  static PredictSource<?> open(Path input, InferenceModel model, Normalization normalization, DecoderKind decoder,
+      DecodeScale scale) throws IOException {
     if (Files.isDirectory(input)) {
-      return new Images(input, model, normalization, decoder);
+      return new Images(input, model, normalization, decoder, scale);
     }
     if (!Files.isRegularFile(input)) {
       throw new IllegalArgumentException("input " + input + " does not exist");
@@ -83,10 +85,13 @@ abstract class PredictSource<T> implements AutoCloseable {
     private final List<Path> files;
     private final Supplier<ImagePreprocessor> factory;
     private final DecoderKind decoder;
+    private final DecodeScale scale;
 
-    Images(Path directory, InferenceModel model, Normalization normalization, DecoderKind decoder) throws IOException {
+    Images(Path directory, InferenceModel model, Normalization normalization, DecoderKind decoder, DecodeScale scale)
+        throws IOException {
       this.decoder = decoder.resolve();
-      this.factory = ImagePreprocessor.factory(model, normalization, this.decoder);
+      this.scale = scale;
+      this.factory = ImagePreprocessor.factory(model, normalization, this.decoder, scale);
       try (Stream<Path> listing = Files.list(directory)) {
         this.files = listing.filter(Images::isImage).sorted().collect(Collectors.toList());
       }
@@ -112,7 +117,9 @@ abstract class PredictSource<T> implements AutoCloseable {
 
     @Override
     String reading() {
-      return ", decoding with " + decoder.name().toLowerCase(Locale.ROOT);
+      return ", decoding with " + decoder.name().toLowerCase(Locale.ROOT)
+          + (decoder == DecoderKind.OPENCV && scale == DecodeScale.AUTO ? " at a reduced size (--decode-scale auto)"
+              : "");
     }
 
     @Override

@@ -18,22 +18,30 @@ import java.util.function.Supplier;
  *     ImagePreprocessor.factory(model, Normalization.symmetric())).build();
  * }</pre>
  *
- * <p>Decoding: {@link DecoderKind#AUTO} (the default) uses OpenCV's {@code imdecode} ({@link OpenCvImageDecoder},
- * about twice as fast on JPEGs) when {@link OpenCvImageDecoder#DEPENDENCY} is on the classpath, else the JDK's
- * ImageIO ({@link ImageDecoder}). The two give the same model inputs up to JPEG decoders' rounding (a few levels on
- * some pixels, well under one level on average).
+ * <p>Two paths, chosen by {@link DecoderKind}; {@link DecoderKind#AUTO} (the default) takes the first when
+ * {@link OpenCvImageDecoder#DEPENDENCY} is on the classpath, else the second:
+ * <ul>
+ *   <li><b>OpenCV</b>: {@code imdecode} (libjpeg-turbo) into a reused {@code Mat}, then OpenCV's vectorized resize,
+ *       conversion and normalization written straight into the slot's memory, allocating nothing per image. JPEGs
+ *       can also be decoded at a reduced size in the DCT domain ({@link DecodeScale#AUTO}).
+ *   <li><b>ImageIO</b>: the JDK's decoder and a scalar Java resize ({@link BilinearResizer}).
+ * </ul>
+ * Both sample as {@code tf.image.resize(..., "bilinear")} without antialiasing does. With {@link DecodeScale#EXACT}
+ * the two give the same model inputs up to the OpenCV path's 8-bit resize (at most one level in 255 per value) and
+ * the JPEG decoders' rounding (a few levels on some pixels, well under one level on average).
  *
- * <p><b>Not thread-safe:</b> each instance keeps a decoder and resize tables; {@link #factory} gives the pipeline
- * one per thread. Closing an instance frees the OpenCV decoder's native buffers at once (without it, JavaCPP frees
- * them after garbage collection).
+ * <p><b>Not thread-safe:</b> each instance keeps a decoder, reused images and resize tables; {@link #factory} gives
+ * the pipeline one per thread. Closing an instance frees the OpenCV path's native memory at once (without it,
+ * JavaCPP frees it after garbage collection).
  */
 public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseable {
-  private final BgrDecoder decoder;
+  private final SlotWriter writer;
   private final DecoderKind decoderKind;
-  private final BilinearResizer resizer;
+  private final DecodeScale decodeScale;
+  private final int elements;
 
   /**
-   * Creates a preprocessor with the {@link DecoderKind#AUTO} decoder.
+   * Creates a preprocessor with the {@link DecoderKind#AUTO} decoder, decoding at full size.
    *
    * @param height the model's input height
    * @param width the model's input width
@@ -45,6 +53,8 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
   }
 
   /**
+   * Creates a preprocessor decoding at full size ({@link DecodeScale#EXACT}).
+   *
    * @param height the model's input height
    * @param width the model's input width
    * @param channels 3 (RGB) or 1 (grey)
@@ -54,20 +64,40 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
    *     message names the dependency to add)
    */
   public ImagePreprocessor(int height, int width, int channels, Normalization normalization, DecoderKind decoder) {
-    this(DecoderResolver.DEFAULT.resolve(decoder), height, width, channels, normalization);
+    this(height, width, channels, normalization, decoder, DecodeScale.EXACT);
+  }
+
+  /**
+   * @param height the model's input height
+   * @param width the model's input width
+   * @param channels 3 (RGB) or 1 (grey)
+   * @param normalization how 0..255 values become model inputs
+   * @param decoder which library decodes the files
+   * @param scale at what size JPEGs are decoded (OpenCV only; ImageIO always decodes at full size)
+   * @throws IllegalStateException if {@code decoder} is {@link DecoderKind#OPENCV} and OpenCV does not load (the
+   *     message names the dependency to add)
+   */
+  public ImagePreprocessor(int height, int width, int channels, Normalization normalization, DecoderKind decoder,
+      DecodeScale scale) {
+    this(DecoderResolver.DEFAULT.resolve(decoder), scale, height, width, channels, normalization);
   }
 
   /** {@code kind} is already resolved: IMAGEIO or OPENCV. */
-  private ImagePreprocessor(DecoderKind kind, int height, int width, int channels, Normalization normalization) {
-    this.resizer = new BilinearResizer(height, width, channels, normalization);
+  private ImagePreprocessor(DecoderKind kind, DecodeScale scale, int height, int width, int channels,
+      Normalization normalization) {
+    java.util.Objects.requireNonNull(normalization, "normalization");
+    this.decodeScale = java.util.Objects.requireNonNull(scale, "decode scale");
     this.decoderKind = kind;
-    // OpenCvImageDecoder is named only here, so its OpenCV classes link only when it is chosen.
-    this.decoder = kind == DecoderKind.OPENCV ? new OpenCvImageDecoder() : new ImageDecoder();
+    // OpenCvSlotWriter is named only here, so OpenCV's classes link only when it is chosen.
+    this.writer = kind == DecoderKind.OPENCV
+        ? new OpenCvSlotWriter(height, width, channels, normalization, scale)
+        : new ImageIoSlotWriter(height, width, channels, normalization);
+    this.elements = height * width * channels;
   }
 
   /**
    * @return a supplier of preprocessors sized for {@code model}'s single NHWC input, decoding with
-   *     {@link DecoderKind#AUTO}
+   *     {@link DecoderKind#AUTO} at full size
    * @throws IllegalArgumentException if the model's input is not [batch, H, W, 1 or 3]
    */
   public static Supplier<ImagePreprocessor> factory(InferenceModel model, Normalization normalization) {
@@ -77,17 +107,32 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
   /**
    * @param decoder which library decodes the files; resolved once, here, so that every preprocessor the supplier
    *     gives uses the same one
-   * @return a supplier of preprocessors sized for {@code model}'s single NHWC input
+   * @return a supplier of preprocessors sized for {@code model}'s single NHWC input, decoding at full size
    * @throws IllegalArgumentException if the model's input is not [batch, H, W, 1 or 3]
    * @throws IllegalStateException if {@code decoder} is {@link DecoderKind#OPENCV} and OpenCV does not load (the
    *     message names the dependency to add)
    */
   public static Supplier<ImagePreprocessor> factory(InferenceModel model, Normalization normalization,
       DecoderKind decoder) {
+    return factory(model, normalization, decoder, DecodeScale.EXACT);
+  }
+
+  /**
+   * @param decoder which library decodes the files; resolved once, here, so that every preprocessor the supplier
+   *     gives uses the same one
+   * @param scale at what size JPEGs are decoded (OpenCV only; ImageIO always decodes at full size)
+   * @return a supplier of preprocessors sized for {@code model}'s single NHWC input
+   * @throws IllegalArgumentException if the model's input is not [batch, H, W, 1 or 3]
+   * @throws IllegalStateException if {@code decoder} is {@link DecoderKind#OPENCV} and OpenCV does not load (the
+   *     message names the dependency to add)
+   */
+  public static Supplier<ImagePreprocessor> factory(InferenceModel model, Normalization normalization,
+      DecoderKind decoder, DecodeScale scale) {
     int[] hwc = imageShape(model);
     java.util.Objects.requireNonNull(normalization, "normalization");
+    java.util.Objects.requireNonNull(scale, "decode scale");
     DecoderKind kind = DecoderResolver.DEFAULT.resolve(decoder);
-    return () -> new ImagePreprocessor(kind, hwc[0], hwc[1], hwc[2], normalization);
+    return () -> new ImagePreprocessor(kind, scale, hwc[0], hwc[1], hwc[2], normalization);
   }
 
   /**
@@ -110,17 +155,32 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
 
   /** @return values per image: H * W * C */
   public int elements() {
-    return resizer.elements();
+    return elements;
   }
 
   /**
-   * Decodes, resizes and normalizes one image into {@code slot}.
+   * Decodes, resizes and normalizes one image into {@code slot}, from index 0 (absolute puts).
    *
    * @throws IOException if the file cannot be read or decoded (the message names the file)
+   * @throws IllegalArgumentException if the slot holds fewer than {@link #elements()} values
    */
   @Override
   public void write(Path file, FloatBuffer slot) throws IOException {
-    resizer.resize(decoder.decode(file), slot);
+    writer.write(file, slot);
+  }
+
+  /**
+   * Decodes an image already in memory (a Spark {@code binaryFile} row, say), resizes and normalizes it into
+   * {@code slot}, as {@link #write(Path, FloatBuffer)} does for a file, with the same checks.
+   *
+   * @param encoded the image file's bytes (copied; not kept)
+   * @param name what error messages call the image (its path or URI)
+   * @param slot at least {@link #elements()} values, written from index 0 (absolute puts)
+   * @throws IOException if the bytes are not a decodable image (the message names {@code name})
+   * @throws IllegalArgumentException if the slot holds fewer than {@link #elements()} values
+   */
+  public void write(byte[] encoded, String name, FloatBuffer slot) throws IOException {
+    writer.write(encoded, name, slot);
   }
 
   /** @return the decoder in use: {@link DecoderKind#IMAGEIO} or {@link DecoderKind#OPENCV}, never AUTO */
@@ -128,9 +188,14 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
     return decoderKind;
   }
 
-  /** Frees the OpenCV decoder's native buffers (after which {@link #write} fails); idempotent. */
+  /** @return the decode scale asked for (which ImageIO ignores: it always decodes at full size) */
+  public DecodeScale decodeScale() {
+    return decodeScale;
+  }
+
+  /** Frees the OpenCV path's native memory (after which {@link #write} fails); idempotent. */
   @Override
   public void close() {
-    decoder.close();
+    writer.close();
   }
 }

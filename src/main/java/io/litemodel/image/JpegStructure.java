@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
  * cut short fails here with a clear message, whichever decoder would have decoded it. Decoders cannot be trusted
  * with this: the JDK's ImageIO and OpenCV's {@code imdecode} both turn a JPEG cut to its first few kilobytes into a
  * whole image whose missing part is grey, with at most a warning on stderr. Also records what the decoders need to
- * convert colours like PIL: the number of components and the Adobe APP14 colour transform.
+ * convert colours like PIL (the number of components and the Adobe APP14 colour transform) and the frame size
+ * that {@link DecodeScale#AUTO} chooses a reduced decoding size from.
  *
  * <p>Reads the buffer with absolute gets only and allocates nothing. One instance per decoder; not thread-safe.
  */
@@ -20,6 +21,8 @@ final class JpegStructure {
   private ByteBuffer data;
   private int length;
   private int components;
+  private int frameHeight;
+  private int frameWidth;
   private int adobeTransform;
 
   /**
@@ -33,6 +36,8 @@ final class JpegStructure {
     this.data = data;
     this.length = length;
     components = 0;
+    frameHeight = 0;
+    frameWidth = 0;
     adobeTransform = -1;
     int at = 2; // after SOI, which the caller has seen
     while (true) {
@@ -92,6 +97,8 @@ final class JpegStructure {
   private void record(int marker, int at, int segment) {
     boolean startOfFrame = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
     if (startOfFrame && segment >= 8) {
+      frameHeight = u8(at + 3) << 8 | u8(at + 4);
+      frameWidth = u8(at + 5) << 8 | u8(at + 6);
       components = u8(at + 7);
     } else if (marker == APP14 && segment >= 14 && u8(at + 2) == 'A' && u8(at + 3) == 'd' && u8(at + 4) == 'o'
         && u8(at + 5) == 'b' && u8(at + 6) == 'e') {
@@ -112,6 +119,16 @@ final class JpegStructure {
   /** @return the frame's component count from the last check (1 grey, 3 colour, 4 CMYK or YCCK; 0 if none) */
   int components() {
     return components;
+  }
+
+  /** @return the frame's height in pixels from the last check (0 without a frame header) */
+  int height() {
+    return frameHeight;
+  }
+
+  /** @return the frame's width in pixels from the last check (0 without a frame header) */
+  int width() {
+    return frameWidth;
   }
 
   /** @return the Adobe APP14 transform from the last check (0 none/CMYK, 1 YCbCr, 2 YCCK), or -1 without one */

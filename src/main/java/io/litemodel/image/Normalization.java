@@ -126,6 +126,11 @@ public final class Normalization {
     return offset[c];
   }
 
+  /** @return true when every channel has the same scale and offset (then one multiply-add serves all three) */
+  boolean uniform() {
+    return scale[0] == scale[1] && scale[1] == scale[2] && offset[0] == offset[1] && offset[1] == offset[2];
+  }
+
   @Override
   public String toString() {
     return name;

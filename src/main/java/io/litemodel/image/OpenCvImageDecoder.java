@@ -26,11 +26,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Needs {@link #DEPENDENCY} on the classpath ({@link ImagePreprocessor} picks it
  * automatically when it is there).
  *
- * <p>Per file: the bytes are read straight into a reused native buffer, decoded into a reused {@code Mat} (OpenCV
- * reuses its pixels when the size does not change), and copied once into a reused Java {@link BufferedImage}, so the
- * resizer reads plain byte arrays (one ~600 KB copy for a 450x450 image, a few percent of the decode time). What still
- * allocates per file: the {@link FileChannel}, and the {@code Mat} header JavaCPP returns from {@code imdecode} (a
- * small Java object, closed at once).
+ * <p>Per file: the bytes are read straight into a reused native buffer and decoded into a reused {@code Mat} (OpenCV
+ * reuses its pixels when the size does not change). {@link #decode} then copies it once into a reused Java
+ * {@link BufferedImage}; {@link ImagePreprocessor} instead hands the {@code Mat} itself to {@link OpenCvResizer}, and
+ * may have JPEGs decoded at a reduced size in the DCT domain ({@link DecodeScale#AUTO}). What still allocates per
+ * file: the {@link FileChannel}, and the {@code Mat} header JavaCPP returns from {@code imdecode} (a small Java
+ * object, closed at once).
  *
  * <p>Differences from ImageIO on JPEGs: none intended. EXIF orientation is ignored, as ImageIO does; grey images become
  * three equal channels (as with ImageIO); pixels may differ by a few levels where the two decoders' IDCT and chroma
@@ -45,7 +46,12 @@ public final class OpenCvImageDecoder implements BgrDecoder {
 
   // IMREAD_COLOR gives 8-bit BGR for grey, colour, 16-bit and alpha inputs alike; ImageIO ignores EXIF orientation,
   // so OpenCV must too for the two decoders to agree.
-  private static final int FLAGS = opencv_imgcodecs.IMREAD_COLOR | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+  // Indexed by log2 of the DCT-domain reduction DecodeScale chooses: full size, 1/2, 1/4, 1/8.
+  private static final int[] FLAGS = {
+    opencv_imgcodecs.IMREAD_COLOR | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION,
+    opencv_imgcodecs.IMREAD_REDUCED_COLOR_2 | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION,
+    opencv_imgcodecs.IMREAD_REDUCED_COLOR_4 | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION,
+    opencv_imgcodecs.IMREAD_REDUCED_COLOR_8 | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION};
 
   private BytePointer encodedBytes;
   private ByteBuffer encodedView;
@@ -55,6 +61,9 @@ public final class OpenCvImageDecoder implements BgrDecoder {
   private final Mat decoded = new Mat();
   private BytePointer decodedData;
   private BufferedImage destination;
+  /** Images ImageIO decoded, copied for {@link #decodeMat}. */
+  private final Mat delegated = new Mat();
+  private BytePointer delegatedData;
   /** For everything that is not a JPEG; see the class notes. */
   private final ImageDecoder others = new ImageDecoder();
   private final JpegStructure structure = new JpegStructure();
@@ -75,55 +84,113 @@ public final class OpenCvImageDecoder implements BgrDecoder {
    */
   @Override
   public BufferedImage decode(Path file) throws IOException {
+    BufferedImage other = decodeInto(file, null, null, DecodeScale.EXACT, 0, 0);
+    return other != null ? other : copyOut(decoded.cols(), decoded.rows());
+  }
+
+  /**
+   * Decodes an image file into a reused BGR {@code Mat}, for {@link OpenCvResizer}: no copy into a Java image.
+   *
+   * @param scale at what size to decode a JPEG, given the size it will be resized to
+   * @param height the height the image will be resized to
+   * @param width the width the image will be resized to
+   * @return an 8-bit, 3-channel, continuous BGR {@code Mat}, <b>reused by the next call</b>: the decoded JPEG, or
+   *     the pixels of the image ImageIO decoded (other formats, CMYK), copied into a reused {@code Mat}
+   * @throws IOException if the file cannot be read or is not a decodable image (the message names the file)
+   * @throws IllegalStateException if the decoder is closed
+   */
+  Mat decodeMat(Path file, DecodeScale scale, int height, int width) throws IOException {
+    BufferedImage other = decodeInto(file, null, null, scale, height, width);
+    return other != null ? wrap(other) : decoded;
+  }
+
+  /**
+   * Decodes an image already in memory (a Spark {@code binaryFile} row, say) as {@link #decodeMat(Path, DecodeScale,
+   * int, int)} decodes a file.
+   *
+   * @param encoded the file's bytes (copied into this decoder's native buffer; not kept)
+   * @param name what error messages call the image (its path or URI)
+   * @throws IOException if the bytes are not a decodable image (the message names {@code name})
+   */
+  Mat decodeMat(byte[] encoded, String name, DecodeScale scale, int height, int width) throws IOException {
+    BufferedImage other = decodeInto(null, encoded, name, scale, height, width);
+    return other != null ? wrap(other) : decoded;
+  }
+
+  /**
+   * Decodes a JPEG into {@link #decoded}, reduced in the DCT domain as {@code scale} says; hands every other file to
+   * ImageIO.
+   *
+   * @return null when the image is in {@link #decoded}, else the image ImageIO decoded
+   */
+  private BufferedImage decodeInto(Path file, byte[] encodedBytes, String name, DecodeScale scale, int height,
+      int width) throws IOException {
     if (closed) {
       throw new IllegalStateException("decoder is closed");
     }
-    int length = readAll(file);
+    Object what = file != null ? file : name; // what messages call the image
+    int length = file != null ? readAll(file) : copyIn(encodedBytes);
     if (length == 0) {
-      throw new IOException("cannot decode image " + file + ": the file is empty");
+      throw new IOException("cannot decode image " + what + ": the file is empty");
     }
     if (!isJpeg(length)) {
-      return delegate(file, "not a JPEG");
+      return delegate(file, encodedBytes, name, "not a JPEG");
     }
     // imdecode fills a cut JPEG's missing part grey and says so only on stderr: check the structure first.
     try {
       structure.check(encodedView, length);
     } catch (IOException e) {
-      throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot decode image " + what + ": " + e.getMessage(), e);
     }
     if (structure.components() == 4) {
-      return delegate(file, "CMYK or YCCK JPEG, converted as PIL does");
+      return delegate(file, encodedBytes, name, "CMYK or YCCK JPEG, converted as PIL does");
     }
+    int flags = FLAGS[Integer.numberOfTrailingZeros(
+        scale.reduction(structure.height(), structure.width(), height, width))];
     // Move the right edge of the reused 1-row header over the encoded bytes: no new Mat per file.
     encoded.adjustROI(0, 0, 0, length - encodedLength);
     encodedLength = length;
     boolean failed;
-    try (Mat header = opencv_imgcodecs.imdecode(encoded, FLAGS, decoded)) {
+    try (Mat header = opencv_imgcodecs.imdecode(encoded, flags, decoded)) {
       // imdecode returns a second header of `decoded` on success and an empty Mat on failure, when it leaves
       // `decoded` as it was: still holding the previous image. So success is judged by the returned header.
       failed = header.empty();
     } catch (RuntimeException e) {
       decodedData = null; // OpenCV may have released the pixels
-      throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot decode image " + what + ": " + e.getMessage(), e);
     }
     if (failed || decoded.empty()) {
       decodedData = null;
-      throw new IOException("cannot decode image " + file + ": OpenCV does not recognise or cannot read the data");
+      throw new IOException("cannot decode image " + what + ": OpenCV does not recognise or cannot read the data");
     }
     if (decoded.type() != opencv_core.CV_8UC3 || !decoded.isContinuous()) {
-      throw new IOException("cannot decode image " + file + ": OpenCV gave Mat type " + decoded.type()
+      throw new IOException("cannot decode image " + what + ": OpenCV gave Mat type " + decoded.type()
           + ", expected 8-bit BGR");
     }
-    return copyOut(decoded.cols(), decoded.rows());
+    return null;
+  }
+
+  /** Copies an image ImageIO decoded (3-byte BGR, rows without padding) into the reused {@link #delegated}. */
+  private Mat wrap(BufferedImage image) {
+    if (delegated.rows() != image.getHeight() || delegated.cols() != image.getWidth()) {
+      delegated.create(image.getHeight(), image.getWidth(), opencv_core.CV_8UC3);
+      if (delegatedData != null) {
+        delegatedData.close();
+      }
+      delegatedData = delegated.data(); // stays valid until the next create() with another size
+    }
+    byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    delegatedData.put(pixels, 0, pixels.length);
+    return delegated;
   }
 
   /**
    * Decodes with the ImageIO decoder, and says so in its error messages: a user who chose OpenCV would otherwise
    * see an ImageIO message ("Error reading PNG image data") without knowing why ImageIO was involved.
    */
-  private BufferedImage delegate(Path file, String why) throws IOException {
+  private BufferedImage delegate(Path file, byte[] encodedBytes, String name, String why) throws IOException {
     try {
-      return others.decode(file);
+      return file != null ? others.decode(file) : others.decode(encodedBytes, name);
     } catch (IOException e) {
       throw new IOException(e.getMessage() + " (decoded with ImageIO: " + why + ")", e);
     }
@@ -151,6 +218,16 @@ public final class OpenCvImageDecoder implements BgrDecoder {
       }
       return encodedView.position();
     }
+  }
+
+  /** Copies bytes already in memory into the native buffer, growing it if needed; returns their length. */
+  private int copyIn(byte[] bytes) {
+    if (bytes.length > encodedView.capacity()) {
+      capacity(bytes.length);
+    }
+    encodedView.clear();
+    encodedView.put(bytes);
+    return bytes.length;
   }
 
   private void capacity(int bytes) {
@@ -203,5 +280,10 @@ public final class OpenCvImageDecoder implements BgrDecoder {
       decodedData = null;
     }
     decoded.close();
+    if (delegatedData != null) {
+      delegatedData.close();
+      delegatedData = null;
+    }
+    delegated.close();
   }
 }

@@ -367,7 +367,8 @@ class BatchPredictorTest {
 
   @Test
   void statsAccountForTheRun() {
-    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(8).workers(1).build()) {
+    try (BatchPredictor<Integer> predictor = BatchPredictor.builder(mlp, rows()).batchSize(8).workers(1).replicas(1)
+        .build()) {
       RunSummary summary = predictor.run(items(64).iterator(), (index, item, output) -> { });
       PipelineStats stats = summary.stats();
       assertEquals(64, stats.itemsDone());
@@ -449,7 +450,7 @@ class BatchPredictorTest {
     AtomicInteger batches = new AtomicInteger();
     try (CountingModel counting = new CountingModel(mlp.replicate(), batches);
          BatchPredictor<Integer> predictor = BatchPredictor.builder(counting, rows()).batchSize(4).workers(1)
-             .prefetch(2).build()) {
+             .replicas(1).prefetch(2).build()) {
       int ring = predictor.buffers();
       assertEquals(4, ring); // 1 replica + 1 filling + 2 prefetched
       AtomicInteger seenWhileStuck = new AtomicInteger(-1);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litemodel.LiteModel;
+import io.litemodel.batch.PipelineDefaults;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
@@ -319,6 +320,8 @@ class PredictCommandTest {
         "--normalize", "bright");
     assertUsageError("--decoder: unknown decoder 'turbo'; use auto, imageio or opencv", "--model", MLP, "--input", in,
         "--output", out, "--decoder", "turbo");
+    assertUsageError("--decode-scale: unknown decode scale 'half'; use exact or auto", "--model", MLP, "--input", in,
+        "--output", out, "--decode-scale", "half");
     assertUsageError("--batch must be at least 1, got 0", "--model", MLP, "--input", in, "--output", out,
         "--batch", "0");
     assertUsageError("--replicas must be at least 1, got 0", "--model", MLP, "--input", in, "--output", out,
@@ -537,6 +540,29 @@ class PredictCommandTest {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     process.getInputStream().readAllBytes();
     return process.waitFor();
+  }
+
+  /** Without pipeline flags the command runs PipelineDefaults: one replica per core, no workers, batch 4. */
+  @Test
+  void pipelineDefaultsAreTheMachines() throws Exception {
+    Path output = dir.resolve("defaults.npy");
+    int status = predict("--model", MLP, "--input", "models/seed_mlp.golden.input.npy", "--output",
+        output.toString());
+    assertEquals(0, status, err.toString());
+    assertTrue(out.toString().contains("with BatchPredictor[batch " + PipelineDefaults.batchSize() + ", 0 workers, "
+        + PipelineDefaults.replicas() + " replicas,"), out.toString());
+  }
+
+  /** --decode-scale auto reaches the image preprocessors and is said in the output line. */
+  @Test
+  void decodeScaleAutoIsUsedAndSaid() throws Exception {
+    Path images = Files.createDirectory(dir.resolve("scaled"));
+    Files.copy(Path.of("src/test/resources/io/litemodel/image/decoders/video-001.jpeg"), images.resolve("a.jpg"));
+    int status = predict("--model", CNN, "--input", images.toString(), "--output", dir.resolve("s.csv").toString(),
+        "--decoder", "opencv", "--decode-scale", "auto");
+    assertEquals(0, status, err.toString());
+    assertTrue(out.toString().contains("decoding with opencv at a reduced size (--decode-scale auto)"),
+        out.toString());
   }
 
   /** The case: a JPEG cut to its first 5,000 bytes was predicted without a warning, even with fail. */

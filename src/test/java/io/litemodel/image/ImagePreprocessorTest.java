@@ -116,11 +116,115 @@ class ImagePreprocessorTest {
     return max - min;
   }
 
+  /** Both decode a PNG with ImageIO; only the resize differs: OpenCV's 8-bit one is within its stated tolerance. */
   @Test
-  void pngGivesExactlyTheSameInputsWithBothDecoders() throws Exception {
+  void pngGivesTheSameInputsWithBothPathsWithinTheResizeTolerance() throws Exception {
     Path file = dir.resolve("a.png");
     ImageIO.write(TestImages.pattern(97, 61, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
-    assertArrayEquals(preprocess(DecoderKind.IMAGEIO, file, 3), preprocess(DecoderKind.OPENCV, file, 3));
+    float[] imageio = preprocess(DecoderKind.IMAGEIO, file, 3);
+    float[] opencv = preprocess(DecoderKind.OPENCV, file, 3);
+    for (int i = 0; i < imageio.length; i++) {
+      assertEquals(imageio[i], opencv[i], OpenCvResizer.TOLERANCE_LEVELS / 255 + 1e-6f, "at " + i);
+    }
+  }
+
+  private static float[] preprocess(DecoderKind kind, DecodeScale scale, Path file) throws Exception {
+    try (ImagePreprocessor preprocessor = new ImagePreprocessor(224, 224, 3, Normalization.raw(), kind, scale)) {
+      assertEquals(scale, preprocessor.decodeScale());
+      FloatBuffer slot = FloatBuffer.allocate(preprocessor.elements());
+      preprocessor.write(file, slot);
+      return slot.array();
+    }
+  }
+
+  /**
+   * DecodeScale.AUTO decodes the 450x450 JPEGs at 225x225 in the DCT domain: a smoothed image, close to the exact
+   * path on average (the bound: 3 levels, where a wrong reduction or a shifted image moves tens of levels on these
+   * textured images), further at edges. benchmarks/results/decode-scale-effect.md measures real photos and the
+   * effect on trained models.
+   */
+  @Test
+  void autoScaleDecodesJpegsReducedAndStaysCloseOnAverage() throws Exception {
+    Path file = photo("auto.jpg", 7);
+    float[] exact = preprocess(DecoderKind.OPENCV, DecodeScale.EXACT, file);
+    float[] auto = preprocess(DecoderKind.OPENCV, DecodeScale.AUTO, file);
+    double sum = 0;
+    double max = 0;
+    for (int i = 0; i < exact.length; i++) {
+      double d = Math.abs(exact[i] - auto[i]);
+      sum += d;
+      max = Math.max(max, d);
+    }
+    double mean = sum / exact.length;
+    assertTrue(mean > 0, "AUTO decoded at another size, so the inputs differ");
+    assertTrue(mean < 3, "mean " + mean + " levels, max " + max);
+  }
+
+  /** Bytes already in memory (Spark's binaryFile rows) give what the file gives, on every path; errors name them. */
+  @Test
+  void bytesInMemoryGiveWhatTheFileGives() throws Exception {
+    Path jpeg = photo("memory.jpg", 9);
+    Path png = dir.resolve("memory.png");
+    ImageIO.write(TestImages.pattern(97, 61, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+    for (DecoderKind kind : new DecoderKind[] {DecoderKind.IMAGEIO, DecoderKind.OPENCV}) {
+      for (DecodeScale scale : DecodeScale.values()) {
+        try (ImagePreprocessor preprocessor = new ImagePreprocessor(224, 224, 3, Normalization.unit(), kind, scale)) {
+          for (Path file : new Path[] {jpeg, png}) {
+            FloatBuffer fromFile = FloatBuffer.allocate(preprocessor.elements());
+            FloatBuffer fromBytes = FloatBuffer.allocate(preprocessor.elements());
+            preprocessor.write(file, fromFile);
+            preprocessor.write(java.nio.file.Files.readAllBytes(file), "row 7", fromBytes);
+            assertArrayEquals(fromFile.array(), fromBytes.array(), kind + ", " + scale + ", " + file);
+          }
+          java.io.IOException e = assertThrows(java.io.IOException.class,
+              () -> preprocessor.write(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 1}, "row 8",
+                  FloatBuffer.allocate(preprocessor.elements())));
+          assertTrue(e.getMessage().startsWith("cannot decode image row 8: "), e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** ImageIO has no DCT-domain scaling, and other formats than JPEG have none: AUTO changes nothing there. */
+  @Test
+  void autoScaleChangesNothingForImageIoOrPng() throws Exception {
+    Path jpeg = photo("imageio.jpg", 8);
+    assertArrayEquals(preprocess(DecoderKind.IMAGEIO, DecodeScale.EXACT, jpeg),
+        preprocess(DecoderKind.IMAGEIO, DecodeScale.AUTO, jpeg));
+    Path png = dir.resolve("big.png");
+    ImageIO.write(TestImages.pattern(900, 900, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+    assertArrayEquals(preprocess(DecoderKind.OPENCV, DecodeScale.EXACT, png),
+        preprocess(DecoderKind.OPENCV, DecodeScale.AUTO, png));
+  }
+
+  /**
+   * The whole preprocessing stage on the OpenCV path (read the file, check its structure, decode, resize, normalize
+   * into a direct slot) allocates at most 1 KB of Java heap per image in steady state: what is left is the
+   * FileChannel that opens the file and the small header JavaCPP returns from imdecode. Counting this thread's bytes
+   * is exact, not a timing.
+   */
+  @Test
+  void openCvPathAllocatesAtMostOneKilobytePerImage() throws Exception {
+    Path[] files = {photo("a0.jpg", 10), photo("a1.jpg", 11)};
+    java.nio.FloatBuffer slot = java.nio.ByteBuffer.allocateDirect(224 * 224 * 3 * 4)
+        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    for (DecodeScale scale : DecodeScale.values()) {
+      try (ImagePreprocessor preprocessor = new ImagePreprocessor(224, 224, 3, Normalization.symmetric(),
+          DecoderKind.OPENCV, scale)) {
+        for (int i = 0; i < 20; i++) {
+          preprocessor.write(files[i % 2], slot);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        int count = 100;
+        for (int i = 0; i < count; i++) {
+          preprocessor.write(files[i % 2], slot);
+        }
+        long perImage = (threads.getCurrentThreadAllocatedBytes() - before) / count;
+        assertTrue(perImage <= 1024, perImage + " bytes per image with " + scale);
+      }
+    }
   }
 
   @Test

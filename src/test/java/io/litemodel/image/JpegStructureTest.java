@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -78,6 +79,18 @@ class JpegStructureTest {
     check(ycck, ycck.length);
     assertEquals(4, structure.components());
     assertEquals(2, structure.adobeTransform());
+  }
+
+  @Test
+  void recordsTheFrameSizeThatImageIoReads() throws Exception {
+    Path file = TestImages.fixture("video-001.jpeg");
+    byte[] jpeg = Files.readAllBytes(file);
+    check(jpeg, jpeg.length);
+    java.awt.image.BufferedImage image = ImageIO.read(file.toFile());
+    assertEquals(image.getHeight(), structure.height());
+    assertEquals(image.getWidth(), structure.width());
+    assertEquals(103, structure.height());
+    assertEquals(150, structure.width());
   }
 
   @Test
