@@ -19,7 +19,9 @@ root=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$root"
 mkdir -p "$out/corpus" "$out/findings"
 seeds=$(echo src/test/resources/io/litemodel/fuzz/"$target"Inputs/*/)
-classpath="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+# LITEMODEL_FUZZ_CLASSES: compiled classes to fuzz instead of target/'s (a frozen copy, so that builds during a long
+# run do not change them under it).
+classpath="${LITEMODEL_FUZZ_CLASSES:-target/test-classes:target/classes}:$(cat target/test-classpath.txt)"
 echo "command: $0 $*" | tee "$out/log.txt"
 echo "started: $(date -u +%FT%TZ) on $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')" \
     | tee -a "$out/log.txt"
