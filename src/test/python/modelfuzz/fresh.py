@@ -112,10 +112,10 @@ def _counts(out):
 def _explain(repo, out, seed, entry):
     public = entry["id"] >= PUBLIC_OFFSET
     again = os.path.join("target", "fuzz-repro")
-    command = (f"(cd src/test/python && ../../../.venv/bin/python -m modelfuzz generate --seed {seed} "
-               f"--start {entry['id']} --count 1{' --public' if public else ''} --out ../../../{again}) && "
-               f"java -cp \"target/test-classes:target/classes:$(cat target/test-classpath.txt)\" "
-               f"io.litemodel.fuzz.FuzzRunner {again} {again}-run")
+    command = (f"rm -rf {again} {again}-run && (cd src/test/python && ../../../.venv/bin/python -m modelfuzz "
+               f"generate --seed {seed} --start {entry['id']} --count 1{' --public' if public else ''} "
+               f"--out ../../../{again}) && java -cp \"target/test-classes:target/classes:"
+               f"$(cat target/test-classpath.txt)\" io.litemodel.fuzz.FuzzRunner {again} {again}-run")
     print(f"FAILED mutant #{entry['id']}: seed {seed}, kind {entry['kind']}, model {entry['model']}: "
           f"{entry['description']} -> {entry['outcome']}: {entry.get('detail')}", file=sys.stderr)
     print(f"  reproduce: {command}", file=sys.stderr)
