@@ -95,7 +95,7 @@ def _scale_on_float_weight(model):
 
 
 def _first_layers_up_to(operator_name):
-    """Cuts image_cnn (1.6 MB) after its first ``operator_name``, whose result becomes the model's output, and empties
+    """Cuts a model (image_cnn is 1.6 MB) after its first ``operator_name``, whose result becomes the model's output, and empties
     the buffers no remaining operator reads: a few-KB model with the same kernel, so the committed mutant stays small."""
     def mutate(model):
         subgraph = model.subgraphs[0]
@@ -125,6 +125,13 @@ def _conv_padding(value):
 def _depthwise_without_bias(model):
     operator = _first_layers_up_to("DEPTHWISE_CONV_2D")(model)
     operator.inputs = operator.inputs[:2]
+
+
+def _reshape_output_type(type_name):
+    def mutate(model):
+        operator = _first_layers_up_to("RESHAPE")(model)
+        model.subgraphs[0].tensors[operator.outputs[0]].type = NAMED_TYPES[type_name]
+    return mutate
 
 
 def _second_signature_output(value):
@@ -216,6 +223,12 @@ RECIPES = {
                                   "signature 'scale' (subgraph 1): MUL's output index set to -1 (C++ "
                                   "std::out_of_range '_Map_base::at' escaped as a RuntimeException at load)",
                                   "subgraph 1, operator 0 (MUL): output 0 is tensor -1, outside the subgraph's"),
+    "reshape_writes_another_type": ("token_embedding", _reshape_output_type("INT8"),
+                                    "token_embedding cut after its RESHAPE, whose FLOAT32 output is retyped INT8: "
+                                    "RESHAPE copies 48 bytes into 12 (malloc() abort at invoke; the class first "
+                                    "crashed public-model mutants)",
+                                    "operator 7 (RESHAPE), output 0, tensor 15 'token_embedding_1/flat_1/Reshape': "
+                                    "RESHAPE writes the type it reads (FLOAT32), not INT8"),
 }
 
 
