@@ -14,7 +14,7 @@ out=benchmarks/results/fuzz/jazzer.md
   echo "shared 2-core machine, heap 1 GiB, libFuzzer RSS limit 3 GiB, 30 s per input is a hang, instrumentation of"
   echo "\`io.litemodel.**\`; JDK and Jackson code is not instrumented, so \`cov\` counts edges in LiteModel's own classes)."
   echo
-  echo "| fuzz test | started (UTC), code | executions | exec/s | cov (edges) | ft (features) | corpus grown to | peak RSS | findings |"
+  echo "| fuzz test | started (UTC), worktree then | executions | exec/s | cov (edges) | ft (features) | corpus grown to | peak RSS | findings |"
   echo "|---|---|---:|---:|---:|---:|---|---:|---|"
   for dir in "$@"; do
     log=$dir/log.txt
@@ -27,7 +27,7 @@ out=benchmarks/results/fuzz/jazzer.md
     ft=$(echo "$done_line" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
     corp=$(echo "$done_line" | sed -n 's/.* corp: \([^ ]*\).*/\1/p')
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
-    findings=$(ls "$dir/findings" | grep -v '^slow-unit' | tr '\n' ' ')
+    findings=$(ls "$dir/findings" | { grep -v '^slow-unit' || true; } | tr '\n' ' ')
     echo "| $name | $started | $execs | $rate | $cov | $ft | $corp inputs/bytes | ${rss} MB | ${findings:-none} |"
   done
 } > "$out"
