@@ -62,7 +62,8 @@ def test_every_kind_mutates_every_reference_model(tmp_path, kind):
 def test_the_committed_regression_corpus_is_what_the_tool_writes(tmp_path):
     assert write(MODELS, str(tmp_path)) == len(RECIPES)
     written = sorted(os.listdir(tmp_path))
-    assert written == sorted(os.listdir(CORPUS))
+    # The folders beside the mutants are the Jazzer fuzz tests' committed inputs (ModelLoadFuzzTestInputs/...).
+    assert written == sorted(f for f in os.listdir(CORPUS) if os.path.isfile(os.path.join(CORPUS, f)))
     for name in written:
         assert _read(tmp_path / name) == _read(os.path.join(CORPUS, name)), name
 
@@ -77,3 +78,26 @@ def test_the_command_line_writes_mutants(tmp_path, capsys):
     assert main(["generate", "--out", str(tmp_path), "--count", "3", "--model", model, "--kind", "type"]) == 0
     assert f"wrote 3 mutants of 1 models to {tmp_path}" in capsys.readouterr().out
     assert len(os.listdir(tmp_path)) == 4
+
+
+def test_the_fresh_batch_is_seeded_from_the_commit_unless_told(monkeypatch):
+    from modelfuzz.fresh import commit_seed
+    monkeypatch.delenv("LITEMODEL_FUZZ_SEED", raising=False)
+    seed, source = commit_seed(REPO)
+    head = source.split()[-1]
+    assert source.startswith("commit ") and seed == int(head[:7], 16)
+    monkeypatch.setenv("LITEMODEL_FUZZ_SEED", "42")
+    assert commit_seed(REPO) == (42, "LITEMODEL_FUZZ_SEED")
+
+
+def test_the_fresh_batch_holds_as_many_mutants_as_asked(tmp_path):
+    from modelfuzz.fresh import _generate_at_least
+    small = [m for m in REFERENCE if os.path.getsize(m) < 10_000]
+    entries = _generate_at_least(small, 7, 0, 30, str(tmp_path))
+    assert len(entries) == 30 and len({e["id"] for e in entries}) == 30
+
+
+def test_public_models_are_named_by_their_folder():
+    from modelfuzz.generate import model_name
+    assert model_name("models/.cache/public/okay_nabu/model.tflite") == "okay_nabu"
+    assert model_name("models/seed_mlp.tflite") == "seed_mlp"

@@ -32,6 +32,13 @@ def mutate(data: bytes, kind: str, rng: random.Random):
     return None
 
 
+def model_name(path: str) -> str:
+    """The name a mutant's manifest line gives its model: the file's name, or its folder's for the public models of
+    the conformance suite, which are all called ``model.tflite`` (``models/.cache/public/<name>/model.tflite``)."""
+    name = os.path.splitext(os.path.basename(path))[0]
+    return os.path.basename(os.path.dirname(os.path.abspath(path))) if name == "model" else name
+
+
 def generate(models, seed: int, start: int, count: int, out_dir: str, kinds=None):
     """Writes mutants ``start .. start+count-1`` to ``out_dir`` and appends their lines to ``manifest.jsonl``.
 
@@ -50,7 +57,7 @@ def generate(models, seed: int, start: int, count: int, out_dir: str, kinds=None
     for kind in kinds:
         if kind not in KINDS:
             raise ValueError(f"unknown mutation kind {kind!r}; known: {', '.join(KINDS)}")
-    originals = [(os.path.splitext(os.path.basename(path))[0], open(path, "rb").read()) for path in models]
+    originals = [(model_name(path), open(path, "rb").read()) for path in models]
     os.makedirs(out_dir, exist_ok=True)
     entries = []
     with open(os.path.join(out_dir, "manifest.jsonl"), "a", encoding="utf-8") as manifest:

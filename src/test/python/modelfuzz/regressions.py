@@ -94,6 +94,52 @@ def _scale_on_float_weight(model):
     model.subgraphs[0].tensors[3].quantization = q
 
 
+def _first_layers_up_to(operator_name):
+    """Cuts a model (image_cnn is 1.6 MB) after its first ``operator_name``, whose result becomes the model's output, and empties
+    the buffers no remaining operator reads: a few-KB model with the same kernel, so the committed mutant stays small."""
+    def mutate(model):
+        subgraph = model.subgraphs[0]
+        codes = [max(c.builtinCode, c.deprecatedBuiltinCode) for c in model.operatorCodes]
+        last = next(i for i, op in enumerate(subgraph.operators)
+                    if codes[op.opcodeIndex] == NAMED_OPERATORS[operator_name])
+        subgraph.operators = subgraph.operators[:last + 1]
+        output = subgraph.operators[last].outputs[0]
+        subgraph.outputs = [output]
+        for signature in model.signatureDefs or []:
+            signature.outputs = signature.outputs[:1]
+            signature.outputs[0].tensorIndex = output
+        read = {t for op in subgraph.operators for t in op.inputs}
+        for index, tensor in enumerate(subgraph.tensors):
+            if index not in read and tensor.buffer:
+                model.buffers[tensor.buffer].data = None
+        return subgraph.operators[last]
+    return mutate
+
+
+def _conv_padding(value):
+    def mutate(model):
+        _first_layers_up_to("CONV_2D")(model).builtinOptions.padding = value
+    return mutate
+
+
+def _depthwise_without_bias(model):
+    operator = _first_layers_up_to("DEPTHWISE_CONV_2D")(model)
+    operator.inputs = operator.inputs[:2]
+
+
+def _reshape_output_type(type_name):
+    def mutate(model):
+        operator = _first_layers_up_to("RESHAPE")(model)
+        model.subgraphs[0].tensors[operator.outputs[0]].type = NAMED_TYPES[type_name]
+    return mutate
+
+
+def _second_signature_output(value):
+    def mutate(model):
+        model.subgraphs[1].operators[0].outputs = [value]
+    return mutate
+
+
 # name: (model, mutation, description, text the rejection must contain). One mutant loads and fails only in
 # predict, so its manifest entry says so (OUTCOMES); every other one is rejected at load.
 # second_signature_type_mismatch loads because its main graph has a dynamic input (the preparation of a model whose
@@ -165,6 +211,24 @@ RECIPES = {
     "nan_scale_on_float_weight": ("seed_classifier", _scale_on_float_weight,
                                   "a float weight gets quantization with scale NaN",
                                   "quantization scale 0 is NaN"),
+    "conv_padding_minus_one": ("image_cnn", _conv_padding(-1),
+                               "image_cnn cut after its first CONV_2D, whose padding is set to -1 (SIGSEGV in memset "
+                               "in the built-in conv's Eval)",
+                               "operator 0 (CONV_2D): padding -1 is neither SAME (0) nor VALID (1)"),
+    "depthwise_conv_without_bias": ("image_cnn", _depthwise_without_bias,
+                                    "image_cnn cut after its first DEPTHWISE_CONV_2D, whose bias input is removed "
+                                    "(SIGSEGV in memcpy in the optimized kernel at invoke)",
+                                    "(DEPTHWISE_CONV_2D): has 2 inputs; DEPTHWISE_CONV_2D reads 3"),
+    "operator_output_minus_one": ("multi_signature", _second_signature_output(-1),
+                                  "signature 'scale' (subgraph 1): MUL's output index set to -1 (C++ "
+                                  "std::out_of_range '_Map_base::at' escaped as a RuntimeException at load)",
+                                  "subgraph 1, operator 0 (MUL): output 0 is tensor -1, outside the subgraph's"),
+    "reshape_writes_another_type": ("token_embedding", _reshape_output_type("INT8"),
+                                    "token_embedding cut after its RESHAPE, whose FLOAT32 output is retyped INT8: "
+                                    "RESHAPE copies 48 bytes into 12 (malloc() abort at invoke; the class first "
+                                    "crashed public-model mutants)",
+                                    "operator 7 (RESHAPE), output 0, tensor 15 'token_embedding_1/flat_1/Reshape': "
+                                    "RESHAPE writes the type it reads (FLOAT32), not INT8"),
 }
 
 

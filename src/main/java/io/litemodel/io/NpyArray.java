@@ -60,7 +60,7 @@ public final class NpyArray {
     this.shape = shape;
     long row = 1;
     for (int d = 1; d < shape.length; d++) {
-      row *= shape[d]; // cannot overflow: open() checked the product of all dimensions
+      row *= shape[d]; // cannot overflow: open() checked this product
     }
     if (row > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(file + ": rows of " + row + " elements are too long");
@@ -123,6 +123,12 @@ public final class NpyArray {
           elements = Math.multiplyExact(elements, dim);
         }
         dataBytes = Math.multiplyExact(elements, type.size);
+        // A row's elements on their own too: with a first dimension of 0 the total is 0 whatever the rest, and a
+        // wrapped row length passed every check (shape (0, 6148914691236517205, 3) gave rows of -1 elements).
+        long row = 1;
+        for (int d = 1; d < shape.length; d++) {
+          row = Math.multiplyExact(row, shape[d]);
+        }
       } catch (ArithmeticException e) {
         throw new IllegalArgumentException(file + " has shape " + Arrays.toString(shape)
             + ", too large to address", e);

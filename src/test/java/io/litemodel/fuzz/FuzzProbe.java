@@ -26,7 +26,8 @@ import java.util.Map;
  * one input; and the same for every signature through {@code replicate}. The outcome is {@code ok} (everything ran),
  * {@code rejected} (load threw a clean exception), {@code run_error} (load passed, a later step threw a clean
  * exception) or {@code unclean} (any other {@link Throwable} left the API). Clean exceptions are the ones the API
- * documents: {@link LiteModelException}, {@link IllegalArgumentException} and {@link IllegalStateException}.
+ * documents ({@link Documented#isClean}): {@link LiteModelException} with a status, {@link IllegalArgumentException}
+ * and {@link IllegalStateException}.
  *
  * <p>Usage: {@code FuzzProbe MUTANT_DIR ENTRIES_FILE FIRST PROGRESS_FILE RESULTS_FILE}
  */
@@ -120,8 +121,7 @@ public final class FuzzProbe {
     if (detail.length() > MAX_DETAIL) {
       detail = detail.substring(0, MAX_DETAIL) + "...";
     }
-    boolean isClean = t instanceof LiteModelException || t instanceof IllegalArgumentException
-        || t instanceof IllegalStateException;
+    boolean isClean = Documented.isClean(t);
     if (!isClean && unclean == null) {
       unclean = stage + ": " + detail;
       StackTraceElement[] trace = t.getStackTrace();

@@ -95,6 +95,12 @@ class NpyArrayTest {
     Path big = npy("big.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846976,), }", 0);
     error = assertThrows(IllegalArgumentException.class, () -> NpyArray.open(big));
     assertTrue(error.getMessage().contains("too large"), error.getMessage());
+    // No rows, but rows whose length wraps around to -1: it used to open with rowElements() -1, and toMatrix threw
+    // NegativeArraySizeException.
+    Path empty = npy("wrap.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 6148914691236517205, 3), }",
+        0);
+    error = assertThrows(IllegalArgumentException.class, () -> NpyArray.open(empty));
+    assertEquals(empty + " has shape [0, 6148914691236517205, 3], too large to address", error.getMessage());
   }
 
   @Test
