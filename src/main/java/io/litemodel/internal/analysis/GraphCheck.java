@@ -65,6 +65,11 @@ public final class GraphCheck {
       "SQUARED_DIFFERENCE", "LOGISTIC", "TANH", "ELU", "RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LEAKY_RELU",
       "HARD_SWISH", "GELU", "PRELU", "ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SIN", "COS", "FLOOR",
       "CEIL", "ROUND", "L2_NORMALIZATION", "LOG_SOFTMAX", "MAX_POOL_2D", "AVERAGE_POOL_2D", "L2_POOL_2D");
+  /**
+   * Operators that copy their first input's bytes into their output: an output of another type would take fewer
+   * bytes than are copied into it (a RESHAPE whose output was retyped to INT8 corrupted the heap).
+   */
+  private static final Set<String> COPIES = Set.of("RESHAPE", "SQUEEZE", "EXPAND_DIMS");
 
   /** Arithmetic operators: every input and output has a numeric type. */
   private static final Set<String> ARITHMETIC = union(SAME_TYPE, Set.of("SOFTMAX", "FULLY_CONNECTED", "CONV_2D",
@@ -381,7 +386,7 @@ public final class GraphCheck {
       if (name != null && ARITHMETIC.contains(name) && NOT_NUMERIC.contains(tensor.type())) {
         return where + name + " cannot write " + typeName(tensor.type());
       }
-      if (name != null && SAME_TYPE.contains(name) && ins.length > 0 && ins[0] >= 0
+      if (name != null && (SAME_TYPE.contains(name) || COPIES.contains(name)) && ins.length > 0 && ins[0] >= 0
           && tensors.get(ins[0]).type() != tensor.type()) {
         return where + name + " writes the type it reads (" + typeName(tensors.get(ins[0]).type()) + "), not "
             + typeName(tensor.type());
