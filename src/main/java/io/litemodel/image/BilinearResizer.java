@@ -32,12 +32,7 @@ public final class BilinearResizer {
    * @param normalization how channel values become floats
    */
   public BilinearResizer(int height, int width, int channels, Normalization normalization) {
-    if (height < 1 || width < 1) {
-      throw new IllegalArgumentException("output size must be positive, got " + height + "x" + width);
-    }
-    if (channels != 3 && channels != 1) {
-      throw new IllegalArgumentException("images give 1 or 3 channels; the model wants " + channels);
-    }
+    checkTarget(height, width, channels);
     this.height = height;
     this.width = width;
     this.channels = channels;
@@ -46,6 +41,20 @@ public final class BilinearResizer {
     this.left = new int[width];
     this.right = new int[width];
     this.xWeight = new float[width];
+  }
+
+  /**
+   * Checks an output size and channel count, for this resizer and the OpenCV one alike.
+   *
+   * @throws IllegalArgumentException when a dimension is not positive or the channels are neither 1 nor 3
+   */
+  static void checkTarget(int height, int width, int channels) {
+    if (height < 1 || width < 1) {
+      throw new IllegalArgumentException("output size must be positive, got " + height + "x" + width);
+    }
+    if (channels != 3 && channels != 1) {
+      throw new IllegalArgumentException("images give 1 or 3 channels; the model wants " + channels);
+    }
   }
 
   /** @return the values one image needs: height * width * channels */

@@ -62,12 +62,7 @@ final class OpenCvResizer implements AutoCloseable {
    * @param normalization how channel values become floats
    */
   OpenCvResizer(int height, int width, int channels, Normalization normalization) {
-    if (height < 1 || width < 1) {
-      throw new IllegalArgumentException("output size must be positive, got " + height + "x" + width);
-    }
-    if (channels != 3 && channels != 1) {
-      throw new IllegalArgumentException("images give 1 or 3 channels; the model wants " + channels);
-    }
+    BilinearResizer.checkTarget(height, width, channels);
     this.height = height;
     this.width = width;
     this.channels = channels;
