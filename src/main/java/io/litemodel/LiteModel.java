@@ -33,7 +33,7 @@ import java.util.Objects;
  * {@code io.litemodel.serving.LiteModelPool}.
  *
  * <p><b>Lifetime:</b> {@link #close()} releases every native resource, exactly once; later calls on the instance
- * fail with {@link IllegalStateException}. A {@link Cleaner} releases an instance that was never closed, once it is
+ * fail with {@link IllegalStateException}. A {@link java.lang.ref.Cleaner} releases an instance that was never closed, once it is
  * unreachable, but only as a safety net: close models explicitly.
  *
  * <p><b>Batching:</b> when the model's first input dimension is dynamic ({@code -1}, the converter's default),
