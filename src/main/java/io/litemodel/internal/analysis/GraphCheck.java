@@ -391,6 +391,13 @@ public final class GraphCheck {
         return where + name + " writes the type it reads (" + typeName(tensors.get(ins[0]).type()) + "), not "
             + typeName(tensor.type());
       }
+      // DENSIFY expands its sparse input into the output's memory, walking the input's sparsity over the output's
+      // shape: another shape (a scalar, in a mutant of face_detection_full_range_sparse) wrote out of bounds.
+      if ("DENSIFY".equals(name) && ins.length > 0 && ins[0] >= 0
+          && !Arrays.equals(tensors.get(ins[0]).shape(), tensor.shape())) {
+        return where + "DENSIFY writes the shape it reads (" + Arrays.toString(tensors.get(ins[0]).shape())
+            + "), not " + Arrays.toString(tensor.shape());
+      }
       written.set(t);
       available.set(t);
     }
