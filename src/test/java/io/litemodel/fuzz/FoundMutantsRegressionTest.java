@@ -1,14 +1,8 @@
 package io.litemodel.fuzz;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +19,7 @@ class FoundMutantsRegressionTest {
   void everyFoundCrashIsRejectedWithItsReason() throws Exception {
     Path corpus = corpus();
     FuzzRunner.Report report = new FuzzRunner(corpus, out, List.of("-Xmx512m"), 120).run();
-    List<String> manifest = Files.readAllLines(corpus.resolve("manifest.jsonl"), StandardCharsets.UTF_8);
-    assertEquals(manifest.size(), report.results().size());
-    assertEquals(0, report.total("crash") + report.total("hang") + report.total("unclean"),
-        FuzzRunner.markdown(report));
-    for (Map<String, Object> result : report.results()) {
-      String detail = (String) result.get("detail");
-      assertEquals(result.get("expected_outcome"), result.get("outcome"), result.toString());
-      assertTrue(detail.contains("io.litemodel.LiteModelException: "), result.toString());
-      assertTrue(detail.contains((String) result.get("expected")), result.get("kind") + ": expected '"
-          + result.get("expected") + "' in: " + detail);
-    }
+    FuzzRegressionTest.assertEachHasItsOutcomeAndMessage(corpus, report);
   }
 
   private static Path corpus() throws URISyntaxException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,16 @@ class FuzzRegressionTest {
 
   @Test
   void everyKnownCrashClassIsRejectedWithItsReason() throws Exception {
-    List<String> manifest = Files.readAllLines(corpus().resolve("manifest.jsonl"), StandardCharsets.UTF_8);
+    assertEachHasItsOutcomeAndMessage(corpus(), report);
+  }
+
+  /**
+   * Asserts that {@code report} covers every mutant in {@code corpus}'s manifest, with no crash, hang or unclean
+   * error, and that each had its expected outcome with a {@code LiteModelException} (or, refused when run, an
+   * {@code IllegalStateException}) holding its expected message.
+   */
+  static void assertEachHasItsOutcomeAndMessage(Path corpus, FuzzRunner.Report report) throws IOException {
+    List<String> manifest = Files.readAllLines(corpus.resolve("manifest.jsonl"), StandardCharsets.UTF_8);
     assertEquals(manifest.size(), report.results().size());
     assertEquals(0, report.total("crash") + report.total("hang") + report.total("unclean"),
         FuzzRunner.markdown(report));
