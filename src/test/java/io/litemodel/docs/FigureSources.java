@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * Checks that every measured figure in a Markdown page is quoted from a file the same passage cites.
  *
  * <p>A page is cut into passages: a table row, a list item, a quoted line group or a paragraph (code blocks are
- * skipped). A figure is a number with a unit of measure (a ratio such as {@code 0.994x}, a time, a size, a rate or a
+ * skipped). A table row may also rely on its table's caption, the passage just above the table, so that a table
+ * copied from one file cites it once rather than on every row. A figure is a number with a unit of measure (a ratio such as {@code 0.994x}, a time, a size, a rate or a
  * percentage) or a number in e-notation; counts and versions are not figures. Every passage that holds a figure must
  * cite a source, either a committed file under {@code benchmarks/results/} or a test class by name, and each figure
  * must appear in one of the sources it cites, with or without thousands separators.
@@ -49,12 +50,19 @@ final class FigureSources {
   /** The figures of {@code page} (relative to the repository root) that their passage's sources do not back. */
   List<Problem> check(Path page) {
     List<Problem> problems = new ArrayList<>();
+    String caption = "";
+    Passage previous = null;
     for (Passage passage : passages(read(root.resolve(page)))) {
+      boolean row = isRow(passage);
+      if (row && (previous == null || !isRow(previous))) {
+        caption = previous == null ? "" : previous.text();
+      }
+      previous = passage;
       List<String> figures = figures(passage.text());
       if (figures.isEmpty()) {
         continue;
       }
-      Set<Path> sources = sources(passage.text());
+      Set<Path> sources = sources(row ? passage.text() + "\n" + caption : passage.text());
       if (sources.isEmpty()) {
         problems.add(new Problem(passage.line(), figures.get(0),
             "the passage quotes figures (" + String.join(", ", figures) + ") but cites no results file or test"));
@@ -125,6 +133,10 @@ final class FigureSources {
   }
 
   private record Passage(int line, String text) {}
+
+  private static boolean isRow(Passage passage) {
+    return passage.text().strip().startsWith("|");
+  }
 
   /** Cuts a page into passages; fenced code is left out, and inline code is kept (paths live there). */
   static List<Passage> passages(String page) {

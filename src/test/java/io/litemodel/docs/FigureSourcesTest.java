@@ -42,6 +42,29 @@ class FigureSourcesTest {
   }
 
   @Test
+  void aTableRowMayRelyOnTheCaptionJustAboveItsTable(@TempDir Path root) throws IOException {
+    Files.createDirectories(root.resolve("benchmarks/results"));
+    Files.writeString(root.resolve("benchmarks/results/run.md"), "| a | 0.994x |\n| b | 1.5 ms |\n");
+    Files.writeString(root.resolve("README.md"), String.join("\n",
+        "Copied from `benchmarks/results/run.md`:",
+        "",
+        "| row | ratio |",
+        "|---|---|",
+        "| a | 0.994x |",
+        "| b | 1.6 ms |",
+        "",
+        "Another paragraph, no source.",
+        "",
+        "| c | 1.5 ms |",
+        ""));
+    List<String> problems = new FigureSources(root).check(Path.of("README.md")).stream()
+        .map(Object::toString).toList();
+    assertEquals(List.of(
+        "line 6: 1.6 ms: in none of [benchmarks/results/run.md]",
+        "line 10: 1.5 ms: the passage quotes figures (1.5 ms) but cites no results file or test"), problems);
+  }
+
+  @Test
   void namesTheFigureThatIsMissingFromItsSource(@TempDir Path root) throws IOException {
     Files.createDirectories(root.resolve("benchmarks/results"));
     Files.writeString(root.resolve("benchmarks/results/run.md"), "| p50 | 0.994x |\n| rate | 1,234.5 |\n");
