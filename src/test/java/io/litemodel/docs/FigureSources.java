@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * skipped). A table row may also rely on its table's caption, the passage just above the table, so that a table
  * copied from one file cites it once rather than on every row. A figure is a number with a unit of measure (a ratio such as {@code 0.994x}, a time, a size, a rate or a
  * percentage) or a number in e-notation; counts and versions are not figures. Every passage that holds a figure must
- * cite a source, either a committed file under {@code benchmarks/results/} or a test class by name, and each figure
+ * cite a source, either a committed file under {@code benchmarks/results/}, a test class by name or a test source by
+ * path (a constant a test asserts, such as a tolerance, lives in a helper under {@code src/test/}), and each figure
  * must appear in one of the sources it cites, with or without thousands separators.
  *
  * <p>Written here rather than taken from a library because no Markdown linter checks numbers against other files.
@@ -38,7 +39,7 @@ final class FigureSources {
   private static final Pattern FIGURE = Pattern.compile(
       "(?<![\\w.,/-])(" + NUMBER + ")(?:(e-?\\d+)|\\s?(x|%|ms|µs|us|ns|s|min|GB|MB|KB|GiB|MiB|B|images/s))"
           + "(?![\\w/]|\\.\\d)");
-  private static final Pattern RESULTS_FILE = Pattern.compile("benchmarks/results/[\\w./-]+\\w");
+  private static final Pattern RESULTS_FILE = Pattern.compile("(?:benchmarks/results|src/test)/[\\w./-]+\\w");
   private static final Pattern TEST_CLASS = Pattern.compile("\\b[A-Z]\\w*Test\\b");
 
   private final Path root;

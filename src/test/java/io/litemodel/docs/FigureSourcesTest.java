@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FigureSourcesTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"README.md", "docs/api.md", "docs/platforms.md"})
+  @ValueSource(strings = {"README.md", "docs/api.md", "docs/conformance.md", "docs/platforms.md"})
   void everyFigureStandsInTheFileItCites(String page) {
     List<FigureSources.Problem> problems = new FigureSources(Path.of("")).check(Path.of(page));
     assertTrue(problems.isEmpty(), page + ": figures without a source:\n" + String.join("\n",
@@ -42,11 +42,13 @@ class FigureSourcesTest {
   }
 
   @Test
-  void aTableRowMayRelyOnTheCaptionJustAboveItsTable(@TempDir Path root) throws IOException {
+  void aTableRowMayRelyOnTheCaptionJustAboveItsTableAndATestSourceIsASource(@TempDir Path root) throws IOException {
     Files.createDirectories(root.resolve("benchmarks/results"));
     Files.writeString(root.resolve("benchmarks/results/run.md"), "| a | 0.994x |\n| b | 1.5 ms |\n");
+    Files.createDirectories(root.resolve("src/test/java"));
+    Files.writeString(root.resolve("src/test/java/Bar.java"), "class Bar { static final double BAR = 1e-4; }\n");
     Files.writeString(root.resolve("README.md"), String.join("\n",
-        "Copied from `benchmarks/results/run.md`:",
+        "Copied from `benchmarks/results/run.md`; the bar, 1e-4, is `src/test/java/Bar.java`'s:",
         "",
         "| row | ratio |",
         "|---|---|",
@@ -60,7 +62,7 @@ class FigureSourcesTest {
     List<String> problems = new FigureSources(root).check(Path.of("README.md")).stream()
         .map(Object::toString).toList();
     assertEquals(List.of(
-        "line 6: 1.6 ms: in none of [benchmarks/results/run.md]",
+        "line 6: 1.6 ms: in none of [benchmarks/results/run.md, src/test/java/Bar.java]",
         "line 10: 1.5 ms: the passage quotes figures (1.5 ms) but cites no results file or test"), problems);
   }
 
