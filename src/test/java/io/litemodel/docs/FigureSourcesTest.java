@@ -17,7 +17,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FigureSourcesTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"README.md", "docs/accelerators.md", "docs/api.md", "docs/conformance.md", "docs/converter.md", "docs/many-callers.md", "docs/performance.md", "docs/platforms.md", "docs/tensorflow.md"})
+  @ValueSource(strings = {
+      "README.md",
+      "docs/accelerators.md",
+      "docs/api.md",
+      "docs/conformance.md",
+      "docs/converter.md",
+      "docs/many-callers.md",
+      "docs/performance.md",
+      "docs/platforms.md",
+      "docs/tensorflow.md",
+  })
   void everyFigureStandsInTheFileItCites(String page) {
     List<FigureSources.Problem> problems = new FigureSources(Path.of("")).check(Path.of(page));
     assertTrue(problems.isEmpty(), page + ": figures without a source:\n" + String.join("\n",
