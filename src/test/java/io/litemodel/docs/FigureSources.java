@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * <p>A page is cut into passages: a table row, a list item, a quoted line group or a paragraph (code blocks are
  * skipped). A table row may also rely on its table's caption, the passage just above the table, so that a table
  * copied from one file cites it once rather than on every row. A figure is a number with a unit of measure (a ratio such as {@code 0.994x}, a time, a size, a rate or a
- * percentage) or a number in e-notation; counts and versions are not figures. Every passage that holds a figure must
+ * percentage) or a number in e-notation, and both ends of a range of them; counts and versions are not figures. Every passage that holds a figure must
  * cite a source, either a committed file under {@code benchmarks/results/}, a test class by name or a test source by
  * path (a constant a test asserts, such as a tolerance, lives in a helper under {@code src/test/}), and each figure
  * must appear in one of the sources it cites, with or without thousands separators.
@@ -36,9 +37,13 @@ final class FigureSources {
   }
 
   private static final String NUMBER = "(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?";
+  private static final String UNIT = "(x|%|ms|µs|us|ns|s|min|GB|MB|KB|GiB|MiB|B|images/s)";
+  private static final String END = "(?![\\w/]|\\.\\d)";
   private static final Pattern FIGURE = Pattern.compile(
-      "(?<![\\w.,/-])(" + NUMBER + ")(?:(e-?\\d+)|\\s?(x|%|ms|µs|us|ns|s|min|GB|MB|KB|GiB|MiB|B|images/s))"
-          + "(?![\\w/]|\\.\\d)");
+      "(?<![\\w.,/–-])(" + NUMBER + ")(?:(e-?\\d+)|\\s?" + UNIT + ")" + END);
+  /** A range such as {@code 0.64-1.00x} or {@code 77–98 us}: both ends are figures, in the unit written once. */
+  private static final Pattern RANGE = Pattern.compile(
+      "(?<![\\w.,/–-])(" + NUMBER + ")[-–](" + NUMBER + ")(\\s?" + UNIT + ")" + END);
   private static final Pattern RESULTS_FILE = Pattern.compile("(?:benchmarks/results|src/test)/[\\w./-]+\\w");
   private static final Pattern TEST_CLASS = Pattern.compile("\\b[A-Z]\\w*Test\\b");
 
@@ -88,11 +93,18 @@ final class FigureSources {
 
   /** The figures in one passage, as written. */
   static List<String> figures(String text) {
-    List<String> figures = new ArrayList<>();
-    Matcher m = FIGURE.matcher(withoutCode(text));
+    String prose = withoutCode(text);
+    TreeMap<Integer, List<String>> byPosition = new TreeMap<>();
+    Matcher m = FIGURE.matcher(prose);
     while (m.find()) {
-      figures.add(m.group().trim());
+      byPosition.put(m.start(), List.of(m.group().trim()));
     }
+    Matcher range = RANGE.matcher(prose);
+    while (range.find()) {
+      byPosition.put(range.start(), List.of(range.group(1) + range.group(3), range.group(2) + range.group(3)));
+    }
+    List<String> figures = new ArrayList<>();
+    byPosition.values().forEach(figures::addAll);
     return figures;
   }
 

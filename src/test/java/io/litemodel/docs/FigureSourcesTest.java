@@ -43,6 +43,12 @@ class FigureSourcesTest {
   }
 
   @Test
+  void bothEndsOfARangeAreFigures() {
+    assertEquals(List.of("0.64x", "1.00x", "77 us", "98 us", "3.1 ms", "1.5x", "2x"),
+        FigureSources.figures("p99 0.64-1.00x, 77–98 us, 3.1 ms, 1.5-2x; not 2026-11-30, 1-100000 calls, x86_64-2"));
+  }
+
+  @Test
   void aFigureMatchesOnlyAsANumberOfItsOwn() {
     assertTrue(FigureSources.appears("1,234.5 images/s", "| java | 1234.5 |"));
     assertTrue(FigureSources.appears("0.994x", "ratio 0.994x"));
