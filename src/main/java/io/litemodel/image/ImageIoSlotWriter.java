@@ -9,10 +9,11 @@ import java.nio.file.Path;
  * normalizes ({@link BilinearResizer}). Always decodes at full size.
  */
 final class ImageIoSlotWriter implements SlotWriter {
-  private final ImageDecoder decoder = new ImageDecoder();
+  private final ImageDecoder decoder;
   private final BilinearResizer resizer;
 
-  ImageIoSlotWriter(int height, int width, int channels, Normalization normalization) {
+  ImageIoSlotWriter(int height, int width, int channels, Normalization normalization, long maxPixels) {
+    this.decoder = new ImageDecoder(maxPixels);
     this.resizer = new BilinearResizer(height, width, channels, normalization);
   }
 

@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  * the two give the same model inputs up to the OpenCV path's 8-bit resize (at most one level in 255 per value) and
  * the JPEG decoders' rounding (a few levels on some pixels, well under one level on average).
  *
+ * <p>Each decoder refuses a JPEG or PNG whose header declares more than {@code maxPixels} pixels (width x height,
+ * {@link ImageDecoder#DEFAULT_MAX_PIXELS} unless given) with an {@link IOException}, before allocating its pixels.
+ *
  * <p><b>Not thread-safe:</b> each instance keeps a decoder, reused images and resize tables; {@link #factory} gives
  * the pipeline one per thread. Closing an instance frees the OpenCV path's native memory at once (without it,
  * JavaCPP frees it after garbage collection).
@@ -79,19 +82,38 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
    */
   public ImagePreprocessor(int height, int width, int channels, Normalization normalization, DecoderKind decoder,
       DecodeScale scale) {
-    this(DecoderResolver.DEFAULT.resolve(decoder), scale, height, width, channels, normalization);
+    this(height, width, channels, normalization, decoder, scale, ImageDecoder.DEFAULT_MAX_PIXELS);
+  }
+
+  /**
+   * @param height the model's input height
+   * @param width the model's input width
+   * @param channels 3 (RGB) or 1 (grey)
+   * @param normalization how 0..255 values become model inputs
+   * @param decoder which library decodes the files
+   * @param scale at what size JPEGs are decoded (OpenCV only; ImageIO always decodes at full size)
+   * @param maxPixels the most pixels (width x height) a JPEG or PNG header may declare; larger images are refused
+   *     with an {@link IOException} before their pixels are allocated
+   * @throws IllegalArgumentException if {@code maxPixels} is not positive
+   * @throws IllegalStateException if {@code decoder} is {@link DecoderKind#OPENCV} and OpenCV does not load (the
+   *     message names the dependency to add)
+   */
+  public ImagePreprocessor(int height, int width, int channels, Normalization normalization, DecoderKind decoder,
+      DecodeScale scale, long maxPixels) {
+    this(DecoderResolver.DEFAULT.resolve(decoder), scale, height, width, channels, normalization, maxPixels);
   }
 
   /** {@code kind} is already resolved: IMAGEIO or OPENCV. */
   private ImagePreprocessor(DecoderKind kind, DecodeScale scale, int height, int width, int channels,
-      Normalization normalization) {
+      Normalization normalization, long maxPixels) {
     java.util.Objects.requireNonNull(normalization, "normalization");
+    PixelLimit.validate(maxPixels);
     this.decodeScale = java.util.Objects.requireNonNull(scale, "decode scale");
     this.decoderKind = kind;
     // OpenCvSlotWriter is named only here, so OpenCV's classes link only when it is chosen.
     this.writer = kind == DecoderKind.OPENCV
-        ? new OpenCvSlotWriter(height, width, channels, normalization, scale)
-        : new ImageIoSlotWriter(height, width, channels, normalization);
+        ? new OpenCvSlotWriter(height, width, channels, normalization, scale, maxPixels)
+        : new ImageIoSlotWriter(height, width, channels, normalization, maxPixels);
     this.elements = height * width * channels;
   }
 
@@ -128,11 +150,29 @@ public final class ImagePreprocessor implements Preprocessor<Path>, AutoCloseabl
    */
   public static Supplier<ImagePreprocessor> factory(InferenceModel model, Normalization normalization,
       DecoderKind decoder, DecodeScale scale) {
+    return factory(model, normalization, decoder, scale, ImageDecoder.DEFAULT_MAX_PIXELS);
+  }
+
+  /**
+   * @param decoder which library decodes the files; resolved once, here, so that every preprocessor the supplier
+   *     gives uses the same one
+   * @param scale at what size JPEGs are decoded (OpenCV only; ImageIO always decodes at full size)
+   * @param maxPixels the most pixels (width x height) a JPEG or PNG header may declare; larger images are refused
+   *     with an {@link IOException} before their pixels are allocated
+   * @return a supplier of preprocessors sized for {@code model}'s single NHWC input
+   * @throws IllegalArgumentException if the model's input is not [batch, H, W, 1 or 3], or {@code maxPixels} is not
+   *     positive
+   * @throws IllegalStateException if {@code decoder} is {@link DecoderKind#OPENCV} and OpenCV does not load (the
+   *     message names the dependency to add)
+   */
+  public static Supplier<ImagePreprocessor> factory(InferenceModel model, Normalization normalization,
+      DecoderKind decoder, DecodeScale scale, long maxPixels) {
     int[] hwc = imageShape(model);
     java.util.Objects.requireNonNull(normalization, "normalization");
     java.util.Objects.requireNonNull(scale, "decode scale");
+    PixelLimit.validate(maxPixels);
     DecoderKind kind = DecoderResolver.DEFAULT.resolve(decoder);
-    return () -> new ImagePreprocessor(kind, scale, hwc[0], hwc[1], hwc[2], normalization);
+    return () -> new ImagePreprocessor(kind, scale, hwc[0], hwc[1], hwc[2], normalization, maxPixels);
   }
 
   /**

@@ -65,12 +65,29 @@ public final class OpenCvImageDecoder implements BgrDecoder {
   private final Mat delegated = new Mat();
   private BytePointer delegatedData;
   /** For everything that is not a JPEG; see the class notes. */
-  private final ImageDecoder others = new ImageDecoder();
+  private final ImageDecoder others;
+  private final long maxPixels;
   private final JpegStructure structure = new JpegStructure();
   private boolean closed;
 
-  /** Creates a decoder; native buffers grow on first use. */
+  /**
+   * Creates a decoder with the default limit ({@link ImageDecoder#DEFAULT_MAX_PIXELS}); native buffers grow on first
+   * use.
+   */
   public OpenCvImageDecoder() {
+    this(ImageDecoder.DEFAULT_MAX_PIXELS);
+  }
+
+  /**
+   * Creates a decoder; native buffers grow on first use.
+   *
+   * @param maxPixels the most pixels (width x height) a JPEG or PNG may declare; larger ones are refused before
+   *     their pixels are allocated (as {@link ImageDecoder#ImageDecoder(long)})
+   * @throws IllegalArgumentException if {@code maxPixels} is not positive
+   */
+  public OpenCvImageDecoder(long maxPixels) {
+    this.maxPixels = PixelLimit.validate(maxPixels);
+    this.others = new ImageDecoder(maxPixels);
     capacity(1 << 16);
   }
 
@@ -79,7 +96,8 @@ public final class OpenCvImageDecoder implements BgrDecoder {
    *
    * @param file a JPEG, PNG, or other file OpenCV's imgcodecs reads
    * @return a {@link BufferedImage#TYPE_3BYTE_BGR} image, <b>reused by the next call</b>
-   * @throws IOException if the file cannot be read or is not a decodable image (the message names the file)
+   * @throws IOException if the file cannot be read, is not a decodable image, or declares more pixels than the limit
+   *     (the message names the file)
    * @throws IllegalStateException if the decoder is closed
    */
   @Override
@@ -139,6 +157,7 @@ public final class OpenCvImageDecoder implements BgrDecoder {
     // imdecode fills a cut JPEG's missing part grey and says so only on stderr: check the structure first.
     try {
       structure.check(encodedView, length);
+      PixelLimit.check("JPEG", structure.width(), structure.height(), maxPixels);
     } catch (IOException e) {
       throw new IOException("cannot decode image " + what + ": " + e.getMessage(), e);
     }

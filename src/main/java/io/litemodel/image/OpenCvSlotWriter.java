@@ -9,13 +9,15 @@ import java.nio.file.Path;
  * {@link DecodeScale} chooses), and {@link OpenCvResizer} resizes and normalizes it straight into the slot's memory.
  */
 final class OpenCvSlotWriter implements SlotWriter {
-  private final OpenCvImageDecoder decoder = new OpenCvImageDecoder();
+  private final OpenCvImageDecoder decoder;
   private final OpenCvResizer resizer;
   private final DecodeScale scale;
   private final int height;
   private final int width;
 
-  OpenCvSlotWriter(int height, int width, int channels, Normalization normalization, DecodeScale scale) {
+  OpenCvSlotWriter(int height, int width, int channels, Normalization normalization, DecodeScale scale,
+      long maxPixels) {
+    this.decoder = new OpenCvImageDecoder(maxPixels);
     this.resizer = new OpenCvResizer(height, width, channels, normalization);
     this.scale = scale;
     this.height = height;

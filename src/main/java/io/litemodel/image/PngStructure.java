@@ -13,8 +13,11 @@ import java.util.zip.CRC32;
 final class PngStructure {
   private static final int SIGNATURE = 8;
   private static final int IEND = 'I' << 24 | 'E' << 16 | 'N' << 8 | 'D';
+  private static final int IHDR = 'I' << 24 | 'H' << 16 | 'D' << 8 | 'R';
 
   private final CRC32 crc = new CRC32();
+  private long width;
+  private long height;
 
   /**
    * Checks {@code data[0, length)}, a PNG starting with its 8-byte signature.
@@ -23,6 +26,8 @@ final class PngStructure {
    *     message names the chunk and its byte offset
    */
   void check(byte[] data, int length) throws IOException {
+    width = 0;
+    height = 0;
     int at = SIGNATURE;
     while (true) {
       if (at + 12 > length) {
@@ -40,11 +45,25 @@ final class PngStructure {
       if (crc.getValue() != u32(data, end)) {
         throw new IOException("corrupt PNG: chunk " + name(type) + " at byte " + at + " fails its CRC check");
       }
+      if (type == IHDR && size >= 8) {
+        width = u32(data, at + 8);
+        height = u32(data, at + 12);
+      }
       if (type == IEND) {
         return;
       }
       at = end + 4;
     }
+  }
+
+  /** @return the width the IHDR chunk declares, from the last check (0 without one) */
+  long width() {
+    return width;
+  }
+
+  /** @return the height the IHDR chunk declares, from the last check (0 without one) */
+  long height() {
+    return height;
   }
 
   private static long u32(byte[] data, int at) {

@@ -115,6 +115,13 @@ final class FlatbufferReader {
     return values;
   }
 
+  /** @return the bytes of the vector of bytes at {@code vector}; empty for an absent one */
+  byte[] byteVector(int vector) {
+    byte[] values = new byte[length(vector)];
+    bytes.get(vector + 4, values);
+    return values;
+  }
+
   /** @return field {@code index} of {@code table} as a signed byte, or {@code absent} */
   int int8(int table, int index, int absent) {
     int position = field(table, index);

@@ -31,6 +31,8 @@ import java.util.Set;
  *   <li>common builtins have at least the inputs their kernels and XNNPACK read, and an output; inputs are left out
  *       ({@code -1}) only where the kernel checks for that (biases, recurrent cells' optional inputs); SPLIT's axis
  *       is a constant; convolution and pooling paddings are SAME or VALID;
+ *   <li>a STRIDED_SLICE of a static input with constant begin, end and strides declares the shape they cut (XNNPACK
+ *       writes that shape into the declared one; a larger one, assigned to a resource variable, corrupted the heap);
  *   <li>custom operator codes name the custom operator, and custom operators that parse their options (those
  *       TensorFlow Lite registers among its built-in kernels) have options.
  * </ul>
@@ -398,10 +400,47 @@ public final class GraphCheck {
         return where + "DENSIFY writes the shape it reads (" + Arrays.toString(tensors.get(ins[0]).shape())
             + "), not " + Arrays.toString(tensor.shape());
       }
+      if ("STRIDED_SLICE".equals(name) && i == 0) {
+        String slice = slice(operator, tensors, tensor);
+        if (slice != null) {
+          return where + slice;
+        }
+      }
       written.set(t);
       available.set(t);
     }
     return null;
+  }
+
+  /**
+   * @return why a STRIDED_SLICE's declared output is not the shape its constant begin, end and strides cut from its
+   *     static input, or null when it is (or when that cannot be told from the file: {@link StridedSliceShape})
+   */
+  private String slice(ModelGraph.Operator operator, List<ModelGraph.Tensor> tensors, ModelGraph.Tensor output) {
+    int[] ins = operator.inputs();
+    for (int k = 0; k < 4; k++) {
+      if (ins[k] < 0 || ins[k] >= tensors.size()) {
+        return null; // reported with the inputs
+      }
+    }
+    ModelGraph.Tensor input = tensors.get(ins[0]);
+    if (input.shapeSignature() != null && InputShapes.hasDynamic(input.shapeSignature())) {
+      return null; // the kernel sizes the output for each input shape; nothing here to compare it with
+    }
+    long[] begin = graph.integerConstant(tensors.get(ins[1]));
+    long[] end = graph.integerConstant(tensors.get(ins[2]));
+    long[] strides = graph.integerConstant(tensors.get(ins[3]));
+    if (begin == null || end == null || strides == null) {
+      return null;
+    }
+    int[] options = operator.sliceOptions() == null ? new int[6] : operator.sliceOptions();
+    int[] shape = StridedSliceShape.of(input.shape(), begin, end, strides, options);
+    if (shape == null || Arrays.equals(shape, output.shape())) {
+      return null;
+    }
+    return "STRIDED_SLICE with begin " + Arrays.toString(begin) + ", end " + Arrays.toString(end) + " and strides "
+        + Arrays.toString(strides) + " cuts " + Arrays.toString(shape) + " from its input "
+        + Arrays.toString(input.shape()) + ", not the declared " + Arrays.toString(output.shape());
   }
 
   /** @return true when the operator has results and none is read, is an output, or is a variable */

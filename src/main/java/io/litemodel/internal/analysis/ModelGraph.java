@@ -3,6 +3,7 @@ package io.litemodel.internal.analysis;
 import io.litemodel.ExecutionReport;
 import io.litemodel.LiteModelException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,13 @@ public final class ModelGraph {
   // Buffer
   private static final int BUFFER_DATA = 0;
   private static final int BUFFER_SIZE = 2;
+  /** BuiltinOptions type of StridedSliceOptions. */
+  private static final int STRIDED_SLICE_OPTIONS = 32;
+  /**
+   * Buffers up to this many bytes keep their data, for the checks that read small constants (STRIDED_SLICE's begin,
+   * end and strides: at most 6 int64 values each); larger ones keep only their size.
+   */
+  private static final int SMALL_BUFFER_BYTES = 48;
   // SignatureDef, TensorMap
   private static final int SIGNATURE_INPUTS = 0;
   private static final int SIGNATURE_OUTPUTS = 1;
@@ -117,18 +125,25 @@ public final class ModelGraph {
    * COMPLEX64, INT8, FLOAT64, COMPLEX128, UINT64, RESOURCE, VARIANT, UINT32, UINT16, INT4 (held unpacked, one byte
    * each), BFLOAT16. Unknown types count 4 bytes, the common case.
    */
+  private static final int INT32_TYPE = 2;
+  private static final int INT64_TYPE = 4;
+
   private static final int[] ELEMENT_BYTES = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 0, 0, 4, 2, 1, 2};
 
-  /** An operator, with the subgraphs it calls (control flow, init graphs, decompositions). */
+  /**
+   * An operator, with the subgraphs it calls (control flow, init graphs, decompositions), its padding option and,
+   * for STRIDED_SLICE, its masks ({@code sliceOptions}: begin, end, ellipsis, new-axis and shrink-axis masks, then
+   * the offset flag as 0 or 1; null for operators without StridedSliceOptions).
+   */
   public record Operator(int index, int opcodeIndex, int[] inputs, int[] outputs, int[] calledSubgraphs,
-      boolean hasCustomOptions, int padding) {
+      boolean hasCustomOptions, int padding, int[] sliceOptions) {
     /** {@link #padding()} of operators whose options have no padding field. */
     static final int NO_PADDING = Integer.MIN_VALUE;
 
-    /** An operator without a padding option. */
+    /** An operator without a padding option or slice options. */
     Operator(int index, int opcodeIndex, int[] inputs, int[] outputs, int[] calledSubgraphs,
         boolean hasCustomOptions) {
-      this(index, opcodeIndex, inputs, outputs, calledSubgraphs, hasCustomOptions, NO_PADDING);
+      this(index, opcodeIndex, inputs, outputs, calledSubgraphs, hasCustomOptions, NO_PADDING, null);
     }
   }
 
@@ -143,13 +158,15 @@ public final class ModelGraph {
   private final List<OperatorCode> operatorCodes;
   private final List<Subgraph> subgraphs;
   private final long[] bufferSizes;
+  private final byte[][] smallBuffers;
   private final List<Signature> signatures;
 
   private ModelGraph(List<OperatorCode> operatorCodes, List<Subgraph> subgraphs, long[] bufferSizes,
-      List<Signature> signatures) {
+      byte[][] smallBuffers, List<Signature> signatures) {
     this.operatorCodes = operatorCodes;
     this.subgraphs = subgraphs;
     this.bufferSizes = bufferSizes;
+    this.smallBuffers = smallBuffers;
     this.signatures = signatures;
   }
 
@@ -184,6 +201,26 @@ public final class ModelGraph {
   /** @return the size in bytes of buffer {@code index}'s data (0 for an empty or out-of-range buffer) */
   long bufferSize(int index) {
     return index >= 0 && index < bufferSizes.length ? bufferSizes[index] : 0;
+  }
+
+  /**
+   * @return the values of a small INT32 or INT64 constant (a vector of up to 6 values, as STRIDED_SLICE's
+   *     parameters), or null when the tensor is not such a constant or its data does not match its shape
+   */
+  long[] integerConstant(Tensor tensor) {
+    int buffer = tensor.buffer();
+    byte[] data = buffer > 0 && buffer < smallBuffers.length ? smallBuffers[buffer] : null;
+    int width = tensor.type() == INT32_TYPE ? 4 : tensor.type() == INT64_TYPE ? 8 : 0;
+    if (data == null || width == 0 || tensor.variable() || tensor.shape().length != 1
+        || (long) tensor.shape()[0] * width != data.length) {
+      return null;
+    }
+    ByteBuffer values = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    long[] result = new long[tensor.shape()[0]];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = width == 4 ? values.getInt(4 * i) : values.getLong(8 * i);
+    }
+    return result;
   }
 
   /** @return the operator code of {@code operator}, or null when its index is out of range */
@@ -287,11 +324,15 @@ public final class ModelGraph {
       }
       int bufferVector = in.vector(root, MODEL_BUFFERS);
       long[] sizes = new long[in.length(bufferVector)];
+      byte[][] small = new byte[sizes.length][];
       for (int b = 0; b < sizes.length; b++) {
         int buffer = in.element(bufferVector, b);
         int data = in.vector(buffer, BUFFER_DATA);
         // Large models (over 2 GB) keep buffers outside the flatbuffer, with an offset and a size instead.
         sizes[b] = data != 0 ? in.length(data) : in.uint64(buffer, BUFFER_SIZE);
+        if (data != 0 && sizes[b] > 0 && sizes[b] <= SMALL_BUFFER_BYTES) {
+          small[b] = in.byteVector(data);
+        }
       }
       List<Signature> signatures = new ArrayList<>();
       int signatureVector = in.vector(root, MODEL_SIGNATURE_DEFS);
@@ -305,7 +346,7 @@ public final class ModelGraph {
         signatures.add(new Signature(key == null ? "" : key, (int) in.uint32(signature, SIGNATURE_SUBGRAPH_INDEX),
             List.copyOf(inputNames), inputTensors, List.copyOf(outputNames), outputTensors));
       }
-      return new ModelGraph(List.copyOf(codes), List.copyOf(graphs), sizes, List.copyOf(signatures));
+      return new ModelGraph(List.copyOf(codes), List.copyOf(graphs), sizes, small, List.copyOf(signatures));
     }
 
     private int[] tensorMaps(int vector, List<String> names) {
@@ -359,7 +400,17 @@ public final class ModelGraph {
       int opcodeIndex = (int) in.uint32(table, OP_OPCODE_INDEX);
       return new Operator(index, opcodeIndex, in.ints(in.vector(table, OP_INPUTS)),
           in.ints(in.vector(table, OP_OUTPUTS)), calledSubgraphs(table), in.vector(table, OP_CUSTOM_OPTIONS) != 0,
-          padding(table));
+          padding(table), sliceOptions(table));
+    }
+
+    /** StridedSliceOptions' five masks (int32 fields 0 to 4) and its offset flag (bool field 5), or null. */
+    private int[] sliceOptions(int table) {
+      int options = in.table(table, OP_BUILTIN_OPTIONS);
+      if (options == 0 || in.uint8(table, OP_BUILTIN_OPTIONS - 1) != STRIDED_SLICE_OPTIONS) {
+        return null;
+      }
+      return new int[] {in.int32(options, 0, 0), in.int32(options, 1, 0), in.int32(options, 2, 0),
+          in.int32(options, 3, 0), in.int32(options, 4, 0), in.int8(options, 5, 0) != 0 ? 1 : 0};
     }
 
     /**
