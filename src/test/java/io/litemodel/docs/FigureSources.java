@@ -76,6 +76,9 @@ final class FigureSources {
       }
       List<String> texts = new ArrayList<>();
       for (Path source : sources) {
+        if (Files.isDirectory(source)) {
+          continue; // a folder (of committed inputs, say) is a fine pointer for a reader but holds no figure
+        }
         if (!Files.isRegularFile(source)) {
           problems.add(new Problem(passage.line(), root.relativize(source).toString(), "cited, but not in the repository"));
         } else {

@@ -19,6 +19,7 @@ class FigureSourcesTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
       "README.md",
+      "docs/bad-input.md",
       "docs/accelerators.md",
       "docs/api.md",
       "docs/conformance.md",
