@@ -114,7 +114,7 @@ final class RuntimeInventory {
     } catch (IllegalStateException e) {
       return RuntimeStatus.absent(OPENCV, why(e.getMessage(), "opencv", "openblas"), howToAdd("org.bytedeco:opencv:"
           + BuildVersions.openCvArtifact() + " and its natives (classifier " + Loader.getPlatform()
-          + "), with OpenBLAS"));
+          + ", with OpenBLAS's)"));
     }
   }
 
