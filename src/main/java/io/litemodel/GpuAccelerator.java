@@ -1,5 +1,7 @@
 package io.litemodel;
 
+import java.util.Optional;
+
 /**
  * LiteRT's GPU accelerator: the model is compiled by LiteRT (the successor of TensorFlow Lite) for WebGPU, which Dawn
  * runs over Vulkan, on the GPU's own Vulkan driver. Strict: building a model fails with
@@ -76,6 +78,17 @@ public final class GpuAccelerator extends Accelerator {
    */
   public static boolean hardwareAvailable() {
     return Backends.backend().hardwareGpuListed(); // a question about this machine, for the runtime that knows
+  }
+
+  /**
+   * Says whether LiteRT's GPU runtime is there to use: its natives found and bound (the {@code linux-x86_64-litert}
+   * jar on the class path, or {@code -Dlitemodel.litert.dir}). Loads them if needed; whether a GPU is present is
+   * {@link #hardwareAvailable()}'s question.
+   *
+   * @return empty when the runtime binds; else why not and how to add its natives
+   */
+  public static Optional<String> runtimeProblem() {
+    return Backends.backend().gpuRuntimeProblem();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.litemodel;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The service behind {@link LiteModel}: what loads a model and runs it. Applications never use this interface;
@@ -33,6 +34,12 @@ public interface LiteModelBackend {
 
   /** @return true when LiteRT's natives are found and the Vulkan loader lists a hardware device */
   boolean hardwareGpuListed();
+
+  /**
+   * @return why LiteRT's GPU runtime cannot be used here (its natives not found, or they failed to bind), with how
+   *     to add them; empty when they bind (whether a GPU is present is {@link #hardwareGpuListed()}'s question)
+   */
+  Optional<String> gpuRuntimeProblem();
 
   /**
    * One loaded model: the operations of {@link LiteModel} that need the runtime. Not thread-safe, with the same

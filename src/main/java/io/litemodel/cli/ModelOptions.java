@@ -3,6 +3,7 @@ package io.litemodel.cli;
 import io.litemodel.Accelerator;
 import io.litemodel.InferenceModel;
 import io.litemodel.LiteModel;
+import io.litemodel.LiteModelException;
 import io.litemodel.NativeLog;
 import io.litemodel.open.ModelFormat;
 import io.litemodel.open.Models;
@@ -155,10 +156,24 @@ final class ModelOptions {
    *
    * @param liteOptions options for a .tflite model (from {@link #toOptions()}, maybe refined by the command)
    * @return the loaded model
+   * @throws LiteModelException as {@link Models#open}; when the TensorFlow runtime is missing, the message says how
+   *     to add it to the command line ({@link RuntimeInventory})
    */
   InferenceModel open(LiteModel.Options liteOptions) {
-    return Models.open(model, OpenOptions.defaults().withLite(liteOptions).withTensorFlow(toTfOptions())
-        .withFrozenGraphOps(inputOps, outputOps));
+    try {
+      return Models.open(model, OpenOptions.defaults().withLite(liteOptions).withTensorFlow(toTfOptions())
+          .withFrozenGraphOps(inputOps, outputOps));
+    } catch (LiteModelException e) {
+      if (tensorFlow() && e.status() == LiteModelException.Status.NATIVE_LIBRARY_UNAVAILABLE) {
+        // The library names Maven coordinates; a command-line user needs the command that adds the runtime.
+        RuntimeStatus runtime = RuntimeInventory.current().tensorFlow();
+        if (!runtime.present()) {
+          throw new LiteModelException(e.status(), "The TensorFlow runtime is not available: " + runtime.detail()
+              + ". To add it: " + runtime.howToAdd().orElseThrow(), e);
+        }
+      }
+      throw e;
+    }
   }
 
   /** @return the options these flags ask for */

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,6 +96,17 @@ public final class TfModel implements InferenceModel {
 
   // ---------------------------------------------------------------------------------------------------------------
   // Loading
+
+  /**
+   * Says whether this optional runtime is on the class path: TF Java's C API classes and the natives of this
+   * platform ({@code org.tensorflow:tensorflow-core-native} and its classifier jar). Looks, without loading them.
+   *
+   * @return empty when both are there; else why not, naming the artifacts to add (the message a load would fail
+   *     with)
+   */
+  public static Optional<String> runtimeProblem() {
+    return TfNatives.problemWithoutLoading();
+  }
 
   /** Loads a SavedModel directory with tag {@code serve} and signature {@code serving_default}. */
   public static TfModel loadSavedModel(Path directory) {

@@ -4,6 +4,7 @@ import io.litemodel.BuildVersions;
 import io.litemodel.LiteModelException;
 import io.litemodel.internal.core.LoadOnce;
 import io.litemodel.internal.presets.TfShim;
+import java.util.Optional;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 
@@ -14,6 +15,8 @@ import org.bytedeco.javacpp.Pointer;
 final class TfNatives {
   /** The class of TF Java's C API mapping; looked up by name so that this class loads without it. */
   static final String MAPPING_CLASS = "org.tensorflow.internal.c_api.global.tensorflow";
+  /** Where TF Java's natives jar keeps each platform's libraries (a folder per platform, e.g. linux-x86_64/). */
+  static final String NATIVES_FOLDER = "org/tensorflow/internal/c_api/";
 
   /** Loads once; its value is the address of {@code TF_TensorData}. */
   private static final LoadOnce<Long, LiteModelException> NATIVES =
@@ -64,6 +67,29 @@ final class TfNatives {
    */
   static long tensorDataFunction() {
     return NATIVES.get();
+  }
+
+  /**
+   * Says whether the TensorFlow runtime is on the class path, without loading it: loading extracts and maps several
+   * hundred megabytes of natives, which a question about the class path should not cost.
+   *
+   * @return empty when TF Java's C API classes and the natives for this platform are on the class path; else the
+   *     message loading would fail with
+   */
+  static Optional<String> problemWithoutLoading() {
+    String platform = Loader.getPlatform();
+    ClassLoader loader = TfNatives.class.getClassLoader();
+    try {
+      Class.forName(MAPPING_CLASS, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      return Optional.of(missingMessage(platform, "the TensorFlow C API classes are not on the class path ("
+          + e.getMessage() + ")"));
+    }
+    if (loader.getResource(NATIVES_FOLDER + platform + "/") == null) {
+      return Optional.of(missingMessage(platform, "the TensorFlow natives for " + platform
+          + " are not on the class path"));
+    }
+    return Optional.empty();
   }
 
   /** The message for missing natives: what failed, and the exact Maven coordinates that fix it. */

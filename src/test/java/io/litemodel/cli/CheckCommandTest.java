@@ -1,6 +1,7 @@
 package io.litemodel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litemodel.io.NpyArray;
@@ -137,6 +138,10 @@ class CheckCommandTest {
         out + "\n" + err);
     assertTrue(out.toString().contains("(model output 'output_0') vs keras golden") && out.toString().contains(
         "PASS: 2 comparisons"), out.toString());
+    // The expected state in words, not a note that reads like a warning.
+    assertTrue(out.toString().lines().anyMatch(("the golden files are those of the .tflite that models/seed_mlp.json "
+        + "describes, converted from the same model as models/seed_mlp_savedmodel")::equals), out.toString());
+    assertFalse(out.toString().contains("note:"), out.toString());
   }
 
   @Test

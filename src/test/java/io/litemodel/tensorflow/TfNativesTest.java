@@ -36,4 +36,22 @@ class TfNativesTest {
     assertTrue(message.contains("org.tensorflow:tensorflow-core-native:" + BuildVersions.tensorFlowJava()),
         message);
   }
+
+  /** The question about the class path, answered without loading anything, in the words a load would fail with. */
+  @Test
+  void runtimeProblemSaysWhatIsMissingWithoutLoading() {
+    assertEquals(java.util.Optional.empty(), TfModel.runtimeProblem());
+    String version = BuildVersions.tensorFlowJava();
+    ChildJvm.Result noNatives = ChildJvm.run(ChildJvm.Launch.plain().withJvmOptions(List.of("-Xmx256m"))
+        .withoutClassPath(entry -> entry.contains("tensorflow-core-native") && entry.endsWith("-linux-x86_64.jar")),
+        TfRuntimeProblemProbe.class);
+    assertEquals(TfNatives.missingMessage("linux-x86_64", "the TensorFlow natives for linux-x86_64 are not on the "
+        + "class path"), noNatives.value("problem"), noNatives.output());
+    ChildJvm.Result noClasses = ChildJvm.run(ChildJvm.Launch.plain().withJvmOptions(List.of("-Xmx256m"))
+        .withoutClassPath(entry -> entry.contains("tensorflow-core-native")), TfRuntimeProblemProbe.class);
+    assertTrue(noClasses.value("problem").startsWith("The TensorFlow runtime is not available: the TensorFlow C API "
+        + "classes are not on the class path ("), noClasses.output());
+    assertTrue(noClasses.value("problem").contains("org.tensorflow:tensorflow-core-native:" + version),
+        noClasses.output());
+  }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 
@@ -135,6 +136,21 @@ public final class LiteRtRuntime {
 
   private static LiteModelException unavailable(String message) {
     return new LiteModelException(LiteModelException.Status.ACCELERATOR_UNAVAILABLE, message);
+  }
+
+  /**
+   * Binds LiteRT if not yet done, and says whether that worked.
+   *
+   * @return empty when LiteRT is bound; else the reason it is not, with how to add its natives (the message every
+   *     GPU load would fail with)
+   */
+  public static Optional<String> problem() {
+    try {
+      ensureBound();
+      return Optional.empty();
+    } catch (LiteModelException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import io.litemodel.internal.litert.LiteRtRuntime;
 import io.litemodel.internal.tflite.NativeRuntime;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The {@link LiteModelBackend} this library ships: TensorFlow Lite's interpreter, with LiteRT's compiled model for the
@@ -35,5 +36,10 @@ public final class TfLiteBackend implements LiteModelBackend {
   @Override
   public boolean hardwareGpuListed() {
     return LiteRtRuntime.hardwareDeviceListed();
+  }
+
+  @Override
+  public Optional<String> gpuRuntimeProblem() {
+    return LiteRtRuntime.problem();
   }
 }
