@@ -20,6 +20,8 @@ class FigureSourcesTest {
   @ValueSource(strings = {
       "README.md",
       "docs/bad-input.md",
+      "docs/cli.md",
+      "docs/install.md",
       "docs/accelerators.md",
       "docs/api.md",
       "docs/conformance.md",
