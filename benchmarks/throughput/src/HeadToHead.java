@@ -171,19 +171,11 @@ public final class HeadToHead {
 
   /** Spark local[2]: a job over the folder, forced by counting the predictions; warm-up job first. */
   static void spark(Path model, Path dir, int count) {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("litemodel-throughput")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        // Files of ~50 KB: Spark's default 128 MB split would put all 2000 in one or two partitions, which is
-        // what local[2] needs; say so explicitly so that both task threads get half.
-        .config("spark.sql.files.maxPartitionBytes", String.valueOf(8L << 20))
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("ERROR");
+    SparkSession spark = session();
     try {
       ModelSource source = ModelSource.shipBytes(model);
       for (int batch : new int[] {8, 32}) {
-        ModelTransformer transformer = new ModelTransformer(source).setInputKind(InputKind.IMAGE)
-            .setNormalization("symmetric").setBatchSize(batch);
+        ModelTransformer transformer = transformer(source, batch);
         Dataset<Row> images = ImageFiles.read(spark, dir.toString()).repartition(2);
         long warm = transformer.transform(images.limit(16 * batch)).where("prediction is not null").count();
         long cpu = processCpuNanos();
@@ -201,5 +193,25 @@ public final class HeadToHead {
     } finally {
       spark.stop();
     }
+  }
+
+  /** The local[2] session of the Spark rows. */
+  static SparkSession session() {
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("litemodel-throughput")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        // Files of ~50 KB: Spark's default 128 MB split would put all 2000 in one or two partitions, which is
+        // what local[2] needs; say so explicitly so that both task threads get half.
+        .config("spark.sql.files.maxPartitionBytes", System.getProperty("maxPartitionBytes", String.valueOf(8L << 20)))
+        .config("spark.sql.files.openCostInBytes", System.getProperty("openCostInBytes", String.valueOf(4L << 20)))
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    return spark;
+  }
+
+  /** The Spark rows' transformer: images normalized to [-1, 1] as the other rows, at this batch size. */
+  static ModelTransformer transformer(ModelSource source, int batch) {
+    return new ModelTransformer(source).setInputKind(InputKind.IMAGE).setNormalization("symmetric")
+        .setBatchSize(batch);
   }
 }
