@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Interleaved head-to-head: the best Java pipeline configurations, Python tf.data + TFLite (2 interpreter threads),
 # each also decoding JPEGs reduced in the DCT domain (Java DecodeScale.AUTO, Python decode_jpeg(ratio=k): fast rows),
-# and Spark local[2], over the same 2000 generated JPEGs, in ROUNDS rounds (default 3) that alternate which side
-# goes first; each round records the load average before each side. Writes benchmarks/results/headtohead.{jsonl,md}
-# (the medians per configuration, every run, and the load), which throughput.md quotes.
+# and Spark local[2] (the transformer's defaults: OpenCV, batch 4; OpenCV batch 8; ImageIO batch 8, each against the
+# in-process row of the same decoder and batch), over the same 2000 generated JPEGs, in ROUNDS rounds (default 3)
+# that alternate which side goes first; each round records the load average before each side. Writes
+# benchmarks/results/headtohead.{jsonl,md} (the medians per configuration, every run, and the load), which
+# throughput.md quotes.
 #
 #   bash benchmarks/throughput/headtohead.sh [ROUNDS] [tf]
 #
@@ -40,11 +42,12 @@ tf_version=$(sed -n 's/^tensorflow-java=//p' "$build/classes/io/litemodel/litemo
 tf_natives="$HOME/.m2/repository/org/tensorflow/tensorflow-core-native/$tf_version/tensorflow-core-native-$tf_version-linux-x86_64.jar"
 [[ "$mode" != tf || -f "$tf_natives" ]] || { echo "headtohead.sh: $tf_natives missing (mvn -DskipTests test-compile fetches it)" >&2; exit 1; }
 cp="$cp:$tf_natives"
-# Spark is a provided dependency: on the classpath for the Spark rows only (as spark-submit would provide it).
-spark_cp="$build/classes:$(cat "$build/classpath-spark.txt")"
+# Spark is a provided dependency: on the classpath for the Spark rows only (as spark-submit would provide it); OpenCV
+# as a job adds it (org.bytedeco:opencv-platform), so that the transformer's AUTO decoder finds it.
+spark_cp="$build/classes:$(cat "$build/classpath-spark.txt"):$(cat "$data/opencv-cp.txt")"
 classes="$data/classes-h2h"
 mkdir -p "$classes"
-javac -d "$classes" -cp "$spark_cp:$(cat "$data/opencv-cp.txt")" "$here/src/ThroughputBench.java" "$here/src/HeadToHead.java"
+javac -d "$classes" -cp "$spark_cp" "$here/src/ThroughputBench.java" "$here/src/HeadToHead.java"
 java -cp "$classes:$cp" ThroughputBench generate "$images" 2000
 
 load() { printf '{"side": "load", "before": "%s", "loadavg": "%s"}\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"; }

@@ -30,8 +30,8 @@ TF_SECTION = "## TensorFlow runtime head-to-head, interleaved"
 TF_JAVA = "TensorFlow runtime"
 TF_PYTHON = "frozen graph"
 
-# The in-process row a Spark row is compared with: same decoder (ImageIO) and the same batch.
-SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, ImageIO decoding, batch {batch}"
+# The in-process row a Spark row is compared with: the same decoder and the same batch.
+SPARK_BASELINE = "Java pipeline: workers=0, replicas=2, {decoder} decoding, batch {batch}"
 # Both sides name their DCT-domain decoding rows (DecodeScale.AUTO, decode_jpeg(ratio=k)) with this.
 FAST_MARK = "DCT-domain"
 
@@ -124,7 +124,8 @@ def main():
     for variant in runs:
         if sides[variant] != "spark":
             continue
-        baseline = SPARK_BASELINE.format(batch=variant.rsplit(" ", 1)[-1])
+        decoder = "OpenCV" if "OpenCV decoding" in variant else "ImageIO"
+        baseline = SPARK_BASELINE.format(decoder=decoder, batch=variant.rsplit(" ", 1)[-1])
         if baseline not in medians:
             out.append(f"\n{variant}: {medians[variant]:.1f} images/s (no in-process row at this batch size).")
             continue

@@ -28,7 +28,10 @@ import org.apache.spark.sql.SparkSession;
  *   java HeadToHead pipeline MODEL DIR [BATCH]  the in-process pipeline rows (OpenCV and ImageIO decoding, batch
  *                                        32/8/4; OpenCV with DecodeScale.AUTO, the fast row, at batch 4), or only
  *                                        OpenCV at BATCH (for a JFR profile)
- *   java HeadToHead spark MODEL DIR      Spark local[2] over the folder (binaryFile + ModelTransformer), batch 8/32
+ *   java HeadToHead spark MODEL DIR      Spark local[2] over the folder (binaryFile + ModelTransformer): the
+ *                                        transformer's defaults (OpenCV, batch 4), OpenCV batch 8, ImageIO batch 8
+ *   java HeadToHead spark-baselines MODEL DIR  the in-process rows the Spark rows are compared with (OpenCV batch 4
+ *                                        and 8, ImageIO batch 8), for spark_overhead.sh
  *   java HeadToHead inference MODEL DIR  the profile's inference row: CPU ms per image of one replica, one thread,
  *                                        by batch size (the same preprocessed images at every size)
  *   java HeadToHead tf FROZEN.pb DIR TFLITE  the TensorFlow runtime rows: the frozen graph (input image:0, output
@@ -74,6 +77,12 @@ public final class HeadToHead {
       }
       try (LiteModel loaded = LiteModel.load(Path.of(args[3]))) {
         pipeline(loaded, files, DecoderKind.OPENCV, 8);
+      }
+    } else if (args[0].equals("spark-baselines")) {
+      try (LiteModel loaded = LiteModel.load(model)) {
+        pipeline(loaded, files, DecoderKind.OPENCV, 4);
+        pipeline(loaded, files, DecoderKind.OPENCV, 8);
+        pipeline(loaded, files, DecoderKind.IMAGEIO, 8);
       }
     } else if (args[0].equals("spark")) {
       spark(model, dir, files.size());
@@ -169,37 +178,65 @@ public final class HeadToHead {
     }
   }
 
-  /** Spark local[2]: a job over the folder, forced by counting the predictions; warm-up job first. */
+  /**
+   * Spark local[2]: a job over the folder, forced by counting the predictions; warm-up job first. The rows: the
+   * transformer's defaults (the decoder DecoderKind.AUTO resolves to, batch ModelTransformer.DEFAULT_BATCH), the
+   * same decoder at batch 8, and ImageIO at batch 8; each is compared with the in-process row of the same decoder
+   * and batch, after one unmeasured job over the whole folder. The files are read with binaryFile's own splits (no
+   * repartition: it would shuffle every file's bytes).
+   */
   static void spark(Path model, Path dir, int count) {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("litemodel-throughput")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        // Files of ~50 KB: Spark's default 128 MB split would put all 2000 in one or two partitions, which is
-        // what local[2] needs; say so explicitly so that both task threads get half.
-        .config("spark.sql.files.maxPartitionBytes", String.valueOf(8L << 20))
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("ERROR");
+    SparkSession spark = session();
     try {
       ModelSource source = ModelSource.shipBytes(model);
-      for (int batch : new int[] {8, 32}) {
-        ModelTransformer transformer = new ModelTransformer(source).setInputKind(InputKind.IMAGE)
-            .setNormalization("symmetric").setBatchSize(batch);
-        Dataset<Row> images = ImageFiles.read(spark, dir.toString()).repartition(2);
-        long warm = transformer.transform(images.limit(16 * batch)).where("prediction is not null").count();
-        long cpu = processCpuNanos();
-        long start = System.nanoTime();
-        long done = transformer.transform(images).where("prediction is not null").count();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
-        if (done != count || warm <= 0) {
-          throw new IllegalStateException("Spark predicted " + done + " of " + count + " images");
-        }
-        System.out.printf(Locale.ROOT, "{\"side\": \"spark\", \"variant\": \"Spark local[2]: binaryFile + "
-            + "ModelTransformer, ImageIO decoding, batch %d\", \"images_per_second\": %.2f, "
-            + "\"images_per_cpu_second\": %.2f}%n", batch, done / seconds, done / cpuSeconds);
-      }
+      DecoderKind auto = DecoderKind.AUTO.resolve();
+      // One unmeasured job over every image first: the JIT compiles Spark's own code (task deserialization, the
+      // file source, codegen) during the first jobs, as the in-process side's first rows warm up its JVM.
+      new ModelTransformer(source).setInputKind(InputKind.IMAGE).transform(ImageFiles.read(spark, dir.toString()))
+          .where("prediction is not null").count();
+      spark(spark, new ModelTransformer(source).setInputKind(InputKind.IMAGE).setNormalization("symmetric"), dir,
+          count, auto, ModelTransformer.DEFAULT_BATCH);
+      spark(spark, transformer(source, 8), dir, count, auto, 8);
+      spark(spark, transformer(source, 8).setDecoder(DecoderKind.IMAGEIO), dir, count, DecoderKind.IMAGEIO, 8);
     } finally {
       spark.stop();
     }
+  }
+
+  private static void spark(SparkSession spark, ModelTransformer transformer, Path dir, int count,
+      DecoderKind decoder, int batch) {
+    Dataset<Row> images = ImageFiles.read(spark, dir.toString());
+    long warm = transformer.transform(images.limit(16 * batch)).where("prediction is not null").count();
+    long cpu = processCpuNanos();
+    long start = System.nanoTime();
+    long done = transformer.transform(images).where("prediction is not null").count();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
+    if (done != count || warm <= 0) {
+      throw new IllegalStateException("Spark predicted " + done + " of " + count + " images");
+    }
+    System.out.printf(Locale.ROOT, "{\"side\": \"spark\", \"variant\": \"Spark local[2]: binaryFile + "
+        + "ModelTransformer, %s decoding, batch %d\", \"images_per_second\": %.2f, "
+        + "\"images_per_cpu_second\": %.2f}%n", decoder == DecoderKind.OPENCV ? "OpenCV" : "ImageIO", batch,
+        done / seconds, done / cpuSeconds);
+  }
+
+  /** The local[2] session of the Spark rows. */
+  static SparkSession session() {
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("litemodel-throughput")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        // docs/spark.md's advice for folders of small images: Spark's default open cost (4 MB a file) would make a
+        // split, and a task, of every ~31 images of 50 KB; without it binaryFile splits the folder by the cores.
+        .config("spark.sql.files.openCostInBytes", System.getProperty("spark.sql.files.openCostInBytes", "0"))
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    return spark;
+  }
+
+  /** The Spark rows' transformer: images normalized to [-1, 1] as the other rows, at this batch size. */
+  static ModelTransformer transformer(ModelSource source, int batch) {
+    return new ModelTransformer(source).setInputKind(InputKind.IMAGE).setNormalization("symmetric")
+        .setBatchSize(batch);
   }
 }

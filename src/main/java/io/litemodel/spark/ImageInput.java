@@ -1,28 +1,37 @@
 package io.litemodel.spark;
 
-import io.litemodel.image.BilinearResizer;
-import io.litemodel.image.ImageDecoder;
+import io.litemodel.image.DecodeScale;
+import io.litemodel.image.DecoderKind;
+import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
 import java.nio.FloatBuffer;
 import org.apache.spark.sql.Row;
 
 /**
- * Images from a binary column: decoded with {@link ImageDecoder} (ImageIO, as the {@code predict} command's jar
- * does, with the same checks for cut and damaged files), resized bilinearly and normalized into the slot.
+ * Images from a binary column, through the batch pipeline's {@link ImagePreprocessor}: decoded (OpenCV where it
+ * loads, else ImageIO, with the same checks for cut and damaged files as the {@code predict} command), resized and
+ * normalized straight into the slot. One preprocessor per partition, reusing its decoder, images and resize tables
+ * for every row, and closed (freeing OpenCV's native memory) when the partition ends.
  */
 final class ImageInput implements RowInput {
   private final int content;
   private final int path;
   private final String contentName;
-  private final ImageDecoder decoder = new ImageDecoder();
-  private final BilinearResizer resizer;
+  /** How messages name an image without a path: built once, not per row. */
+  private final String unnamed;
+  private final ImagePreprocessor preprocessor;
 
-  /** @param path the position of the column that names the image in messages, or -1 */
-  ImageInput(int content, String contentName, int path, int[] hwc, Normalization normalization) {
+  /**
+   * @param path the position of the column that names the image in messages, or -1
+   * @throws IllegalStateException if {@code decoder} is {@link DecoderKind#OPENCV} and OpenCV does not load here
+   */
+  ImageInput(int content, String contentName, int path, int[] hwc, Normalization normalization, DecoderKind decoder,
+      DecodeScale scale) {
     this.content = content;
-    this.contentName = contentName;
     this.path = path;
-    this.resizer = new BilinearResizer(hwc[0], hwc[1], hwc[2], normalization);
+    this.contentName = contentName;
+    this.unnamed = "in column '" + contentName + "'";
+    this.preprocessor = new ImagePreprocessor(hwc[0], hwc[1], hwc[2], normalization, decoder, scale);
   }
 
   @Override
@@ -30,13 +39,17 @@ final class ImageInput implements RowInput {
     if (row.isNullAt(content)) {
       throw new IllegalArgumentException("image column '" + contentName + "' is null");
     }
-    byte[] encoded = (byte[]) row.get(content);
     String name = describe(row);
-    resizer.resize(decoder.decode(encoded, name == null ? "in column '" + contentName + "'" : name), slot);
+    preprocessor.write((byte[]) row.get(content), name == null ? unnamed : name, slot);
   }
 
   @Override
   public String describe(Row row) {
     return path >= 0 && !row.isNullAt(path) ? row.get(path).toString() : null;
+  }
+
+  @Override
+  public void close() {
+    preprocessor.close();
   }
 }

@@ -2,6 +2,10 @@ package io.litemodel.spark;
 
 import io.litemodel.InferenceModel;
 import io.litemodel.TensorSpec;
+import io.litemodel.batch.PipelineDefaults;
+import io.litemodel.image.DecodeScale;
+import io.litemodel.image.DecoderKind;
+import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
 import io.litemodel.open.Models;
 import io.litemodel.open.OpenOptions;
@@ -53,14 +57,17 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p><b>On the executors</b> each JVM loads the model once ({@link ModelSource}, cached per JVM), each task leases
  * a replica for its partition, and rows go through the model in batches of {@link #setBatchSize} (default
- * {@value #DEFAULT_BATCH}) in one allocation-free call per batch. Models with one input and one output, with a
- * batch dimension, are supported, on any runtime {@link Models#open(java.nio.file.Path)} picks from the model's path
- * ({@code .tflite} files, SavedModel directories).
+ * {@value #DEFAULT_BATCH}, the batch pipeline's {@link PipelineDefaults#batchSize()}) in one allocation-free call
+ * per batch. Images are decoded, resized and normalized straight into the batch by one {@link ImagePreprocessor}
+ * per partition, as the in-process pipeline does: OpenCV where it loads ({@link #setDecoder}, default
+ * {@link DecoderKind#AUTO}), at full size unless {@link #setDecodeScale} says otherwise. Models with one input and
+ * one output, with a batch dimension, are supported, on any runtime {@link Models#open(java.nio.file.Path)} picks
+ * from the model's path ({@code .tflite} files, SavedModel directories).
  */
 public final class ModelTransformer extends Transformer {
   private static final long serialVersionUID = 1L;
-  /** Rows per model invocation unless {@link #setBatchSize} says otherwise. */
-  public static final int DEFAULT_BATCH = 64;
+  /** Rows per model invocation unless {@link #setBatchSize} says otherwise: the batch pipeline's default. */
+  public static final int DEFAULT_BATCH = PipelineDefaults.BATCH_SIZE;
   /** Output column metadata key: the model output tensor's name. */
   public static final String META_TENSOR = "litemodel.tensor";
   /** Output column metadata key: the output tensor's shape signature (long array, -1 for the batch dimension). */
@@ -77,6 +84,8 @@ public final class ModelTransformer extends Transformer {
   private final Param<String> onError;
   private final Param<String> normalization;
   private final IntParam batchSize;
+  private final Param<String> decoder;
+  private final Param<String> decodeScale;
   /** The model's signature, read once on the driver (when the driver can open the model). */
   private transient Signature signature;
 
@@ -97,6 +106,10 @@ public final class ModelTransformer extends Transformer {
     this.onError = new Param<>(this, "onError", "fail (the job) or null (the row's output, with a reason)");
     this.normalization = new Param<>(this, "normalization", "image normalization: unit, symmetric, raw, or mean/std");
     this.batchSize = new IntParam(this, "batchSize", "rows per model invocation");
+    this.decoder = new Param<>(this, "decoder", "image decoder: auto (OpenCV where it loads, else ImageIO), "
+        + "opencv or imageio");
+    this.decodeScale = new Param<>(this, "decodeScale", "JPEG decode size: exact (full size) or auto (the "
+        + "smallest 1/2^k DCT-domain reduction still at least the model's input; OpenCV only)");
     setDefault(inputCol, "features");
     setDefault(outputCol, "prediction");
     setDefault(errorCol, "prediction_error");
@@ -105,6 +118,8 @@ public final class ModelTransformer extends Transformer {
     setDefault(onError, "fail");
     setDefault(normalization, "unit");
     setDefault(batchSize, (Object) DEFAULT_BATCH);
+    setDefault(decoder, "auto");
+    setDefault(decodeScale, "exact");
   }
 
   @Override
@@ -157,9 +172,19 @@ public final class ModelTransformer extends Transformer {
     return normalization;
   }
 
-  /** @return the batch size param */
+  /** @return the batch size param (default {@value #DEFAULT_BATCH}) */
   public IntParam batchSize() {
     return batchSize;
+  }
+
+  /** @return the image decoder param ({@code auto}, the default, {@code opencv} or {@code imageio}) */
+  public Param<String> decoder() {
+    return decoder;
+  }
+
+  /** @return the JPEG decode scale param ({@code exact}, the default, or {@code auto}) */
+  public Param<String> decodeScale() {
+    return decodeScale;
   }
 
   /** @param column one input column: array features, or encoded image bytes */
@@ -227,6 +252,26 @@ public final class ModelTransformer extends Transformer {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + rows);
     }
     set(batchSize, (Object) rows);
+    return this;
+  }
+
+  /**
+   * @param kind which library decodes images on the executors: {@link DecoderKind#AUTO} (the default) takes OpenCV
+   *     where it loads there, else ImageIO; {@link DecoderKind#OPENCV} fails the tasks of executors where it does
+   *     not load, with a message naming the dependency
+   */
+  public ModelTransformer setDecoder(DecoderKind kind) {
+    set(decoder, kind.name().toLowerCase(Locale.ROOT));
+    return this;
+  }
+
+  /**
+   * @param scale at what size JPEGs are decoded: {@link DecodeScale#EXACT} (the default) at full size, or
+   *     {@link DecodeScale#AUTO} reduced in the DCT domain to the smallest 1/2^k size still at least the model's
+   *     input (OpenCV only; ImageIO always decodes at full size)
+   */
+  public ModelTransformer setDecodeScale(DecodeScale scale) {
+    set(decodeScale, scale.name().toLowerCase(Locale.ROOT));
     return this;
   }
 
@@ -312,7 +357,8 @@ public final class ModelTransformer extends Transformer {
     StructType input = dataset.schema();
     StructType withError = transformSchema(input);
     PartitionScorer scorer = new PartitionScorer(source, kind(), columns(), getOrDefault(pathCol),
-        getOrDefault(normalization), (Integer) getOrDefault(batchSize), policy(), input);
+        getOrDefault(normalization), DecoderKind.parse(getOrDefault(decoder)),
+        DecodeScale.parse(getOrDefault(decodeScale)), (Integer) getOrDefault(batchSize), policy(), input);
     Dataset<Row> scored = dataset.toDF().mapPartitions(scorer, Encoders.row(withError));
     return policy() == OnError.NULL ? scored : scored.drop(getOrDefault(errorCol));
   }

@@ -1,5 +1,7 @@
 package io.litemodel.spark;
 
+import io.litemodel.image.DecodeScale;
+import io.litemodel.image.DecoderKind;
 import io.litemodel.image.Normalization;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -18,17 +20,22 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private final String[] inputColumns;
   private final String pathColumn;
   private final String normalization;
+  private final DecoderKind decoder;
+  private final DecodeScale decodeScale;
   private final int batchSize;
   private final OnError onError;
   private final StructType inputSchema;
 
   PartitionScorer(ModelSource source, InputKind kind, String[] inputColumns, String pathColumn,
-      String normalization, int batchSize, OnError onError, StructType inputSchema) {
+      String normalization, DecoderKind decoder, DecodeScale decodeScale, int batchSize, OnError onError,
+      StructType inputSchema) {
     this.source = source;
     this.kind = kind;
     this.inputColumns = inputColumns.clone();
     this.pathColumn = pathColumn;
     this.normalization = normalization;
+    this.decoder = decoder;
+    this.decodeScale = decodeScale;
     this.batchSize = batchSize;
     this.onError = onError;
     this.inputSchema = inputSchema;
@@ -50,7 +57,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
       int path = pathColumn != null && inputSchema.getFieldIndex(pathColumn).isDefined()
           ? inputSchema.fieldIndex(pathColumn) : -1;
       return new ImageInput(positions[0], inputColumns[0], path, ModelShapes.imageShape(model),
-          Normalization.parse(normalization));
+          Normalization.parse(normalization), decoder, decodeScale);
     }
     return new FeatureInput(positions, inputColumns);
   }

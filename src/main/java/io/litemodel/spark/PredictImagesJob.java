@@ -1,5 +1,7 @@
 package io.litemodel.spark;
 
+import io.litemodel.image.DecodeScale;
+import io.litemodel.image.DecoderKind;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -14,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  *   PredictImagesJob MODEL IMAGES OUTPUT [--batch N] [--normalize unit|symmetric|raw|MEAN/STD] [--on-error fail|null]
- *       [--model-on-executors]
+ *       [--decoder auto|opencv|imageio] [--decode-scale exact|auto] [--model-on-executors]
  * </pre>
  *
  * By default the driver reads MODEL and ships its bytes with the tasks; {@code --model-on-executors} makes
@@ -32,7 +34,8 @@ public final class PredictImagesJob {
   public static void main(String[] args) {
     if (args.length < 3) {
       throw new IllegalArgumentException("usage: PredictImagesJob MODEL IMAGES OUTPUT [--batch N] "
-          + "[--normalize unit|symmetric|raw|MEAN/STD] [--on-error fail|null] [--model-on-executors]; got "
+          + "[--normalize unit|symmetric|raw|MEAN/STD] [--on-error fail|null] [--decoder auto|opencv|imageio] "
+          + "[--decode-scale exact|auto] [--model-on-executors]; got "
           + Arrays.toString(args));
     }
     String model = args[0];
@@ -41,6 +44,8 @@ public final class PredictImagesJob {
     int batch = ModelTransformer.DEFAULT_BATCH;
     String normalize = "unit";
     OnError onError = OnError.FAIL;
+    DecoderKind decoder = DecoderKind.AUTO;
+    DecodeScale scale = DecodeScale.EXACT;
     boolean onExecutors = false;
     for (int i = 3; i < args.length; i++) {
       switch (args[i]) {
@@ -53,6 +58,12 @@ public final class PredictImagesJob {
         case "--on-error":
           onError = OnError.valueOf(value(args, ++i).toUpperCase(Locale.ROOT));
           break;
+        case "--decoder":
+          decoder = DecoderKind.parse(value(args, ++i));
+          break;
+        case "--decode-scale":
+          scale = DecodeScale.parse(value(args, ++i));
+          break;
         case "--model-on-executors":
           onExecutors = true;
           break;
@@ -64,7 +75,8 @@ public final class PredictImagesJob {
     try {
       ModelSource source = onExecutors ? ModelSource.atPath(model) : ModelSource.shipBytes(Path.of(model));
       ModelTransformer transformer = new ModelTransformer(source).setInputKind(InputKind.IMAGE)
-          .setNormalization(normalize).setBatchSize(batch).setOnError(onError);
+          .setNormalization(normalize).setBatchSize(batch).setOnError(onError)
+          .setDecoder(decoder).setDecodeScale(scale);
       Dataset<Row> scored = transformer.transform(ImageFiles.read(spark, images));
       String[] keep = onError == OnError.NULL
           ? new String[] {"path", "prediction", "prediction_error"} : new String[] {"path", "prediction"};

@@ -17,14 +17,15 @@ import org.apache.spark.sql.RowFactory;
  * ({@link InferenceModel#predict(FloatBuffer, FloatBuffer, int)}), checks that the model consumed and produced exactly
  * one row per input row, and hands out the input rows with their output (and error) appended.
  *
- * <p>The model replica is leased from the executor's {@link ExecutorModels} for the partition and given back when
- * the partition is exhausted or the task ends (a task completion listener, for tasks that fail or stop early).
+ * <p>The model replica is leased from the executor's {@link ExecutorModels} for the partition and given back, and the
+ * partition's {@link RowInput} closed, when the partition is exhausted or the task ends (a task completion listener,
+ * for tasks that fail or stop early).
  */
 final class ScoringIterator implements Iterator<Row> {
   private final Iterator<Row> rows;
   private final ExecutorModels.Lease lease;
   private final InferenceModel model;
-  private final RowInput input;
+  private RowInput input; // set once in the constructor; null once released
   private final int batchSize;
   private final boolean failFast;
   private final int width;
@@ -46,7 +47,7 @@ final class ScoringIterator implements Iterator<Row> {
     this.lease = lease;
     TaskContext task = TaskContext.get();
     if (task != null) {
-      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> lease.close());
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> release());
     }
     try {
       this.model = lease.model();
@@ -55,7 +56,7 @@ final class ScoringIterator implements Iterator<Row> {
       this.outRow = ModelShapes.rowElements(model.outputs().get(0));
       this.input = inputMaker.apply(model);
     } catch (RuntimeException e) {
-      lease.close();
+      release();
       throw e;
     }
     this.batchSize = batchSize;
@@ -82,7 +83,7 @@ final class ScoringIterator implements Iterator<Row> {
       return true;
     }
     if (!rows.hasNext()) {
-      lease.close();
+      release();
       return false;
     }
     scoreBatch();
@@ -150,6 +151,22 @@ final class ScoringIterator implements Iterator<Row> {
       results[r] = RowFactory.create(values);
       batch[r] = null;
       errors[r] = null;
+    }
+  }
+
+  /**
+   * Closes the partition's input and gives the replica back; idempotent, since both the end of the rows and the
+   * task's completion call it (on the task's thread).
+   */
+  private void release() {
+    RowInput used = input;
+    input = null;
+    try {
+      if (used != null) {
+        used.close();
+      }
+    } finally {
+      lease.close();
     }
   }
 

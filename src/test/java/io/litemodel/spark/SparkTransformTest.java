@@ -2,6 +2,7 @@ package io.litemodel.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litemodel.LiteModel;
 import io.litemodel.LiteModelException;
+import io.litemodel.batch.PipelineDefaults;
+import io.litemodel.image.DecodeScale;
 import io.litemodel.image.DecoderKind;
 import io.litemodel.image.ImagePreprocessor;
 import io.litemodel.image.Normalization;
@@ -250,10 +253,12 @@ class SparkTransformTest {
     assertTrue(ImageIO.write(image, format, file.toFile()));
   }
 
-  private static Map<String, float[]> inProcess(Path folder, Normalization normalization) throws IOException {
+  /** What the in-process pipeline predicts for each decodable image of the folder, with this decoder and scale. */
+  private static Map<String, float[]> inProcess(Path folder, Normalization normalization, DecoderKind decoder,
+      DecodeScale scale) throws IOException {
     Map<String, float[]> expected = new HashMap<>();
     try (LiteModel model = LiteModel.load(IMAGE_CNN);
-         ImagePreprocessor preprocessor = ImagePreprocessor.factory(model, normalization, DecoderKind.IMAGEIO).get();
+         ImagePreprocessor preprocessor = ImagePreprocessor.factory(model, normalization, decoder, scale).get();
          var files = Files.list(folder)) {
       float[] input = new float[preprocessor.elements()];
       for (Path file : (Iterable<Path>) files::iterator) {
@@ -277,13 +282,40 @@ class SparkTransformTest {
     List<Row> rows = new ModelTransformer(ModelSource.shipBytes(IMAGE_CNN)).setInputKind(InputKind.IMAGE)
         .setNormalization("symmetric").setBatchSize(4).transform(ImageFiles.read(spark, folder.toString()))
         .select("path", "prediction").collectAsList();
-    Map<String, float[]> expected = inProcess(folder, Normalization.symmetric());
+    // The transformer's defaults: DecoderKind.AUTO (OpenCV, on the test class path) at full size.
+    Map<String, float[]> expected = inProcess(folder, Normalization.symmetric(), DecoderKind.AUTO, DecodeScale.EXACT);
     assertEquals(6, rows.size());
     assertEquals(6, expected.size());
     for (Row row : rows) {
       String name = Path.of(java.net.URI.create(row.getString(0))).getFileName().toString();
       assertArrayEquals(expected.get(name), floats(row, "prediction"), 1e-5f, name);
     }
+  }
+
+  @Test
+  void decoderAndDecodeScaleParamsMatchTheirInProcessPaths(@TempDir Path folder) throws IOException {
+    // 500 x 460 JPEGs: DecodeScale.AUTO decodes them at 1/2 (250 x 230, still at least the model's 224 x 224).
+    for (int i = 0; i < 3; i++) {
+      writeImage(folder.resolve("big" + i + ".jpg"), 500, 460, 10 + i);
+    }
+    ModelSource source = ModelSource.shipBytes(IMAGE_CNN);
+    for (DecoderKind decoder : new DecoderKind[] {DecoderKind.IMAGEIO, DecoderKind.OPENCV}) {
+      for (DecodeScale scale : DecodeScale.values()) {
+        List<Row> rows = new ModelTransformer(source).setInputKind(InputKind.IMAGE).setDecoder(decoder)
+            .setDecodeScale(scale).transform(ImageFiles.read(spark, folder.toString()))
+            .select("path", "prediction").collectAsList();
+        Map<String, float[]> expected = inProcess(folder, Normalization.unit(), decoder, scale);
+        assertEquals(3, rows.size());
+        for (Row row : rows) {
+          String name = Path.of(java.net.URI.create(row.getString(0))).getFileName().toString();
+          assertArrayEquals(expected.get(name), floats(row, "prediction"), 1e-5f, decoder + " " + scale + " " + name);
+        }
+      }
+    }
+    // The reduced decode differs from the full one: the param reaches the executors.
+    Map<String, float[]> exact = inProcess(folder, Normalization.unit(), DecoderKind.OPENCV, DecodeScale.EXACT);
+    Map<String, float[]> reduced = inProcess(folder, Normalization.unit(), DecoderKind.OPENCV, DecodeScale.AUTO);
+    assertFalse(Arrays.equals(exact.get("big0.jpg"), reduced.get("big0.jpg")), "DecodeScale.AUTO changed nothing");
   }
 
   @Test
@@ -297,7 +329,7 @@ class SparkTransformTest {
     List<Row> rows = new ModelTransformer(source).setInputKind(InputKind.IMAGE).setOnError(OnError.NULL)
         .transform(ImageFiles.read(spark, folder.toString())).select("path", "prediction", "prediction_error")
         .collectAsList();
-    Map<String, float[]> expected = inProcess(folder, Normalization.unit());
+    Map<String, float[]> expected = inProcess(folder, Normalization.unit(), DecoderKind.AUTO, DecodeScale.EXACT);
     assertEquals(4, rows.size());
     for (Row row : rows) {
       String name = Path.of(java.net.URI.create(row.getString(0))).getFileName().toString();
@@ -401,6 +433,19 @@ class SparkTransformTest {
     assertTrue(error.getMessage().contains("one input and one output"), error.getMessage());
     error = assertThrows(IllegalArgumentException.class, () -> transformer.setBatchSize(0));
     assertEquals("batchSize must be >= 1, got 0", error.getMessage());
+  }
+
+  @Test
+  void defaultsAreThePipelineDefaults() {
+    ModelTransformer transformer = new ModelTransformer(ModelSource.shipBytes(CLASSIFIER));
+    assertEquals(PipelineDefaults.batchSize(), transformer.getOrDefault(transformer.batchSize()));
+    assertEquals(PipelineDefaults.BATCH_SIZE, ModelTransformer.DEFAULT_BATCH);
+    assertEquals("auto", transformer.getOrDefault(transformer.decoder()));
+    assertEquals("exact", transformer.getOrDefault(transformer.decodeScale()));
+    transformer.setDecoder(DecoderKind.IMAGEIO).setDecodeScale(DecodeScale.AUTO);
+    ModelTransformer copy = transformer.copy(new org.apache.spark.ml.param.ParamMap());
+    assertEquals("imageio", copy.getOrDefault(copy.decoder()));
+    assertEquals("auto", copy.getOrDefault(copy.decodeScale()));
   }
 
   @Test
