@@ -2,7 +2,8 @@
 # Copies the tables and figures that the test run prints or writes under target/ into a committed results file, so
 # that the docs can cite them: LiteRT's GPU parity on SwiftShader (GpuAcceleratorTest's output), where each public
 # model runs on the GPU (GpuPublicModelTest: target/gpu-conformance.md) and the public-model conformance table
-# (PublicModelConformanceTest: target/conformance.md).
+# (PublicModelConformanceTest: target/conformance.md), and the heap bytes per image of the preprocessing stage
+# (PreprocessAllocationTest's output).
 #
 # Usage: bash benchmarks/collect-test-tables.sh CHECKOUT [OUT]
 #   CHECKOUT: a checkout in which `mvn -B -Pfull verify` (the README's test command) has just finished
@@ -17,6 +18,7 @@ need() { [[ -s $1 ]] || { echo "collect-test-tables: $1 is missing or empty: run
 need "$reports/TEST-io.litemodel.GpuAcceleratorTest.xml"
 need "$checkout/target/gpu-conformance.md"
 need "$checkout/target/conformance.md"
+need "$reports/TEST-io.litemodel.image.PreprocessAllocationTest.xml"
 
 parity=$(grep -ho 'LiteRT GPU[^<&]*max |diff| [0-9.e+-]*' "$reports/TEST-io.litemodel.GpuAcceleratorTest.xml" || true)
 [[ -n $parity ]] || { echo "collect-test-tables: GpuAcceleratorTest printed no parity line (were the GPU tests skipped?)" >&2; exit 1; }
@@ -35,6 +37,14 @@ swiftshader=$(grep -ho "GpuAcceleratorTest: SwiftShader from Debian's [^<&]*" "$
   echo
   echo '```'
   echo "$parity"
+  echo '```'
+  echo
+  echo "## Java heap allocated per image by the preprocessing stage, OpenCV (PreprocessAllocationTest)"
+  echo
+  echo "Each line as the test printed it (its bar: 1024 bytes per image)."
+  echo
+  echo '```'
+  grep -ho 'preprocessing, OpenCV[^<&]*' "$reports/TEST-io.litemodel.image.PreprocessAllocationTest.xml"
   echo '```'
   echo
   echo "## Where each public model runs on the GPU path (GpuPublicModelTest, target/gpu-conformance.md)"

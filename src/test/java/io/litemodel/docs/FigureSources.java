@@ -40,7 +40,7 @@ final class FigureSources {
   private static final String UNIT = "(x|%|ms|µs|us|ns|s|min|GB|MB|KB|GiB|MiB|B|images/s)";
   private static final String END = "(?![\\w/]|\\.\\d)";
   private static final Pattern FIGURE = Pattern.compile(
-      "(?<![\\w.,/–-])(" + NUMBER + ")(?:(e-?\\d+)|\\s?" + UNIT + ")" + END);
+      "(?<![\\w.,/–-])(" + NUMBER + ")(?:(e-?\\d{1,3})|\\s?" + UNIT + ")" + END);
   /** A range such as {@code 0.64-1.00x} or {@code 77–98 us}: both ends are figures, in the unit written once. */
   private static final Pattern RANGE = Pattern.compile(
       "(?<![\\w.,/–-])(" + NUMBER + ")[-–](" + NUMBER + ")(\\s?" + UNIT + ")" + END);

@@ -20,6 +20,7 @@ class FigureSourcesTest {
   @ValueSource(strings = {
       "README.md",
       "docs/bad-input.md",
+      "docs/batch-and-spark.md",
       "docs/cli.md",
       "docs/install.md",
       "docs/accelerators.md",
@@ -29,6 +30,7 @@ class FigureSourcesTest {
       "docs/many-callers.md",
       "docs/performance.md",
       "docs/platforms.md",
+      "docs/spark.md",
       "docs/tensorflow.md",
   })
   void everyFigureStandsInTheFileItCites(String page) {
@@ -42,7 +44,7 @@ class FigureSourcesTest {
     assertEquals(List.of("0.994x", "42.1 µs", "1,234.5 images/s", "1.2e-6", "2.18 GB", "9 min"),
         FigureSources.figures("p50 0.994x (42.1 µs), 1,234.5 images/s, 1.2e-6 apart, 2.18 GB in 9 min"));
     assertEquals(List.of(), FigureSources.figures(
-        "13 models, Java 17, Spark 4.2, 450x450 JPEGs, batch 32, version 2.20.0-1.5.13, `-Xmx1g`, v1.5x"));
+        "13 models, Java 17, Spark 4.2, 450x450 JPEGs, batch 32, version 2.20.0-1.5.13, `-Xmx1g`, v1.5x, commit 20e0776"));
   }
 
   @Test
