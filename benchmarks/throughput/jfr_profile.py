@@ -29,30 +29,35 @@ STAGES = [
 ]
 
 
-def stage(frames):
+def stage(frames, stages=STAGES):
+    """The stage of the first frame from the top of the stack that names one of stages, else the top frame."""
     for frame in frames:
         method = frame.get("method", {})
         name = method.get("type", {}).get("name", "") + "." + method.get("name", "")
-        for needle, label in STAGES:
+        for needle, label in stages:
             if needle in name:
                 return label
     top = frames[0]["method"] if frames else {}
     return "other: " + (top.get("type", {}).get("name", "?") + "." + top.get("name", "?") if top else "?")
 
 
-def main():
-    recording = sys.argv[1]
-    raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample,jdk.NativeMethodSample",
-                          recording], check=True, capture_output=True, text=True).stdout
-    events = json.loads(raw)["recording"]["events"]
-    counts = collections.Counter()
-    for event in events:
+def thread_samples(recording, thread_prefix, stack_depth=None):
+    """Yields (frames, "java" or "native") for every execution or native-method sample of the threads whose name
+    starts with thread_prefix, as `jfr print --json` reads them from the recording."""
+    command = ["jfr", "print", "--json"] + (["--stack-depth", str(stack_depth)] if stack_depth else []) + [
+        "--events", "jdk.ExecutionSample,jdk.NativeMethodSample", recording]
+    raw = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    for event in json.loads(raw)["recording"]["events"]:
         thread = event["values"].get("sampledThread") or {}
         name = thread.get("javaName") or thread.get("osName") or ""
-        if not name.startswith("litemodel-batch-"):
-            continue
-        frames = (event["values"].get("stackTrace") or {}).get("frames") or []
-        kind = "native" if event["type"] == "jdk.NativeMethodSample" else "java"
+        if name.startswith(thread_prefix):
+            frames = (event["values"].get("stackTrace") or {}).get("frames") or []
+            yield frames, "native" if event["type"] == "jdk.NativeMethodSample" else "java"
+
+
+def main():
+    counts = collections.Counter()
+    for frames, kind in thread_samples(sys.argv[1], "litemodel-batch-"):
         counts[(stage(frames), kind)] += 1
     total = sum(counts.values())
     print("| stage | thread state | samples | share |")

@@ -9,9 +9,9 @@ other thread, and of the JIT compiler and GC threads that JFR does not sample.
 """
 
 import collections
-import json
-import subprocess
 import sys
+
+from jfr_profile import stage, thread_samples
 
 # First match from the top of the stack wins; (substring of "class.method", stage).
 STAGES = [
@@ -46,31 +46,10 @@ STAGES = [
 ]
 
 
-def stage(frames):
-    for frame in frames:
-        method = frame.get("method", {})
-        name = method.get("type", {}).get("name", "") + "." + method.get("name", "")
-        for needle, label in STAGES:
-            if needle in name:
-                return label
-    top = frames[0]["method"] if frames else {}
-    return "other: " + (top.get("type", {}).get("name", "?") + "." + top.get("name", "?") if top else "?")
-
-
 def main():
-    recording = sys.argv[1]
-    raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events",
-                          "jdk.ExecutionSample,jdk.NativeMethodSample", recording],
-                         check=True, capture_output=True, text=True).stdout
-    events = json.loads(raw)["recording"]["events"]
     counts = collections.Counter()
-    for event in events:
-        thread = event["values"].get("sampledThread") or {}
-        name = thread.get("javaName") or thread.get("osName") or ""
-        if not name.startswith("Executor task"):
-            continue
-        frames = (event["values"].get("stackTrace") or {}).get("frames") or []
-        counts[stage(frames)] += 1
+    for frames, _ in thread_samples(sys.argv[1], "Executor task", stack_depth=64):
+        counts[stage(frames, STAGES)] += 1
     total = sum(counts.values())
     print("| stage (task threads) | samples | share |")
     print("| --- | ---: | ---: |")
