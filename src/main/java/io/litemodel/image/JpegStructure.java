@@ -23,6 +23,7 @@ final class JpegStructure {
   private int components;
   private int frameHeight;
   private int frameWidth;
+  private boolean frameSeen;
   private int adobeTransform;
 
   /**
@@ -38,6 +39,7 @@ final class JpegStructure {
     components = 0;
     frameHeight = 0;
     frameWidth = 0;
+    frameSeen = false;
     adobeTransform = -1;
     int at = 2; // after SOI, which the caller has seen
     while (true) {
@@ -94,9 +96,15 @@ final class JpegStructure {
     }
   }
 
-  private void record(int marker, int at, int segment) {
+  private void record(int marker, int at, int segment) throws IOException {
     boolean startOfFrame = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+    if (startOfFrame && frameSeen) {
+      // Decoders size the image from the first frame header (libjpeg rejects a second one); a later one must not
+      // stand in for it when the declared size is checked against the pixel limit.
+      throw new IOException("corrupt JPEG: a second frame header (SOF" + (marker - 0xc0) + ") at byte " + at);
+    }
     if (startOfFrame && segment >= 8) {
+      frameSeen = true;
       frameHeight = u8(at + 3) << 8 | u8(at + 4);
       frameWidth = u8(at + 5) << 8 | u8(at + 6);
       components = u8(at + 7);

@@ -45,6 +45,10 @@ final class PngStructure {
       if (crc.getValue() != u32(data, end)) {
         throw new IOException("corrupt PNG: chunk " + name(type) + " at byte " + at + " fails its CRC check");
       }
+      if (type == IHDR && at != SIGNATURE) {
+        // The image's size is the first chunk's; a later IHDR must not stand in for it against the pixel limit.
+        throw new IOException("corrupt PNG: chunk IHDR at byte " + at + " is not the first chunk");
+      }
       if (type == IHDR && size >= 8) {
         width = u32(data, at + 8);
         height = u32(data, at + 12);

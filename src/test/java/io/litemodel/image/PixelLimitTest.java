@@ -126,4 +126,36 @@ class PixelLimitTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ImageDecoder(0));
     assertEquals("maxPixels must be positive, got 0", e.getMessage());
   }
+
+  /** A later header must not stand in for the first, which is the one the decoders size the image from. */
+  @Test
+  void aSecondFrameHeaderIsRefusedNotCheckedInsteadOfTheFirst() throws Exception {
+    byte[] big = headerOnlyJpeg(12000, 12000);
+    byte[] small = headerOnlyJpeg(16, 16);
+    ByteBuffer twoFrames = ByteBuffer.allocate(big.length + small.length - 4);
+    twoFrames.put(big, 0, big.length - 2).put(small, 2, small.length - 2); // SOI, SOF 12000x12000, SOF 16x16, EOI
+    Path file = dir.resolve("two-frames.jpg");
+    Files.write(file, twoFrames.array());
+    IOException e = assertThrows(IOException.class, () -> new ImageDecoder().decode(file));
+    assertEquals("cannot decode image " + file + ": corrupt JPEG: a second frame header (SOF0) at byte 23",
+        e.getMessage());
+    try (OpenCvImageDecoder openCv = new OpenCvImageDecoder()) {
+      IOException fromOpenCv = assertThrows(IOException.class, () -> openCv.decode(file));
+      assertEquals(e.getMessage(), fromOpenCv.getMessage());
+    }
+  }
+
+  @Test
+  void anIhdrAfterTheFirstChunkIsRefused() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] big = headerOnlyPng(12000, 12000);
+    out.write(big, 0, big.length - 12); // signature and the 12000x12000 IHDR, without IEND
+    chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(1).putInt(1).put((byte) 8).put((byte) 2).array());
+    chunk(out, "IEND", new byte[0]);
+    Path file = dir.resolve("two-headers.png");
+    Files.write(file, out.toByteArray());
+    IOException e = assertThrows(IOException.class, () -> new ImageDecoder().decode(file));
+    assertEquals("cannot decode image " + file + ": corrupt PNG: chunk IHDR at byte 33 is not the first chunk",
+        e.getMessage());
+  }
 }
