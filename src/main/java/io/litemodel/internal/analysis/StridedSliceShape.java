@@ -48,20 +48,23 @@ final class StridedSliceShape {
         continue;
       }
       long stride = strides[axis];
-      if (stride == 0) {
-        return null;
+      if (stride == 0 || !fitsInt(begin[axis]) || !fitsInt(end[axis]) || !fitsInt(stride)) {
+        return null; // the kernel computes in 32 bits; leave what it would narrow or refuse to it
       }
       boolean shrink = (options[SHRINK_AXIS_MASK] & (1 << axis)) != 0;
       long start = size == 0 ? 0 : start(begin[axis], (options[BEGIN_MASK] & (1 << axis)) != 0, stride, size);
       long stop = size == 0 ? 0 : shrink ? start + 1
           : stop(end[axis], (options[END_MASK] & (1 << axis)) != 0, stride, size);
-      long span = stop - start;
-      long count = span / stride + (span % stride != 0 ? 1 : 0);
+      long count = -Math.floorDiv(start - stop, stride); // ceil((stop - start) / stride), for either sign
       if (!shrink) {
         output[rank++] = (int) Math.max(0, count);
       }
     }
     return Arrays.copyOf(output, rank);
+  }
+
+  private static boolean fitsInt(long value) {
+    return value == (int) value;
   }
 
   /** The begin of one axis: the mask replaces it by the first element in the stride's direction. */

@@ -45,5 +45,18 @@ class StridedSliceShapeTest {
     assertNull(StridedSliceShape.of(new int[] {4}, new long[] {0}, new long[] {4}, new long[] {0}, options(0, 0, 0)));
     assertNull(StridedSliceShape.of(new int[] {4}, new long[] {0, 0}, new long[] {4, 4}, new long[] {1, 1},
         options(0, 0, 0)));
+    assertNull(StridedSliceShape.of(new int[] {4}, new long[] {0}, new long[] {4294967297L}, new long[] {1},
+        options(0, 0, 0)), "a value the kernel's 32-bit arithmetic would narrow");
+  }
+
+  /** A begin past the end in the stride's direction is an empty slice, as the kernel computes it: ceil(-1/2) = 0. */
+  @Test
+  void aSliceThatEndsBeforeItBeginsIsEmpty() {
+    assertArrayEquals(new int[] {0},
+        StridedSliceShape.of(new int[] {4}, new long[] {3}, new long[] {2}, new long[] {2}, options(0, 0, 0)));
+    assertArrayEquals(new int[] {0},
+        StridedSliceShape.of(new int[] {4}, new long[] {1}, new long[] {2}, new long[] {-2}, options(0, 0, 0)));
+    assertArrayEquals(new int[] {2},
+        StridedSliceShape.of(new int[] {4}, new long[] {3}, new long[] {0}, new long[] {-2}, options(0, 0, 0)));
   }
 }
