@@ -37,9 +37,12 @@ public interface LiteModelBackend {
 
   /**
    * @return why LiteRT's GPU runtime cannot be used here (its natives not found, or they failed to bind), with how
-   *     to add them; empty when they bind (whether a GPU is present is {@link #hardwareGpuListed()}'s question)
+   *     to add them; empty when they bind (whether a GPU is present is {@link #hardwareGpuListed()}'s question).
+   *     A default, so that a backend written before this method still works: it says the backend does not tell.
    */
-  Optional<String> gpuRuntimeProblem();
+  default Optional<String> gpuRuntimeProblem() {
+    return Optional.of("the runtime backend " + getClass().getName() + " does not report on LiteRT's GPU runtime");
+  }
 
   /**
    * One loaded model: the operations of {@link LiteModel} that need the runtime. Not thread-safe, with the same
