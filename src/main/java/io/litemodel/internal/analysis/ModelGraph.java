@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The structure of a TensorFlow Lite model, read straight from its flatbuffer: operator codes, subgraphs with their
@@ -325,13 +327,15 @@ public final class ModelGraph {
       int bufferVector = in.vector(root, MODEL_BUFFERS);
       long[] sizes = new long[in.length(bufferVector)];
       byte[][] small = new byte[sizes.length][];
+      // Buffers of a crafted file may all point at the same bytes: one copy per data vector, not per buffer.
+      Map<Integer, byte[]> copies = new HashMap<>();
       for (int b = 0; b < sizes.length; b++) {
         int buffer = in.element(bufferVector, b);
         int data = in.vector(buffer, BUFFER_DATA);
         // Large models (over 2 GB) keep buffers outside the flatbuffer, with an offset and a size instead.
         sizes[b] = data != 0 ? in.length(data) : in.uint64(buffer, BUFFER_SIZE);
         if (data != 0 && sizes[b] > 0 && sizes[b] <= SMALL_BUFFER_BYTES) {
-          small[b] = in.byteVector(data);
+          small[b] = copies.computeIfAbsent(data, in::byteVector);
         }
       }
       List<Signature> signatures = new ArrayList<>();
