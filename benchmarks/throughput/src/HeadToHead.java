@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
  *                                        32/8/4; OpenCV with DecodeScale.AUTO, the fast row, at batch 4), or only
  *                                        OpenCV at BATCH (for a JFR profile)
  *   java HeadToHead spark MODEL DIR      Spark local[2] over the folder (binaryFile + ModelTransformer): the
- *                                        transformer's defaults (OpenCV, batch 8), OpenCV batch 4, ImageIO batch 8
+ *                                        transformer's defaults (OpenCV, batch 4), OpenCV batch 8, ImageIO batch 8
  *   java HeadToHead spark-baselines MODEL DIR  the in-process rows the Spark rows are compared with (OpenCV batch 4
  *                                        and 8, ImageIO batch 8), for spark_overhead.sh
  *   java HeadToHead inference MODEL DIR  the profile's inference row: CPU ms per image of one replica, one thread,
@@ -181,7 +181,7 @@ public final class HeadToHead {
   /**
    * Spark local[2]: a job over the folder, forced by counting the predictions; warm-up job first. The rows: the
    * transformer's defaults (the decoder DecoderKind.AUTO resolves to, batch ModelTransformer.DEFAULT_BATCH), the
-   * same decoder at the in-process pipeline's batch 4, and ImageIO at batch 8; each is compared with the in-process row of the same decoder
+   * same decoder at batch 8, and ImageIO at batch 8; each is compared with the in-process row of the same decoder
    * and batch, after one unmeasured job over the whole folder. The files are read with binaryFile's own splits (no
    * repartition: it would shuffle every file's bytes).
    */
@@ -196,7 +196,7 @@ public final class HeadToHead {
           .where("prediction is not null").count();
       spark(spark, new ModelTransformer(source).setInputKind(InputKind.IMAGE).setNormalization("symmetric"), dir,
           count, auto, ModelTransformer.DEFAULT_BATCH);
-      spark(spark, transformer(source, 4), dir, count, auto, 4);
+      spark(spark, transformer(source, 8), dir, count, auto, 8);
       spark(spark, transformer(source, 8).setDecoder(DecoderKind.IMAGEIO), dir, count, DecoderKind.IMAGEIO, 8);
     } finally {
       spark.stop();

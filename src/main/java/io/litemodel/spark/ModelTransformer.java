@@ -57,8 +57,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p><b>On the executors</b> each JVM loads the model once ({@link ModelSource}, cached per JVM), each task leases
  * a replica for its partition, and rows go through the model in batches of {@link #setBatchSize} (default
- * {@value #DEFAULT_BATCH}, twice the batch pipeline's {@link PipelineDefaults#batchSize()}) in one allocation-free
- * call per batch. Images are decoded, resized and normalized straight into the batch by one {@link ImagePreprocessor}
+ * {@value #DEFAULT_BATCH}, the batch pipeline's {@link PipelineDefaults#batchSize()}) in one allocation-free call
+ * per batch. Images are decoded, resized and normalized straight into the batch by one {@link ImagePreprocessor}
  * per partition, as the in-process pipeline does: OpenCV where it loads ({@link #setDecoder}, default
  * {@link DecoderKind#AUTO}), at full size unless {@link #setDecodeScale} says otherwise. Models with one input and
  * one output, with a batch dimension, are supported, on any runtime {@link Models#open(java.nio.file.Path)} picks
@@ -67,11 +67,10 @@ import org.apache.spark.sql.types.StructType;
 public final class ModelTransformer extends Transformer {
   private static final long serialVersionUID = 1L;
   /**
-   * Rows per model invocation unless {@link #setBatchSize} says otherwise: twice the batch pipeline's default, because
-   * a Spark task also pays per batch for reading rows and building result rows, which a larger batch spreads out
-   * (the head-to-head benchmark picks it: docs/spark.md).
+   * Rows per model invocation unless {@link #setBatchSize} says otherwise: the batch pipeline's default (on Spark the
+   * head-to-head benchmark found batch 4 and 8 level: docs/spark.md).
    */
-  public static final int DEFAULT_BATCH = 2 * PipelineDefaults.BATCH_SIZE;
+  public static final int DEFAULT_BATCH = PipelineDefaults.BATCH_SIZE;
   /** Output column metadata key: the model output tensor's name. */
   public static final String META_TENSOR = "litemodel.tensor";
   /** Output column metadata key: the output tensor's shape signature (long array, -1 for the batch dimension). */

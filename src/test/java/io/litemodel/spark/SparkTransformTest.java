@@ -436,10 +436,10 @@ class SparkTransformTest {
   }
 
   @Test
-  void defaultsFollowThePipelineDefaults() {
+  void defaultsAreThePipelineDefaults() {
     ModelTransformer transformer = new ModelTransformer(ModelSource.shipBytes(CLASSIFIER));
-    assertEquals(8, transformer.getOrDefault(transformer.batchSize()));
-    assertEquals(2 * PipelineDefaults.batchSize(), ModelTransformer.DEFAULT_BATCH);
+    assertEquals(PipelineDefaults.batchSize(), transformer.getOrDefault(transformer.batchSize()));
+    assertEquals(PipelineDefaults.BATCH_SIZE, ModelTransformer.DEFAULT_BATCH);
     assertEquals("auto", transformer.getOrDefault(transformer.decoder()));
     assertEquals("exact", transformer.getOrDefault(transformer.decodeScale()));
     transformer.setDecoder(DecoderKind.IMAGEIO).setDecodeScale(DecodeScale.AUTO);
